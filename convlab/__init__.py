@@ -1,0 +1,34 @@
+"""ConvLab's computation package: 2-D convolution arithmetic, checked against PyTorch."""
+
+from .check import CheckResult, compare
+from .correlate import (
+    convolve2d_multi_in_out,
+    corr2d,
+    corr2d_loop,
+    corr2d_multi_in,
+    corr2d_multi_in_loop,
+    corr2d_multi_in_out,
+    corr2d_multi_in_out_loop,
+    corr2d_partials,
+)
+from .device import DeviceInfo, available_devices, default_device, resolve_device
+from .errors import ConvConfigError
+from .params import PADDING_MODES, to_pair, to_padding
+from .shapes import (
+    AxisArithmetic,
+    applied_padding,
+    conv2d_output_size,
+    explain_output_size,
+    window_coverage,
+    window_index_map,
+)
+from .spec import Conv2dSpec
+
+__all__ = [
+    "PADDING_MODES", "AxisArithmetic", "CheckResult", "Conv2dSpec", "ConvConfigError",
+    "DeviceInfo", "applied_padding", "available_devices", "compare", "conv2d_output_size",
+    "convolve2d_multi_in_out", "corr2d", "corr2d_loop", "corr2d_multi_in",
+    "corr2d_multi_in_loop", "corr2d_multi_in_out", "corr2d_multi_in_out_loop",
+    "corr2d_partials", "default_device", "explain_output_size", "resolve_device", "to_padding",
+    "to_pair", "window_coverage", "window_index_map",
+]

@@ -1,0 +1,42 @@
+"""Compare a convlab result with PyTorch's own, and say how close they are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One comparison: ``what`` against ``oracle``, on ``device`` in ``dtype``."""
+
+    what: str
+    oracle: str
+    device: str
+    dtype: str
+    max_abs_diff: float
+    passed: bool
+    detail: str = ""
+
+
+def compare(actual: torch.Tensor, expected: torch.Tensor, *, what: str, oracle: str,
+            atol: float | None = None, rtol: float | None = None) -> CheckResult:
+    """``torch.testing.assert_close`` as a value: never raises, reports the max difference.
+
+    >>> r = compare(torch.ones(2), torch.ones(2), what="a", oracle="b")
+    >>> r.passed, r.max_abs_diff
+    (True, 0.0)
+    """
+    detail = ""
+    try:
+        torch.testing.assert_close(actual, expected, atol=atol, rtol=rtol, check_device=True)
+        passed = True
+    except AssertionError as err:
+        passed, detail = False, str(err).splitlines()[0]
+    if actual.shape == expected.shape and actual.numel():
+        diff = float((actual.double().cpu() - expected.double().cpu()).abs().max())
+    else:
+        diff = 0.0 if actual.shape == expected.shape else float("inf")
+    return CheckResult(what, oracle, str(expected.device), str(expected.dtype).removeprefix(
+        "torch."), diff, passed, detail)

@@ -1,6 +1,6 @@
 """ConvLab's computation package: 2-D convolution arithmetic, checked against PyTorch."""
 
-from .check import CheckResult, compare
+from .check import CheckResult, compare, compare_shapes
 from .correlate import (
     convolve2d_multi_in_out,
     corr2d,
@@ -10,10 +10,13 @@ from .correlate import (
     corr2d_multi_in_out,
     corr2d_multi_in_out_loop,
     corr2d_partials,
+    d2l_two_channel_example,
 )
-from .device import DeviceInfo, available_devices, default_device, resolve_device
+from .device import DeviceInfo, available_devices, default_device, resolve_device, torch_version
 from .errors import ConvConfigError
+from .oracle import MAX_ORACLE_ELEMENTS, TorchVerdict, run_conv2d
 from .params import PADDING_MODES, to_pair, to_padding
+from .reproduce import conv2d_code, multichannel_script, output_size_script, tensor_literal
 from .shapes import (
     AxisArithmetic,
     applied_padding,
@@ -25,8 +28,11 @@ from .shapes import (
 from .spec import Conv2dSpec
 
 __all__ = [
+    "d2l_two_channel_example", "torch_version",
+    "MAX_ORACLE_ELEMENTS", "TorchVerdict", "run_conv2d", "conv2d_code", "multichannel_script",
+    "output_size_script", "tensor_literal",
     "PADDING_MODES", "AxisArithmetic", "CheckResult", "Conv2dSpec", "ConvConfigError",
-    "DeviceInfo", "applied_padding", "available_devices", "compare", "conv2d_output_size",
+    "DeviceInfo", "applied_padding", "compare_shapes", "available_devices", "compare", "conv2d_output_size",
     "convolve2d_multi_in_out", "corr2d", "corr2d_loop", "corr2d_multi_in",
     "corr2d_multi_in_loop", "corr2d_multi_in_out", "corr2d_multi_in_out_loop",
     "corr2d_partials", "default_device", "explain_output_size", "resolve_device", "to_padding",

@@ -40,3 +40,15 @@ def compare(actual: torch.Tensor, expected: torch.Tensor, *, what: str, oracle: 
         diff = 0.0 if actual.shape == expected.shape else float("inf")
     return CheckResult(what, oracle, str(expected.device), str(expected.dtype).removeprefix(
         "torch."), diff, passed, detail)
+
+
+def compare_shapes(what: str, shape: tuple[int, ...], oracle: str, oracle_shape: tuple[int, ...],
+                   device: str, dtype: str) -> CheckResult:
+    """A shape computed by convlab against the shape PyTorch produced.
+
+    ``max_abs_diff`` is the largest difference between corresponding sizes.
+    """
+    if len(shape) != len(oracle_shape):
+        return CheckResult(what, oracle, device, dtype, float("inf"), False, "ranks differ")
+    diff = max((abs(a - b) for a, b in zip(shape, oracle_shape, strict=True)), default=0)
+    return CheckResult(what, oracle, device, dtype, float(diff), diff == 0)

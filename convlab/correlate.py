@@ -220,3 +220,15 @@ def convolve2d_multi_in_out(X: Tensor, K: Tensor, **conv: Any) -> Tensor:
              [23., 29.]]])
     """
     return corr2d_multi_in_out(X, K.flip(-2, -1), **conv)
+
+
+def d2l_two_channel_example() -> tuple[Tensor, Tensor]:
+    """d2l's two-channel X ``(2, 3, 3)`` and K ``(2, 2, 2)``; their correlation is 56 72 104 120.
+
+    >>> X, K = d2l_two_channel_example()
+    >>> corr2d_multi_in(X, K).tolist()
+    [[56.0, 72.0], [104.0, 120.0]]
+    """
+    X = torch.stack([torch.arange(9.0).reshape(3, 3), torch.arange(1.0, 10.0).reshape(3, 3)])
+    K = torch.stack([torch.arange(4.0).reshape(2, 2), torch.arange(1.0, 5.0).reshape(2, 2)])
+    return X, K

@@ -42,3 +42,8 @@ def resolve_device(name: str | None) -> torch.device:
     """``name`` if this machine has it, else the default device (never raises)."""
     names = {d.name for d in available_devices()}
     return torch.device(name) if name in names else default_device()
+
+
+def torch_version() -> str:
+    """The running PyTorch version, for display."""
+    return torch.__version__

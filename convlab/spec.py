@@ -6,7 +6,9 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from .errors import ConvConfigError
@@ -182,6 +184,22 @@ class Conv2dSpec:
                                       {"padding": _show(fit)} if self.padding != "same"
                                       else {"padding_mode": "zeros"})
 
+    def padded_example(self, size: tuple[int, int]) -> np.ndarray:
+        """A numbered ``H x W`` input (1, 2, ..., H*W) padded the way this layer pads it.
+
+        Zeros for ``padding_mode='zeros'``; mirrored, repeated or wrapped values otherwise.
+
+        >>> Conv2dSpec(1, 1, 3, padding=1, padding_mode="replicate").padded_example((2, 2))[0]
+        array([1., 1., 2., 2.])
+        """
+        h, w = size
+        self.explain((self.in_channels, h, w))
+        (top, bottom), (left, right) = self.applied_padding
+        X = torch.arange(1, h * w + 1, dtype=torch.float64).reshape(1, 1, h, w)
+        mode = "constant" if self.padding_mode == "zeros" else self.padding_mode
+        Xp = F.pad(X, (left, right, top, bottom), mode=mode)  # (1, 1, Hp, Wp)
+        return Xp[0, 0].numpy()
+
     # ---- PyTorch objects -----------------------------------------------------------------
     def kwargs(self) -> dict[str, Any]:
         """Keyword arguments for ``nn.Conv2d``, pairs shown as one int when square."""
@@ -204,13 +222,9 @@ class Conv2dSpec:
         >>> Conv2dSpec(3, 8, (3, 5), padding=(0, 1), stride=(3, 4)).to_code()
         'nn.Conv2d(3, 8, kernel_size=(3, 5), stride=(3, 4), padding=(0, 1))'
         """
-        kw = self.kwargs()
-        defaults = {"stride": 1, "padding": 0, "dilation": 1, "groups": 1, "bias": True,
-                    "padding_mode": "zeros"}
-        parts = [str(kw["in_channels"]), str(kw["out_channels"]),
-                 f"kernel_size={kw['kernel_size']!r}"]
-        parts += [f"{k}={kw[k]!r}" for k, v in defaults.items() if kw[k] != v]
-        return f"nn.Conv2d({', '.join(parts)})"
+        from .reproduce import conv2d_code
+
+        return conv2d_code(self.kwargs())
 
 
 def _pads_shown(pads: tuple[int, int, int, int]) -> tuple[int, int]:

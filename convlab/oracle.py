@@ -1,0 +1,86 @@
+"""PyTorch itself as the oracle: build the real layer from raw settings and call it."""
+
+from __future__ import annotations
+
+import math
+import time
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from torch import nn
+
+from .errors import ConvConfigError
+
+MAX_ORACLE_ELEMENTS = 4_000_000  # input + output elements one call may allocate (~32 MB fp32)
+
+
+@dataclass(frozen=True)
+class TorchVerdict:
+    """What ``nn.Conv2d(**kwargs)(torch.randn(input_shape))`` did on ``device``."""
+
+    output_shape: tuple[int, ...] | None
+    error: str | None  # PyTorch's own message, first line
+    stage: str | None  # "construct" or "forward" when it refused
+    device: str
+    dtype: str
+    seconds: float
+
+
+def run_conv2d(kwargs: dict[str, Any], input_shape: tuple[int, ...], device: str = "cpu",
+               dtype: torch.dtype = torch.float32, seed: int = 0) -> TorchVerdict:
+    """Build ``nn.Conv2d(**kwargs)`` and run it on a random input, reporting any refusal.
+
+    The settings go to PyTorch exactly as given, invalid ones included: this is the
+    reference that convlab's arithmetic is checked against.
+
+    Raises:
+        ConvConfigError: if the input is larger than the lab allows
+            (``MAX_ORACLE_ELEMENTS``), before anything is allocated.
+
+    >>> run_conv2d({"in_channels": 1, "out_channels": 1, "kernel_size": 3}, (1, 1, 4, 4))
+    ... # doctest: +ELLIPSIS
+    TorchVerdict(output_shape=(1, 1, 2, 2), error=None, stage=None, device='cpu', ...)
+    >>> run_conv2d({"in_channels": 1, "out_channels": 1, "kernel_size": 3, "stride": 0},
+    ...            (1, 1, 4, 4)).error
+    'non-positive stride is not supported'
+    """
+    if math.prod(input_shape) > MAX_ORACLE_ELEMENTS:
+        raise ConvConfigError("input_shape", tuple(input_shape), "the input is larger than "
+                              f"this lab runs ({MAX_ORACLE_ELEMENTS:,} elements)")
+    start = time.perf_counter()
+    generator = torch.Generator().manual_seed(seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # e.g. "Initializing zero-element tensors is a no-op"
+        try:
+            torch.manual_seed(seed)
+            layer = nn.Conv2d(**kwargs, device=device, dtype=dtype)
+        except Exception as err:  # PyTorch's refusal is the data here
+            return TorchVerdict(None, _first_line(err), "construct", device, _name(dtype),
+                                time.perf_counter() - start)
+        try:
+            x = torch.randn(input_shape, generator=generator, dtype=dtype).to(device)
+            with torch.no_grad():
+                y = layer(x)
+            if y.numel() > MAX_ORACLE_ELEMENTS:  # only reachable with huge padding
+                raise ConvConfigError("padding", kwargs.get("padding"), "the output is larger "
+                                      "than this lab runs")
+            if y.device.type == "cuda":
+                torch.cuda.synchronize()
+        except ConvConfigError:
+            raise
+        except Exception as err:
+            return TorchVerdict(None, _first_line(err), "forward", device, _name(dtype),
+                                time.perf_counter() - start)
+    return TorchVerdict(tuple(y.shape), None, None, device, _name(dtype),
+                        time.perf_counter() - start)
+
+
+def _first_line(err: Exception) -> str:
+    lines = str(err).strip().splitlines()
+    return lines[0] if lines else type(err).__name__
+
+
+def _name(dtype: torch.dtype) -> str:
+    return str(dtype).removeprefix("torch.")

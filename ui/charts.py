@@ -1,0 +1,162 @@
+"""Altair chart builders: pure functions of plain data, returning ``alt.Chart``.
+
+Colours come from the Okabe-Ito palette, which stays distinguishable with the common
+forms of colour blindness; every colour also has a legend entry, and small grids print
+their numbers in the cells.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+OKABE_ITO = {"orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
+             "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "grey": "#BBBBBB"}
+NUMBERS_UP_TO = 24  # print values in cells while the grid's longer side is at most this
+
+
+def cell_size(rows: int, cols: int, budget: int = 420) -> int:
+    """Pixels per cell so the grid fits in ``budget`` pixels, between 10 and 40."""
+    return int(min(40, max(10, budget // max(rows, cols, 1))))
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.0f}" if float(v).is_integer() else f"{v:.2f}"
+
+
+def padded_grid_frame(values: np.ndarray, box: tuple[int, int, int, int], coverage: np.ndarray,
+                      taps: Iterable[tuple[int, int]], labels: dict[str, str]) -> pd.DataFrame:
+    """One row per padded-input cell with its role for colouring.
+
+    Args:
+        values: ``(Hp, Wp)`` padded example values.
+        box: ``(top, left, H, W)`` of the real input inside the padded grid.
+        coverage: ``(Hp, Wp)`` how many windows read each cell.
+        taps: the ``(row, col)`` cells the selected window reads.
+        labels: translated role names for ``input``, ``padding``, ``tap``, ``unread``.
+    """
+    hp, wp = values.shape
+    top, left, h, w = box
+    rows, cols = np.divmod(np.arange(hp * wp), wp)
+    inside = (rows >= top) & (rows < top + h) & (cols >= left) & (cols < left + w)
+    cov = coverage.ravel()
+    role = np.where(inside, "input", "padding").astype(object)
+    role[cov == 0] = "unread"
+    tap_set = {(int(r), int(c)) for r, c in taps}
+    is_tap = np.array([(int(r), int(c)) in tap_set for r, c in zip(rows, cols, strict=True)])
+    role[is_tap] = "tap"
+    return pd.DataFrame({
+        "row": rows, "col": cols, "value": [_fmt(v) for v in values.ravel()],
+        "coverage": cov, "role": [labels[r] for r in role], "inside": inside,
+    })
+
+
+def padded_grid_chart(frame: pd.DataFrame, labels: dict[str, str], title: str) -> alt.Chart:
+    """The padded input: input cells, padding, the selected window's taps, unread cells."""
+    rows, cols = int(frame["row"].max()) + 1, int(frame["col"].max()) + 1
+    px = cell_size(rows, cols)
+    order = ["input", "padding", "tap", "unread"]
+    colours = [OKABE_ITO["sky"], OKABE_ITO["yellow"], OKABE_ITO["vermillion"], OKABE_ITO["grey"]]
+    base = alt.Chart(frame, title=title).encode(
+        x=alt.X("col:O", title=None, axis=alt.Axis(labels=cols <= NUMBERS_UP_TO, ticks=False)),
+        y=alt.Y("row:O", title=None, axis=alt.Axis(labels=rows <= NUMBERS_UP_TO, ticks=False)),
+    )
+    rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color("role:N", scale=alt.Scale(domain=[labels[k] for k in order],
+                                                  range=colours),
+                        legend=alt.Legend(title=None, orient="bottom")),
+        tooltip=[alt.Tooltip("row:O"), alt.Tooltip("col:O"), alt.Tooltip("value:N"),
+                 alt.Tooltip("coverage:Q", title=labels["coverage"]),
+                 alt.Tooltip("role:N", title=labels["role"])],
+    )
+    layers = [rect]
+    if max(rows, cols) <= NUMBERS_UP_TO:
+        layers.append(base.mark_text(fontSize=min(13, px // 2 + 2)).encode(text="value:N"))
+    return alt.layer(*layers).properties(width=px * cols, height=px * rows)
+
+
+def coverage_chart(frame: pd.DataFrame, title: str, legend_title: str) -> alt.Chart:
+    """How many windows read each padded-input cell (0 = never read)."""
+    rows, cols = int(frame["row"].max()) + 1, int(frame["col"].max()) + 1
+    px = cell_size(rows, cols)
+    base = alt.Chart(frame, title=title).encode(
+        x=alt.X("col:O", title=None, axis=alt.Axis(labels=cols <= NUMBERS_UP_TO, ticks=False)),
+        y=alt.Y("row:O", title=None, axis=alt.Axis(labels=rows <= NUMBERS_UP_TO, ticks=False)),
+    )
+    rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color("coverage:Q", scale=alt.Scale(scheme="viridis"),
+                        legend=alt.Legend(title=legend_title, orient="bottom")),
+        tooltip=["row:O", "col:O", alt.Tooltip("coverage:Q", title=legend_title)],
+    )
+    layers = [rect]
+    if max(rows, cols) <= NUMBERS_UP_TO:
+        layers.append(base.mark_text(fontSize=min(13, px // 2 + 2)).encode(
+            text="coverage:Q",
+            color=alt.condition("datum.coverage > 0", alt.value("white"), alt.value("black"))))
+    return alt.layer(*layers).properties(width=px * cols, height=px * rows)
+
+
+def output_grid_chart(rows: int, cols: int, selected: tuple[int, int], title: str,
+                      values: np.ndarray | None = None, name: str = "cell") -> alt.Chart:
+    """The output grid; clicking a cell selects it (selection parameter ``name``)."""
+    r, c = np.divmod(np.arange(rows * cols), cols)
+    frame = pd.DataFrame({"row": r, "col": c,
+                          "picked": (r == selected[0]) & (c == selected[1])})
+    if values is not None:
+        frame["value"] = [_fmt(v) for v in values.ravel()]
+    px = cell_size(rows, cols, budget=300)
+    pick = alt.selection_point(fields=["row", "col"], name=name, on="click", clear=False)
+    base = alt.Chart(frame, title=title).encode(
+        x=alt.X("col:O", title=None, axis=alt.Axis(labels=cols <= NUMBERS_UP_TO, ticks=False)),
+        y=alt.Y("row:O", title=None, axis=alt.Axis(labels=rows <= NUMBERS_UP_TO, ticks=False)),
+    )
+    rect = base.mark_rect(stroke="white", strokeWidth=1, cursor="pointer").encode(
+        color=alt.condition("datum.picked", alt.value(OKABE_ITO["vermillion"]),
+                            alt.value(OKABE_ITO["green"])),
+        tooltip=["row:O", "col:O"] + (["value:N"] if values is not None else []),
+    ).add_params(pick)
+    layers = [rect]
+    if values is not None and max(rows, cols) <= NUMBERS_UP_TO:
+        layers.append(base.mark_text(fontSize=min(13, px // 2 + 2), color="white")
+                      .encode(text="value:N"))
+    return alt.layer(*layers).properties(width=px * cols, height=px * rows)
+
+
+def heatmap(matrix: np.ndarray, title: str, highlight: Iterable[tuple[int, int]] = (),
+            domain: tuple[float, float] | None = None, name: str | None = None,
+            px_budget: int = 220) -> alt.Chart:
+    """A matrix as a heatmap with numbers in the cells; ``highlight`` cells get a thick border.
+
+    A diverging blue-orange scheme centred on zero keeps signs readable for colour-blind
+    viewers. With ``name``, clicking a cell selects it (a point selection on row/col).
+    """
+    rows, cols = matrix.shape
+    r, c = np.divmod(np.arange(rows * cols), cols)
+    hl = {(int(a), int(b)) for a, b in highlight}
+    frame = pd.DataFrame({"row": r, "col": c, "v": matrix.ravel().astype(float),
+                          "label": [_fmt(v) for v in matrix.ravel()],
+                          "hl": [(int(a), int(b)) in hl for a, b in zip(r, c, strict=True)]})
+    px = cell_size(rows, cols, budget=px_budget)
+    lo, hi = domain if domain is not None else (float(frame["v"].min()), float(frame["v"].max()))
+    bound = max(abs(lo), abs(hi), 1e-9)
+    base = alt.Chart(frame, title=title).encode(
+        x=alt.X("col:O", title=None, axis=alt.Axis(ticks=False, labels=cols <= NUMBERS_UP_TO)),
+        y=alt.Y("row:O", title=None, axis=alt.Axis(ticks=False, labels=rows <= NUMBERS_UP_TO)),
+    )
+    rect = base.mark_rect().encode(
+        color=alt.Color("v:Q", scale=alt.Scale(scheme="blueorange", domain=[-bound, bound]),
+                        legend=None),
+        stroke=alt.condition("datum.hl", alt.value("black"), alt.value("white")),
+        strokeWidth=alt.condition("datum.hl", alt.value(3), alt.value(1)),
+        tooltip=["row:O", "col:O", alt.Tooltip("label:N", title="value")],
+    )
+    if name:
+        rect = rect.add_params(alt.selection_point(fields=["row", "col"], name=name,
+                                                   on="click", clear=False))
+    layers = [rect]
+    if max(rows, cols) <= NUMBERS_UP_TO:
+        layers.append(base.mark_text(fontSize=min(12, px // 3 + 3)).encode(text="label:N"))
+    return alt.layer(*layers).properties(width=px * cols, height=px * rows)

@@ -1,0 +1,107 @@
+"""The output-size page's URL parameters, bounds, presets and formula rendering."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+import convlab
+
+from .i18n import t
+from .urlstate import BoolParam, ChoiceParam, IntParam, PageState
+
+PAGE = "output_size"
+
+# Bounds keep one rerun under ~50 MB and well under a second on a laptop CPU:
+# the largest input is 4 x 16 x 64 x 64 and the largest padded output 4 x 16 x 96 x 96.
+# Kernel, stride and dilation start at 0 and padding at -1 so PyTorch's refusals stay
+# reachable: seeing why they fail is part of the lesson.
+BOUNDS = {"n": (1, 4), "cin": (1, 16), "cout": (1, 16), "groups": (1, 16),
+          "h": (1, 64), "w": (1, 64), "kh": (0, 9), "kw": (0, 9), "sh": (0, 8), "sw": (0, 8),
+          "ph": (-1, 16), "pw": (-1, 16), "dh": (0, 4), "dw": (0, 4)}
+DEFAULTS = {"n": 1, "cin": 3, "cout": 4, "groups": 1, "h": 8, "w": 8, "kh": 3, "kw": 3,
+            "sh": 2, "sw": 2, "ph": 1, "pw": 1, "dh": 1, "dw": 1}
+PAD_KINDS = ("number", "same", "valid")
+
+PARAMS = [IntParam(k, DEFAULTS[k], *BOUNDS[k]) for k in DEFAULTS] + [
+    ChoiceParam("pad", "number", PAD_KINDS),
+    ChoiceParam("mode", "zeros", convlab.PADDING_MODES),
+    BoolParam("bias", True),
+    BoolParam("lock", True),
+    IntParam("oi", 0, 0, 95),
+    IntParam("oj", 0, 0, 95),
+]
+
+# (key, settings): from the study notes and d2l's "padding and strides".
+PRESETS: dict[str, dict[str, Any]] = {
+    "custom": {},
+    "notes_4x4": dict(n=1, cin=1, cout=1, h=4, w=4, kh=3, kw=3, sh=1, sw=1, ph=0, pw=0,
+                      pad="number", lock=True),
+    "d2l_pad1": dict(n=1, cin=1, cout=1, h=8, w=8, kh=3, kw=3, sh=1, sw=1, ph=1, pw=1,
+                     pad="number", lock=True),
+    "d2l_5x3": dict(n=1, cin=1, cout=1, h=8, w=8, kh=5, kw=3, sh=1, sw=1, ph=2, pw=1,
+                    pad="number", lock=False),
+    "d2l_stride2": dict(n=1, cin=1, cout=1, h=8, w=8, kh=3, kw=3, sh=2, sw=2, ph=1, pw=1,
+                        pad="number", lock=True),
+    "d2l_3x5_s34": dict(n=1, cin=1, cout=1, h=8, w=8, kh=3, kw=5, sh=3, sw=4, ph=0, pw=1,
+                        pad="number", lock=False),
+    "why_13": dict(n=1, cin=3, cout=8, h=28, w=28, kh=3, kw=3, sh=2, sw=2, ph=0, pw=0,
+                   pad="number", lock=True),
+    "same_even": dict(n=1, cin=1, cout=1, h=6, w=6, kh=4, kw=4, sh=1, sw=1, pad="same",
+                      lock=True),
+}
+PRESET_FIELDS = {"dh": 1, "dw": 1, "groups": 1, "mode": "zeros", "bias": True, "oi": 0, "oj": 0}
+LOCKED = (("h", "w"), ("kh", "kw"), ("sh", "sw"), ("ph", "pw"), ("dh", "dw"))
+
+
+def page_state() -> PageState:
+    return PageState(PAGE, PARAMS)
+
+
+def apply_preset(state: PageState) -> None:
+    """on_change of the preset box: copy the preset's settings into the widgets."""
+    chosen = st.session_state.get(f"{PAGE}.preset", "custom")
+    if chosen == "custom":
+        return
+    for name, value in {**PRESET_FIELDS, **PRESETS[chosen]}.items():
+        state[name] = value
+
+
+def mark_custom() -> None:
+    """on_change of any setting: the view no longer is the preset it came from."""
+    st.session_state[f"{PAGE}.preset"] = "custom"
+
+
+def conv_kwargs(v: dict[str, Any]) -> dict[str, Any]:
+    """``nn.Conv2d`` keyword arguments from the widget values (square pairs as one int)."""
+    def pair(a: str, b: str) -> int | tuple[int, int]:
+        return v[a] if v[a] == v[b] else (v[a], v[b])
+
+    padding: Any = v["pad"] if v["pad"] != "number" else pair("ph", "pw")
+    return {"in_channels": v["cin"], "out_channels": v["cout"], "kernel_size": pair("kh", "kw"),
+            "stride": pair("sh", "sw"), "padding": padding, "dilation": pair("dh", "dw"),
+            "groups": v["groups"], "bias": v["bias"], "padding_mode": v["mode"]}
+
+
+def formula_latex(axis: convlab.AxisArithmetic, size_symbol: str) -> list[str]:
+    """PyTorch's formula for one axis with this configuration's numbers, step by step."""
+    a = axis
+    exact = a.span / a.stride
+    return [
+        rf"k_{{\text{{eff}}}} = d\,(k-1)+1 = {a.dilation}\cdot({a.kernel}-1)+1 = "
+        rf"{a.effective_kernel}",
+        rf"{size_symbol}_{{\text{{pad}}}} = {size_symbol} + p_{{\text{{before}}}} + "
+        rf"p_{{\text{{after}}}} = {a.size} + {a.pad_before} + {a.pad_after} = {a.padded}",
+        rf"{size_symbol}_{{\text{{out}}}} = \left\lfloor \frac{{{a.padded} - "
+        rf"{a.effective_kernel}}}{{{a.stride}}} \right\rfloor + 1 = \left\lfloor "
+        rf"{exact:.4g} \right\rfloor + 1 = {a.quotient} + 1 = {a.output}",
+    ]
+
+
+def floor_note(axis: convlab.AxisArithmetic, axis_name: str) -> str:
+    """What the floor did on this axis, and how to get one more output."""
+    if axis.remainder == 0:
+        return t("os.floor_exact", axis=axis_name)
+    return t("os.floor_drops", axis=axis_name, r=axis.remainder,
+             need=axis.stride - axis.remainder)

@@ -1,0 +1,51 @@
+"""Panels every page shows: the PyTorch check, the reproduce-in-PyTorch code, errors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+import convlab
+
+from .i18n import t
+
+
+def check_panel(results: Sequence[convlab.CheckResult], note: str | None = None) -> None:
+    """What was compared with what, on which device and dtype, how close, pass or fail."""
+    ok = all(r.passed for r in results)
+    with st.container(border=True):
+        st.markdown(f"**{t('check.title')}** — " + (t("check.all_pass") if ok
+                                                      else t("check.some_fail")))
+        rows = [{
+            t("check.col_what"): r.what,
+            t("check.col_oracle"): r.oracle,
+            t("check.col_device"): r.device,
+            t("check.col_dtype"): r.dtype,
+            t("check.col_diff"): f"{r.max_abs_diff:.3g}",
+            t("check.col_result"): "✅ " + t("check.pass") if r.passed else "❌ " + t("check.fail"),
+        } for r in results]
+        st.dataframe(rows, hide_index=True, width="stretch")
+        if note:
+            st.caption(note)
+
+
+def code_block(code: str) -> None:
+    """Self-contained PyTorch code that prints this page's numbers."""
+    with st.expander(t("code.title"), icon=":material/code:"):
+        st.caption(t("code.caption"))
+        st.code(code, language="python")
+
+
+def error_box(err: convlab.ConvConfigError, torch_message: str | None = None) -> None:
+    """A refused configuration explained: parameter, value, reason, nearest valid setting."""
+    stage = t("error.stage_construct") if err.stage == "construct" else t("error.stage_forward")
+    lines = [f"**{t('error.title', parameter=err.parameter, value=repr(err.value))}**",
+             f"{t('error.why')} {err.reason}.", stage]
+    if err.suggestion:
+        fix = ", ".join(f"`{k}={v!r}`" for k, v in err.suggestion.items())
+        lines.append(f"{t('error.nearest')} {fix}")
+    st.error("\n\n".join(lines), icon=":material/block:")
+    if torch_message:
+        st.markdown(t("error.torch_says"))
+        st.code(torch_message, language="text")

@@ -1,0 +1,189 @@
+"""A page's state in its URL: typed parameters, validated and clamped on the way in.
+
+Each page declares its parameters once. On the first run of a page in a session the
+values come from ``st.query_params`` (so a copied link reopens the same view); every
+value that had to be corrected produces a notice the page shows. After the widgets have
+run, :meth:`PageState.sync` writes the current values back to the URL. Garbage never
+raises: a value that cannot be read falls back to the default, with a notice.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import streamlit as st
+
+from .i18n import t
+
+MAX_RAW = 2000  # longest URL value looked at; longer ones are refused outright
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One corrected URL value: ``reason`` is a translation key."""
+
+    name: str
+    raw: str
+    value: Any
+    reason: str
+
+
+@dataclass(frozen=True)
+class Param:
+    """Base: a named URL parameter with a default; subclasses parse and format."""
+
+    name: str
+    default: Any
+
+    def parse(self, raw: str) -> tuple[Any, str | None]:  # (value, reason key or None)
+        raise NotImplementedError
+
+    def format(self, value: Any) -> str:
+        return str(value)
+
+
+@dataclass(frozen=True)
+class IntParam(Param):
+    lo: int = 0
+    hi: int = 1
+
+    def parse(self, raw: str) -> tuple[Any, str | None]:
+        try:
+            number = float(raw.strip())
+        except ValueError:
+            return self.default, "url.not_a_number"
+        if not math.isfinite(number):
+            return self.default, "url.not_a_number"
+        value = round(number)
+        clamped = min(max(value, self.lo), self.hi)
+        if clamped != value:
+            return clamped, "url.out_of_range"
+        if value != number:
+            return value, "url.rounded"
+        return value, None
+
+
+@dataclass(frozen=True)
+class ChoiceParam(Param):
+    choices: Sequence[str] = ()
+
+    def parse(self, raw: str) -> tuple[Any, str | None]:
+        value = raw.strip()
+        return (value, None) if value in self.choices else (self.default, "url.unknown_choice")
+
+
+@dataclass(frozen=True)
+class BoolParam(Param):
+    def parse(self, raw: str) -> tuple[Any, str | None]:
+        value = raw.strip().lower()
+        if value in ("1", "true", "yes", "on"):
+            return True, None
+        if value in ("0", "false", "no", "off"):
+            return False, None
+        return self.default, "url.not_a_bool"
+
+    def format(self, value: Any) -> str:
+        return "1" if value else "0"
+
+
+@dataclass(frozen=True)
+class TextParam(Param):
+    """A value with its own codec: ``decode`` returns the value or raises ValueError."""
+
+    decode: Callable[[str], Any] = str
+    encode: Callable[[Any], str] = str
+
+    def parse(self, raw: str) -> tuple[Any, str | None]:
+        try:
+            return self.decode(raw), None
+        except (ValueError, TypeError, OverflowError):
+            return self.default, "url.unreadable"
+
+    def format(self, value: Any) -> str:
+        return self.encode(value)
+
+
+@dataclass
+class PageState:
+    """The URL parameters of one page; widget keys are ``"<page>.<name>"``."""
+
+    page: str
+    params: list[Param]
+    notices: list[Notice] = field(default_factory=list)
+
+    def key(self, name: str) -> str:
+        return f"{self.page}.{name}"
+
+    def __getitem__(self, name: str) -> Any:
+        return st.session_state[self.key(name)]
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        st.session_state[self.key(name)] = value
+
+    def load(self, entering: bool | None = None) -> None:
+        """Seed widget state: from the URL on entering the page, defaults for anything missing.
+
+        Args:
+            entering: whether to read the URL; by default, when this page was not the
+                page of the previous run.
+        """
+        if entering is None:
+            entering = st.session_state.get("_url_page") != self.page
+            st.session_state["_url_page"] = self.page
+        self.notices = []
+        for p in self.params:
+            key = self.key(p.name)
+            raw = _raw(p.name) if entering else None
+            if raw is not None:
+                value, reason = (p.default, "url.too_long") if len(raw) > MAX_RAW else p.parse(raw)
+                st.session_state[key] = value
+                if reason:
+                    self.notices.append(Notice(p.name, raw[:60], p.format(value), reason))
+            elif key not in st.session_state:
+                st.session_state[key] = p.default
+        if entering:
+            st.session_state[f"_notices.{self.page}"] = self.notices
+        else:
+            self.notices = st.session_state.get(f"_notices.{self.page}", [])
+
+    def dismiss_notices(self) -> None:
+        st.session_state[f"_notices.{self.page}"] = []
+
+    def values(self) -> dict[str, Any]:
+        return {p.name: st.session_state[self.key(p.name)] for p in self.params}
+
+    def query(self) -> dict[str, str]:
+        """Non-default values, formatted for the URL."""
+        out = {}
+        for p in self.params:
+            value = st.session_state.get(self.key(p.name), p.default)
+            if value != p.default:
+                out[p.name] = p.format(value)
+        return out
+
+    def sync(self, extra: dict[str, str] | None = None) -> None:
+        """Write this page's state (and the shared ``extra`` values) into the URL."""
+        wanted = {**(extra or {}), **self.query()}
+        current = {k: st.query_params.get(k) for k in st.query_params}
+        if current != wanted:
+            st.query_params.from_dict(wanted)
+
+
+def _raw(name: str) -> str | None:
+    try:
+        values = st.query_params.get_all(name)
+    except Exception:  # a malformed query string must not break the page
+        return None
+    return values[-1] if values else None
+
+
+def show_notices(state: PageState) -> None:
+    """One visible box listing every URL value that had to be corrected."""
+    if not state.notices:
+        return
+    lines = [t(n.reason, name=n.name, raw=n.raw, value=n.value) for n in state.notices]
+    st.warning(t("url.corrected_title") + "\n\n" + "\n".join(f"- {line}" for line in lines),
+               icon=":material/link:")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import operator
 from typing import Any
 
@@ -14,19 +15,34 @@ PADDING_STRINGS = ("same", "valid")
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
-def _as_int(name: str, value: Any) -> int:
-    """An exact integer, refusing bools and floats (PyTorch would take ``True`` as 1)."""
-    if isinstance(value, bool):
-        raise ConvConfigError(name, value, f"{name} must be an integer, not a bool",
-                              {name: int(value)}, stage="construct")
+# nn.Conv2d builds its weight from these when it is constructed; the others are first
+# read when the layer is called, so that is where PyTorch refuses a bad one.
+_READ_AT_CONSTRUCTION = ("in_channels", "out_channels", "kernel_size", "groups")
+
+
+def _nearest_int(value: Any) -> int | None:
+    """The integer a user most likely meant (``True`` -> 1, ``2.6`` -> 3), else ``None``."""
+    if isinstance(value, float):
+        return round(value) if math.isfinite(value) else None
     try:
         return operator.index(value)
     except TypeError:
-        suggestion = None
-        if isinstance(value, float) and value == value and abs(value) != float("inf"):
-            suggestion = {name: round(value)}
+        return None
+
+
+def _as_int(name: str, value: Any) -> int:
+    """An exact integer, refusing bools and floats (PyTorch would take ``True`` as 1)."""
+    stage = "construct" if name in _READ_AT_CONSTRUCTION else "forward"
+    nearest = _nearest_int(value)
+    suggestion = None if nearest is None else {name: nearest}
+    if isinstance(value, bool):
+        raise ConvConfigError(name, value, f"{name} must be an integer, not a bool",
+                              suggestion, stage=stage)
+    try:
+        return operator.index(value)
+    except TypeError:
         raise ConvConfigError(name, value, f"{name} must be an integer", suggestion,
-                              stage="construct") from None
+                              stage=stage) from None
 
 
 def to_pair(name: str, value: Any) -> Pair:
@@ -56,7 +72,14 @@ def to_pair(name: str, value: Any) -> Pair:
             raise ConvConfigError(name, tuple(value),
                                   f"{name} must be an int or a pair (h, w) for a 2-D convolution",
                                   suggestion)
-        return (_as_int(name, value[0]), _as_int(name, value[1]))
+        try:
+            return (_as_int(name, value[0]), _as_int(name, value[1]))
+        except ConvConfigError as err:
+            # Suggest the whole pair, so that applying it keeps the good axis as it was.
+            fixed = tuple(_nearest_int(v) for v in value)
+            suggestion = None if None in fixed else {name: _show(fixed)}  # type: ignore[arg-type]
+            raise ConvConfigError(name, tuple(value), err.reason, suggestion,
+                                  stage=err.stage) from None
     v = _as_int(name, value)
     return (v, v)
 
@@ -81,13 +104,17 @@ def require_positive(name: str, pair: Pair) -> None:
     if min(pair) <= 0:
         fixed = tuple(max(v, 1) for v in pair)
         word = "greater than zero" if name in ("kernel_size", "dilation") else "a positive integer"
-        raise ConvConfigError(name, _show(pair), f"{name} must be {word}", {name: _show(fixed)})
+        # nn.Conv2d allocates its weight at construction: a negative kernel fails there,
+        # a zero one (an empty weight) only when the layer is called.
+        stage = "construct" if name == "kernel_size" and min(pair) < 0 else "forward"
+        raise ConvConfigError(name, _show(pair), f"{name} must be {word}", {name: _show(fixed)},
+                              stage=stage)
 
 
-def require_non_negative(name: str, pair: Pair) -> None:
-    """Refuse a negative entry, suggesting 0 in its place."""
+def require_non_negative(name: str, pair: Pair, least: Pair = (0, 0)) -> None:
+    """Refuse a negative entry, suggesting ``least`` (0 unless more is needed) in its place."""
     if min(pair) < 0:
-        fixed = tuple(max(v, 0) for v in pair)
+        fixed = tuple(max(lo, 0) if v < 0 else v for v, lo in zip(pair, least, strict=True))
         raise ConvConfigError(name, _show(pair), f"{name} must not be negative "
                               "(negative padding is not supported)", {name: _show(fixed)})
 

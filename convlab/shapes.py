@@ -110,14 +110,17 @@ def explain_output_size(
     if pad == "same" and s != (1, 1):
         raise ConvConfigError("padding", "same", "padding='same' is not supported for strided "
                               "convolutions (stride must be 1)", {"stride": 1}, stage="construct")
+    require_positive("kernel_size", k)  # first: a negative kernel fails at construction
+    require_positive("stride", s)
+    require_positive("dilation", d)
     if min(size) <= 0:
         raise ConvConfigError("input_size", _show(size), "input height and width must be positive",
                               {"input_size": _show(tuple(max(v, 1) for v in size))})
-    require_positive("kernel_size", k)
-    require_positive("stride", s)
-    require_positive("dilation", d)
     if isinstance(pad, tuple):
-        require_non_negative("padding", pad)
+        # The nearest valid padding is at least the one that lets the window fit.
+        least = tuple(max(0, -(-(di * (ki - 1) + 1 - n) // 2)) for n, ki, di in zip(size, k, d,
+                                                                                      strict=True))
+        require_non_negative("padding", pad, least)  # type: ignore[arg-type]
     pads = applied_padding(pad, k, d)
     axes = tuple(AxisArithmetic(size[i], k[i], s[i], d[i], *pads[i]) for i in range(2))
     _require_window_fits(axes, pad)

@@ -6,6 +6,7 @@ import convlab
 from ui import charts, shell
 from ui.i18n import t
 
+shell.start()
 st.title(t("home.title"))
 st.markdown(t("home.intro"))
 device = shell.device()
@@ -21,10 +22,11 @@ def pictures() -> tuple[dict, dict]:
     frame = charts.padded_grid_frame(spec.padded_example((4, 4)), (1, 1, 4, 4),
                                      convlab.window_coverage(4, 3, padding=1),
                                      index[0, 0].reshape(-1, 2).tolist(), labels)
-    grid = charts.padded_grid_chart(frame, labels, "").properties(width=150, height=150)
+    grid = charts.padded_grid_chart(frame, 6, 6, labels, "").properties(width=150, height=150)
     X, K = convlab.d2l_two_channel_example()
     Y = convlab.corr2d_multi_in(X, K).numpy()
-    heat = charts.heatmap(Y, "", highlight=[(0, 0)], px_budget=150)
+    heat = charts.heatmap(charts.heatmap_frame(Y, [(0, 0)]), 2, 2, "", float(abs(Y).max()),
+                          px_budget=150)
     return grid.configure_legend(disable=True).to_dict(), heat.to_dict()
 
 
@@ -41,3 +43,4 @@ for col, (page, title, text, picture) in zip(cols, cards, strict=True):
         st.markdown(t(text))
         st.page_link(page, label=t("home.open"), icon=":material/arrow_forward:")
 st.info(t("home.soon"), icon=":material/construction:")
+shell.finish()

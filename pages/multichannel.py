@@ -2,6 +2,10 @@
 
 import streamlit as st
 
+from ui import shell
 from ui.i18n import t
 
+shell.start()
+
 st.title(t("nav.multichannel"))
+shell.finish()

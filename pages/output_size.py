@@ -7,6 +7,7 @@ from ui import charts, output_size_view as view, panels, shell
 from ui.i18n import t
 from ui.urlstate import show_notices
 
+shell.start()
 state = view.page_state()
 state.load()
 P = view.PAGE
@@ -158,21 +159,21 @@ else:
     frame = charts.padded_grid_frame(spec_1.padded_example((v["h"], v["w"])),
                                      (h_ax.pad_before, w_ax.pad_before, v["h"], v["w"]),
                                      coverage, index[oi, oj].reshape(-1, 2).tolist(), labels)
+    hp, wp = h_ax.padded, w_ax.padded
     g1, g2 = st.columns([3, 2])
     with g1:
-        st.altair_chart(charts.padded_grid_chart(frame, labels, t("os.grid_title",
-                                                                   mode=v["mode"])),
-                        width="content", key=f"{P}.grid")
+        st.vega_lite_chart(charts.spec(charts.padded_grid_chart, frame, hp, wp, labels,
+                                       t("os.grid_title", mode=v["mode"])), key=f"{P}.grid")
     with g2:
-        st.altair_chart(charts.output_grid_chart(rows_out, cols_out, (oi, oj),
-                                                 t("os.out_title")),
-                        width="content", key=f"{P}.pick", on_select="rerun",
-                        selection_mode="cell")
+        st.vega_lite_chart(charts.spec(charts.output_grid_chart,
+                                       charts.output_grid_frame(rows_out, cols_out, (oi, oj)),
+                                       rows_out, cols_out, t("os.out_title")),
+                           key=f"{P}.pick", on_select="rerun", selection_mode="cell")
         st.caption(t("os.click_hint"))
     with st.expander(t("os.coverage")):
-        st.altair_chart(charts.coverage_chart(frame, t("os.coverage"), t("os.role.coverage")),
-                        width="content", key=f"{P}.coverage")
+        st.vega_lite_chart(charts.spec(charts.coverage_chart, frame, hp, wp, t("os.coverage"),
+                                       t("os.role.coverage")), key=f"{P}.coverage")
         st.caption(t("os.coverage_caption"))
 
 panels.code_block(convlab.output_size_script(kwargs, input_shape))
-state.sync(shell.shared_query())
+shell.finish(state)

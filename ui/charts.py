@@ -7,7 +7,9 @@ their numbers in the cells.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import altair as alt
 import numpy as np
@@ -15,7 +17,33 @@ import pandas as pd
 
 OKABE_ITO = {"orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
              "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "grey": "#BBBBBB"}
-NUMBERS_UP_TO = 24  # print values in cells while the grid's longer side is at most this
+NUMBERS_UP_TO = 24
+Data = pd.DataFrame | alt.NamedData  # print values in cells while the grid's longer side is at most this
+
+
+def spec(builder: Callable[..., alt.Chart], frame: pd.DataFrame, *args: Any,
+         **kwargs: Any) -> dict[str, Any]:
+    """A builder's Vega-Lite spec with ``frame`` as its data, fast on every rerun.
+
+    Altair's validation costs tens of milliseconds per chart, so the spec is built once
+    per distinct set of arguments with a named data source, and only the data is swapped.
+    """
+    frozen = tuple(_freeze(a) for a in args)
+    template = _template(builder.__name__, frozen, tuple(sorted(kwargs.items())))
+    out = dict(template)
+    out["datasets"] = {"cells": frame}
+    return out
+
+
+@functools.lru_cache(maxsize=512)
+def _template(name: str, args: tuple, kwargs: tuple) -> dict[str, Any]:
+    builder = globals()[name]
+    thawed = [dict(a[1]) if isinstance(a, tuple) and a[:1] == ("__dict__",) else a for a in args]
+    return builder(alt.NamedData("cells"), *thawed, **dict(kwargs)).to_dict()
+
+
+def _freeze(value: Any) -> Any:
+    return ("__dict__", tuple(sorted(value.items()))) if isinstance(value, dict) else value
 
 
 def cell_size(rows: int, cols: int, budget: int = 420) -> int:
@@ -54,9 +82,9 @@ def padded_grid_frame(values: np.ndarray, box: tuple[int, int, int, int], covera
     })
 
 
-def padded_grid_chart(frame: pd.DataFrame, labels: dict[str, str], title: str) -> alt.Chart:
+def padded_grid_chart(frame: Data, rows: int, cols: int, labels: dict[str, str],
+                      title: str) -> alt.Chart:
     """The padded input: input cells, padding, the selected window's taps, unread cells."""
-    rows, cols = int(frame["row"].max()) + 1, int(frame["col"].max()) + 1
     px = cell_size(rows, cols)
     order = ["input", "padding", "tap", "unread"]
     colours = [OKABE_ITO["sky"], OKABE_ITO["yellow"], OKABE_ITO["vermillion"], OKABE_ITO["grey"]]
@@ -78,9 +106,9 @@ def padded_grid_chart(frame: pd.DataFrame, labels: dict[str, str], title: str) -
     return alt.layer(*layers).properties(width=px * cols, height=px * rows)
 
 
-def coverage_chart(frame: pd.DataFrame, title: str, legend_title: str) -> alt.Chart:
+def coverage_chart(frame: Data, rows: int, cols: int, title: str,
+                   legend_title: str) -> alt.Chart:
     """How many windows read each padded-input cell (0 = never read)."""
-    rows, cols = int(frame["row"].max()) + 1, int(frame["col"].max()) + 1
     px = cell_size(rows, cols)
     base = alt.Chart(frame, title=title).encode(
         x=alt.X("col:O", title=None, axis=alt.Axis(labels=cols <= NUMBERS_UP_TO, ticks=False)),
@@ -99,14 +127,15 @@ def coverage_chart(frame: pd.DataFrame, title: str, legend_title: str) -> alt.Ch
     return alt.layer(*layers).properties(width=px * cols, height=px * rows)
 
 
-def output_grid_chart(rows: int, cols: int, selected: tuple[int, int], title: str,
-                      values: np.ndarray | None = None, name: str = "cell") -> alt.Chart:
-    """The output grid; clicking a cell selects it (selection parameter ``name``)."""
+def output_grid_frame(rows: int, cols: int, selected: tuple[int, int]) -> pd.DataFrame:
+    """One row per output cell; ``picked`` marks the selected one."""
     r, c = np.divmod(np.arange(rows * cols), cols)
-    frame = pd.DataFrame({"row": r, "col": c,
-                          "picked": (r == selected[0]) & (c == selected[1])})
-    if values is not None:
-        frame["value"] = [_fmt(v) for v in values.ravel()]
+    return pd.DataFrame({"row": r, "col": c, "picked": (r == selected[0]) & (c == selected[1])})
+
+
+def output_grid_chart(frame: Data, rows: int, cols: int, title: str,
+                      name: str = "cell") -> alt.Chart:
+    """The output grid; clicking a cell selects it (selection parameter ``name``)."""
     px = cell_size(rows, cols, budget=300)
     pick = alt.selection_point(fields=["row", "col"], name=name, on="click", clear=False)
     base = alt.Chart(frame, title=title).encode(
@@ -116,32 +145,30 @@ def output_grid_chart(rows: int, cols: int, selected: tuple[int, int], title: st
     rect = base.mark_rect(stroke="white", strokeWidth=1, cursor="pointer").encode(
         color=alt.condition("datum.picked", alt.value(OKABE_ITO["vermillion"]),
                             alt.value(OKABE_ITO["green"])),
-        tooltip=["row:O", "col:O"] + (["value:N"] if values is not None else []),
+        tooltip=["row:O", "col:O"],
     ).add_params(pick)
-    layers = [rect]
-    if values is not None and max(rows, cols) <= NUMBERS_UP_TO:
-        layers.append(base.mark_text(fontSize=min(13, px // 2 + 2), color="white")
-                      .encode(text="value:N"))
-    return alt.layer(*layers).properties(width=px * cols, height=px * rows)
+    return rect.properties(width=px * cols, height=px * rows)
 
 
-def heatmap(matrix: np.ndarray, title: str, highlight: Iterable[tuple[int, int]] = (),
-            domain: tuple[float, float] | None = None, name: str | None = None,
-            px_budget: int = 220) -> alt.Chart:
-    """A matrix as a heatmap with numbers in the cells; ``highlight`` cells get a thick border.
-
-    A diverging blue-orange scheme centred on zero keeps signs readable for colour-blind
-    viewers. With ``name``, clicking a cell selects it (a point selection on row/col).
-    """
+def heatmap_frame(matrix: np.ndarray, highlight: Iterable[tuple[int, int]] = ()) -> pd.DataFrame:
+    """One row per matrix cell: value, printed label, and whether it is highlighted."""
     rows, cols = matrix.shape
     r, c = np.divmod(np.arange(rows * cols), cols)
     hl = {(int(a), int(b)) for a, b in highlight}
-    frame = pd.DataFrame({"row": r, "col": c, "v": matrix.ravel().astype(float),
-                          "label": [_fmt(v) for v in matrix.ravel()],
-                          "hl": [(int(a), int(b)) in hl for a, b in zip(r, c, strict=True)]})
+    return pd.DataFrame({"row": r, "col": c, "v": matrix.ravel().astype(float),
+                         "label": [_fmt(v) for v in matrix.ravel()],
+                         "hl": [(int(a), int(b)) in hl for a, b in zip(r, c, strict=True)]})
+
+
+def heatmap(frame: Data, rows: int, cols: int, title: str, bound: float,
+            name: str | None = None, px_budget: int = 220) -> alt.Chart:
+    """A matrix as a heatmap with numbers in the cells; highlighted cells get a thick border.
+
+    A diverging blue-orange scheme centred on zero (``[-bound, bound]``) keeps signs
+    readable for colour-blind viewers. With ``name``, clicking a cell selects it.
+    """
     px = cell_size(rows, cols, budget=px_budget)
-    lo, hi = domain if domain is not None else (float(frame["v"].min()), float(frame["v"].max()))
-    bound = max(abs(lo), abs(hi), 1e-9)
+    bound = max(abs(bound), 1e-9)
     base = alt.Chart(frame, title=title).encode(
         x=alt.X("col:O", title=None, axis=alt.Axis(ticks=False, labels=cols <= NUMBERS_UP_TO)),
         y=alt.Y("row:O", title=None, axis=alt.Axis(ticks=False, labels=rows <= NUMBERS_UP_TO)),

@@ -22,6 +22,8 @@ TEXT: dict[str, dict[str, str]] = {
     "shell.device_help": {
         "en": "Where PyTorch runs the checks. A GPU is chosen by default when there is one.",
         "zh": "PyTorch 在哪个设备上运行核对。有 GPU 时默认使用 GPU。"},
+    "shell.about": {"en": "Every number is computed live and checked against PyTorch.",
+                    "zh": "每个数字都实时计算，并与 PyTorch 核对。"},
     # ---- URL state ----
     "url.corrected_title": {"en": "Some values in the link were corrected:",
                             "zh": "链接中的部分参数已被更正："},

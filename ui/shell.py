@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 import torch
 
@@ -17,13 +19,26 @@ def _global_state() -> PageState:
                              ChoiceParam("device", names[0], names)])
 
 
-def start() -> None:
-    """Read language and device (URL first, on a new session) and draw the sidebar."""
+def configure() -> PageState:
+    """Page config and the shared values (URL first, on a new session). Draws nothing.
+
+    Safe to call more than once per run.
+    """
+    st.set_page_config(page_title="ConvLab", page_icon=":material/grid_on:", layout="wide")
     state = _global_state()
     first = "_app_started" not in st.session_state
     st.session_state["_app_started"] = True
     state.load(entering=first)
+    if first:
+        st.session_state["_app_notices"] = state.notices
     st.session_state["lang"] = state["lang"]  # t() reads this
+    return state
+
+
+def start() -> None:
+    """Top of every page: configure, then draw the sidebar's language and device choice."""
+    st.session_state["_run_started"] = time.perf_counter()
+    state = configure()
     with st.sidebar:
         st.selectbox(t("shell.language"), list(LANGUAGES), key=state.key("lang"),
                      format_func=LANGUAGES.get)
@@ -32,12 +47,21 @@ def start() -> None:
                    for d in convlab.available_devices()}
         st.selectbox(t("shell.device"), list(devices), key=state.key("device"),
                      format_func=devices.get, help=t("shell.device_help"))
+        st.caption(t("shell.about"))
+    state.notices = st.session_state.get("_app_notices", [])
     show_notices(state)
 
 
-def shared_query() -> dict[str, str]:
-    """The shell's URL parameters, for a page's :meth:`PageState.sync`."""
-    return _global_state().query()
+def finish(page: PageState | None = None) -> None:
+    """Bottom of every page: write the URL, record the server-side rerun time."""
+    query = _global_state().query()
+    if page is not None:
+        page.sync(query)
+    elif {k: st.query_params.get(k) for k in st.query_params} != query:
+        st.query_params.from_dict(query)
+    started = st.session_state.get("_run_started")
+    if started is not None:  # read by benchmarks/rerun_latency.py; shown nowhere
+        st.session_state["_rerun_seconds"] = time.perf_counter() - started
 
 
 def device() -> torch.device:

@@ -13,6 +13,14 @@ from .i18n import LANGUAGES, t
 from .urlstate import ChoiceParam, PageState, show_notices
 
 
+# (file, title key, icon): the app's pages, in menu order. A page's URL path is its stem.
+PAGES = [
+    ("pages/home.py", "nav.home", ":material/home:"),
+    ("pages/output_size.py", "nav.output_size", ":material/straighten:"),
+    ("pages/multichannel.py", "nav.multichannel", ":material/layers:"),
+]
+
+
 def _global_state() -> PageState:
     names = tuple(d.name for d in convlab.available_devices())
     return PageState("app", [ChoiceParam("lang", "en", tuple(LANGUAGES)),
@@ -40,6 +48,11 @@ def start() -> None:
     st.session_state["_run_started"] = time.perf_counter()
     state = configure()
     with st.sidebar:
+        # Our own menu (st.navigation is hidden) so it is translated, and identical whether
+        # Streamlit runs the page through streamlit_app.py or directly (see that file).
+        for path, title, icon in PAGES:
+            st.page_link(path, label=t(title), icon=icon)
+        st.divider()
         st.selectbox(t("shell.language"), list(LANGUAGES), key=state.key("lang"),
                      format_func=LANGUAGES.get)
         st.session_state["lang"] = state["lang"]

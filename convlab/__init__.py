@@ -14,6 +14,13 @@ from .correlate import (
 )
 from .device import DeviceInfo, available_devices, default_device, resolve_device, torch_version
 from .errors import ConvConfigError
+from .multichannel import (
+    LOOP_REFERENCE_LIMIT,
+    MultiChannelResult,
+    Term,
+    multichannel_correlation,
+    window_terms,
+)
 from .oracle import MAX_ORACLE_ELEMENTS, TorchVerdict, run_conv2d
 from .params import PADDING_MODES, to_pair, to_padding
 from .reproduce import conv2d_code, multichannel_script, output_size_script, tensor_literal
@@ -28,6 +35,8 @@ from .shapes import (
 from .spec import Conv2dSpec
 
 __all__ = [
+    "LOOP_REFERENCE_LIMIT", "MultiChannelResult", "Term", "multichannel_correlation",
+    "window_terms",
     "d2l_two_channel_example", "torch_version",
     "MAX_ORACLE_ELEMENTS", "TorchVerdict", "run_conv2d", "conv2d_code", "multichannel_script",
     "output_size_script", "tensor_literal",

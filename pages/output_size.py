@@ -25,9 +25,11 @@ if points and points != st.session_state.get(f"{P}._last_pick"):
     state["oi"], state["oj"] = int(points[0]["row"]), int(points[0]["col"])
 
 # ---- controls ------------------------------------------------------------------------------
+# Labels looked up in dicts built now, not lambdas calling t() later: a format_func may be
+# called outside the script run (AppTest does), where the language is not known.
+preset_labels = {k: t(f"os.preset.{k}") for k in view.PRESETS}
 st.selectbox(t("os.preset"), list(view.PRESETS), key=f"{P}.preset",
-             format_func=lambda k: t(f"os.preset.{k}"), on_change=view.apply_preset,
-             args=(state,))
+             format_func=preset_labels.get, on_change=view.apply_preset, args=(state,))
 if state["lock"]:
     for a, b in view.LOCKED:
         state[b] = state[a]
@@ -63,7 +65,8 @@ with st.container(border=True):
         number("sw", t("os.sw"), disabled=state["lock"])
     with c3:
         st.segmented_control(t("os.pad"), view.PAD_KINDS, key=state.key("pad"),
-                             format_func=lambda k: t(f"os.pad.{k}"), required=True,
+                             format_func={k: t(f"os.pad.{k}") for k in view.PAD_KINDS}.get,
+                             required=True,
                              on_change=view.mark_custom)
         numeric = state["pad"] == "number"
         number("ph", t("os.ph"), disabled=not numeric, help=t("os.pad_help"))

@@ -187,3 +187,34 @@ def heatmap(frame: Data, rows: int, cols: int, title: str, bound: float,
     if max(rows, cols) <= NUMBERS_UP_TO:
         layers.append(base.mark_text(fontSize=min(12, px // 3 + 3)).encode(text="label:N"))
     return alt.layer(*layers).properties(width=px * cols, height=px * rows)
+
+
+def wiring_frame(c_in: int, c_out: int, groups: int) -> pd.DataFrame:
+    """One row per connection input channel -> output channel of a grouped convolution."""
+    per_in, per_out = c_in // groups, c_out // groups
+    rows = [{"src": c, "dst": o, "group": o // per_out}
+            for o in range(c_out) for c in range((o // per_out) * per_in,
+                                                 (o // per_out + 1) * per_in)]
+    return pd.DataFrame(rows)
+
+
+def wiring_chart(frame: Data, c_in: int, c_out: int, in_label: str, out_label: str) -> alt.Chart:
+    """Input channels on the left, output channels on the right, a line per connection.
+
+    Lines are coloured by group, so each group's block of the weight is visible.
+    """
+    height = 26 * max(c_in, c_out)
+    y_in = alt.Y("src:Q", scale=alt.Scale(domain=[-0.5, max(c_in, c_out) - 0.5], reverse=True),
+                 axis=None)
+    palette = list(OKABE_ITO.values())
+    colour = alt.Color("group:N", scale=alt.Scale(range=palette), legend=None)
+    lines = alt.Chart(frame).mark_rule(strokeWidth=2).encode(
+        x=alt.value(40), x2=alt.value(260), y=y_in, y2="dst:Q", color=colour)
+    ins = alt.Chart(frame).mark_text(align="right", dx=-6).encode(
+        x=alt.value(40), y=y_in, text=alt.Text("src:N"))
+    outs = alt.Chart(frame).mark_text(align="left", dx=6).encode(
+        x=alt.value(260), y=alt.Y("dst:Q", scale=alt.Scale(domain=[-0.5, max(c_in, c_out) - 0.5],
+                                                          reverse=True), axis=None),
+        text=alt.Text("dst:N"))
+    return alt.layer(lines, ins, outs).properties(
+        width=300, height=height, title=f"{in_label}  →  {out_label}")

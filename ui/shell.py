@@ -37,6 +37,10 @@ def configure() -> PageState:
     first = "_app_started" not in st.session_state
     st.session_state["_app_started"] = True
     state.load(entering=first)
+    # Each page draws its own sidebar, so on a page switch these are new widgets and
+    # Streamlit would reset them to their defaults: carry the values over explicitly.
+    for p in state.params:
+        st.session_state[state.key(p.name)] = state[p.name]
     if first:
         st.session_state["_app_notices"] = state.notices
     st.session_state["lang"] = state["lang"]  # t() reads this

@@ -1,0 +1,113 @@
+"""The multi-channel page's URL parameters, bounds, presets and tensor state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from . import tensor_text as tt
+from .urlstate import BoolParam, ChoiceParam, IntParam, PageState, TextParam
+
+PAGE = "multichannel"
+# Up to 8 channels each way and 16 x 16 inputs: every tensor here is a few KB, and the
+# loop reference is skipped beyond convlab.LOOP_REFERENCE_LIMIT multiply-adds.
+BOUNDS = {"cin": (1, 8), "cout": (1, 8), "h": (1, 16), "w": (1, 16), "kh": (1, 5),
+          "kw": (1, 5), "sh": (1, 4), "sw": (1, 4), "ph": (0, 4), "pw": (0, 4),
+          "dh": (1, 3), "dw": (1, 3), "groups": (1, 8)}
+MAX_X = (BOUNDS["cin"][1], BOUNDS["h"][1], BOUNDS["w"][1])
+MAX_K = (BOUNDS["cout"][1], BOUNDS["cin"][1], BOUNDS["kh"][1], BOUNDS["kw"][1])
+PAD_KINDS = ("number", "same", "valid")
+PRESETS = ("d2l_two", "d2l_three", "edge", "edge_t", "random", "custom")
+
+
+def _d2l() -> tuple[np.ndarray, np.ndarray]:
+    X = np.stack([np.arange(9.0).reshape(3, 3), np.arange(1.0, 10.0).reshape(3, 3)])
+    K = np.stack([np.arange(4.0).reshape(2, 2), np.arange(1.0, 5.0).reshape(2, 2)])
+    return X, K
+
+
+def _edge(transpose: bool) -> tuple[np.ndarray, np.ndarray]:
+    X = np.ones((6, 8))
+    X[:, 2:6] = 0
+    return (X.T if transpose else X)[None], np.array([[[[1.0, -1.0]]]])
+
+
+def preset_values(name: str, seed: int = 0) -> dict[str, Any]:
+    """The settings and tensors of a preset (``custom`` keeps what is there)."""
+    if name in ("d2l_two", "d2l_three"):
+        X, K = _d2l()
+        K4 = K[None] if name == "d2l_two" else np.stack([K, K + 1, K + 2])
+    elif name in ("edge", "edge_t"):
+        X, K4 = _edge(name == "edge_t")
+    elif name == "random":  # d2l's 1x1 example: X (3, 3, 3), K (2, 3, 1, 1) ~ N(0, 1)
+        rng = np.random.default_rng(seed)
+        X = rng.standard_normal((3, 3, 3)).round(1)
+        K4 = rng.standard_normal((2, 3, 1, 1)).round(1)
+    else:
+        return {}
+    return {"cin": X.shape[0], "h": X.shape[1], "w": X.shape[2], "cout": K4.shape[0],
+            "kh": K4.shape[2], "kw": K4.shape[3], "sh": 1, "sw": 1, "pad": "number", "ph": 0,
+            "pw": 0, "dh": 1, "dw": 1, "groups": 1, "flip": False, "bias": False,
+            "X": tt.encode(X), "K": tt.encode(K4), "b": tt.encode(np.zeros(K4.shape[0])),
+            "o": 0, "oi": 0, "oj": 0}
+
+
+DEFAULTS = preset_values("d2l_two")
+PARAMS = [IntParam(k, DEFAULTS[k], *BOUNDS[k]) for k in BOUNDS] + [
+    ChoiceParam("preset", "d2l_two", PRESETS),
+    ChoiceParam("pad", "number", PAD_KINDS),
+    BoolParam("flip", False),
+    BoolParam("bias", False),
+    IntParam("seed", 0, 0, 9999),
+    IntParam("o", 0, 0, 7),
+    IntParam("oi", 0, 0, 19),
+    IntParam("oj", 0, 0, 19),
+    TextParam("X", DEFAULTS["X"], decode=lambda s: tt.encode(tt.decode(s, 3, MAX_X)),
+              encode=str),
+    TextParam("K", DEFAULTS["K"], decode=lambda s: tt.encode(tt.decode(s, 4, MAX_K)),
+              encode=str),
+    TextParam("b", DEFAULTS["b"], decode=lambda s: tt.encode(tt.decode(s, 1, (8,))), encode=str),
+]
+
+
+def page_state() -> PageState:
+    return PageState(PAGE, PARAMS)
+
+
+def apply_preset(state: PageState) -> None:
+    """on_change of the preset box (and of the re-roll button)."""
+    for name, value in preset_values(state["preset"], state["seed"]).items():
+        state[name] = value
+
+
+def reroll(state: PageState) -> None:
+    state["seed"] = (state["seed"] + 1) % 10000
+    state["preset"] = "random"
+    apply_preset(state)
+
+
+def mark_custom() -> None:
+    st.session_state[f"{PAGE}.preset"] = "custom"
+
+
+def tensors(state: PageState, k_in: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """X ``(C_in, H, W)``, K ``(C_out, k_in, kh, kw)`` and b ``(C_out,)`` fitted to the widgets."""
+    v = state.values()
+    X = tt.fit(tt.decode(v["X"], 3, MAX_X), (v["cin"], v["h"], v["w"]))
+    K = tt.fit(tt.decode(v["K"], 4, MAX_K), (v["cout"], k_in, v["kh"], v["kw"]))
+    b = tt.fit(tt.decode(v["b"], 1, (8,)), (v["cout"],))
+    return X, K, b
+
+
+def arithmetic(terms: list, bias: float | None, total: float) -> str:
+    """``0×0 + 1×1 + … (+ b) = total`` with negative numbers in parentheses."""
+    def n(v: float) -> str:
+        s = tt._num(round(v, 4))
+        return f"({s})" if v < 0 else s
+
+    parts = [f"{n(term.x)}×{n(term.k)}" for term in terms]
+    if bias is not None:
+        parts.append(n(bias))
+    return " + ".join(parts) + f" = {tt._num(round(total, 4))}"

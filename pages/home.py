@@ -39,7 +39,7 @@ cols = st.columns(len(cards))
 for col, (page, title, text, picture) in zip(cols, cards, strict=True):
     with col, st.container(border=True):
         st.subheader(t(title))
-        st.vega_lite_chart(picture, key=f"home.pic.{page}")
+        st.vega_lite_chart(spec=picture, key=f"home.pic.{page}", width="content", theme=None)
         st.markdown(t(text))
         st.page_link(page, label=t("home.open"), icon=":material/arrow_forward:")
 st.info(t("home.soon"), icon=":material/construction:")

@@ -150,14 +150,16 @@ o, oi, oj = state["o"], state["oi"], state["oj"]
 Kused = result.kernel_used
 terms = convlab.window_terms(torch.from_numpy(X), Kused, o, oi, oj, groups=v["groups"], **conv)
 Y = result.Y.numpy()
-bound = float(max(np.abs(result.padded.numpy()).max(), np.abs(Kused.numpy()).max(),
-                  np.abs(result.partials.numpy()).max(), np.abs(Y).max(), 1.0))
 
 
 def heat(matrix: np.ndarray, title: str, highlight=(), key: str = "", **kw) -> None:
+    """Each map on its own symmetric colour scale, so small inputs stay readable."""
     rows, cols = matrix.shape
-    st.vega_lite_chart(charts.spec(charts.heatmap, charts.heatmap_frame(matrix, highlight),
-                                   rows, cols, title, bound, **kw), key=key or None)
+    bound = float(max(np.abs(matrix).max(), 1.0))
+    st.caption(title)  # a caption, not a chart title: a long title would squeeze a small map
+    st.vega_lite_chart(spec=charts.spec(charts.heatmap, charts.heatmap_frame(matrix, highlight),
+                                   rows, cols, "", bound, **kw), key=key or None,
+                       width="content", theme=None)
 
 
 if v["flip"]:
@@ -171,7 +173,7 @@ for c_local in range(k_in):
     with cols[1]:
         heat(Kused[o, c_local].numpy(), t("mc.k_title", o=o, c=c_local, flip="flip " if
                                           v["flip"] else ""),
-             [(a, bb) for a in range(v["kh"]) for bb in range(v["kw"])], key=f"{P}.hk{c}")
+             key=f"{P}.hk{c}")
     with cols[2]:
         heat(result.partials[o, c_local].numpy(), t("mc.partial_title", c=c), [(oi, oj)],
              key=f"{P}.hp{c}")
@@ -201,8 +203,9 @@ if v["groups"] > 1:
     st.subheader(t("mc.wiring"))
     st.caption(t("mc.wiring_caption", g=v["groups"], per=k_in))
     wiring = charts.wiring_frame(v["cin"], v["cout"], v["groups"])
-    st.vega_lite_chart(charts.spec(charts.wiring_chart, wiring, v["cin"], v["cout"],
-                                   t("mc.wiring_in"), t("mc.wiring_out")), key=f"{P}.wiring")
+    st.vega_lite_chart(spec=charts.spec(charts.wiring_chart, wiring, v["cin"], v["cout"],
+                                   t("mc.wiring_in"), t("mc.wiring_out")), key=f"{P}.wiring",
+                       width="content", theme=None)
 
 panels.check_panel(result.checks, t("mc.check_note") if len(result.checks) > 1
                    else t("mc.check_note_noloop"))

@@ -165,17 +165,19 @@ else:
     hp, wp = h_ax.padded, w_ax.padded
     g1, g2 = st.columns([3, 2])
     with g1:
-        st.vega_lite_chart(charts.spec(charts.padded_grid_chart, frame, hp, wp, labels,
-                                       t("os.grid_title", mode=v["mode"])), key=f"{P}.grid")
+        st.vega_lite_chart(spec=charts.spec(charts.padded_grid_chart, frame, hp, wp, labels,
+                                       t("os.grid_title", mode=v["mode"])), key=f"{P}.grid", width="content", theme=None)
     with g2:
-        st.vega_lite_chart(charts.spec(charts.output_grid_chart,
+        st.vega_lite_chart(spec=charts.spec(charts.output_grid_chart,
                                        charts.output_grid_frame(rows_out, cols_out, (oi, oj)),
                                        rows_out, cols_out, t("os.out_title")),
-                           key=f"{P}.pick", on_select="rerun", selection_mode="cell")
+                           key=f"{P}.pick", on_select="rerun", selection_mode="cell",
+                           width="content", theme=None)
         st.caption(t("os.click_hint"))
     with st.expander(t("os.coverage")):
-        st.vega_lite_chart(charts.spec(charts.coverage_chart, frame, hp, wp, t("os.coverage"),
-                                       t("os.role.coverage")), key=f"{P}.coverage")
+        st.vega_lite_chart(spec=charts.spec(charts.coverage_chart, frame, hp, wp, t("os.coverage"),
+                                       t("os.role.coverage")), key=f"{P}.coverage",
+                           width="content", theme=None)
         st.caption(t("os.coverage_caption"))
 
 panels.code_block(convlab.output_size_script(kwargs, input_shape))

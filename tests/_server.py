@@ -1,0 +1,108 @@
+"""A real ``streamlit run`` server and headless Chromium, for the browser tests and benchmarks."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+# The page has finished its script run (set on the app's root element).
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(timeout: float = 60.0) -> tuple[subprocess.Popen, str]:
+    """``streamlit run streamlit_app.py`` on a free loopback port.
+
+    Returns the process (leader of its own process group) and the base URL, once
+    ``/_stcore/health`` answers.
+
+    Raises:
+        RuntimeError: if the server exits or does not answer within ``timeout`` seconds.
+    """
+    port = free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+           "--server.port", str(port), "--server.address", "127.0.0.1",
+           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    log = tempfile.TemporaryFile()  # a file, not a pipe: a full pipe would stall the server
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    proc.log = log  # type: ignore[attr-defined]
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            out = server_log(proc)
+            stop_server(proc)
+            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{out}")
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, base
+        except OSError:
+            pass
+        time.sleep(0.2)
+    out = server_log(proc)
+    stop_server(proc)
+    raise RuntimeError(f"streamlit did not answer {base}/_stcore/health in {timeout} s:\n{out}")
+
+
+def server_log(proc: subprocess.Popen) -> str:
+    """What the server has printed so far."""
+    log = proc.log  # type: ignore[attr-defined]
+    if log.closed:
+        return ""
+    log.flush()
+    log.seek(0)
+    return log.read().decode(errors="replace")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """Terminate the server's process group (SIGKILL if it lingers) and close its log."""
+    try:
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+            except ProcessLookupError:
+                pass
+    finally:
+        proc.log.close()  # type: ignore[attr-defined]
+
+
+def launch_chromium(playwright):
+    """Debian's chromium, headless (``playwright`` is a started sync Playwright).
+
+    Raises:
+        FileNotFoundError: if /usr/bin/chromium is missing.
+    """
+    if not CHROMIUM.exists():
+        raise FileNotFoundError(f"{CHROMIUM} not found: install Debian's chromium package "
+                                "(apt-get install chromium); CI installs it.")
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                      args=CHROMIUM_ARGS)
+
+
+def page_url(base: str, path: str) -> str:
+    """URL of a page file: its stem, the home page at ``/``."""
+    stem = Path(path).stem
+    return f"{base}/" if stem == "home" else f"{base}/{stem}"

@@ -1,0 +1,352 @@
+"""AppTest of the shell, the home page and the output-size page: defaults, bounds, bad URLs,
+presets, refusals, language, URL round trip, devices."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import HOME, make_app
+from streamlit.testing.v1 import AppTest
+
+import convlab
+from ui import output_size_view as view
+from ui.i18n import TEXT
+from ui.shell import PAGES
+
+OS = "pages/output_size.py"
+EN = {k: v["en"] for k, v in TEXT.items()}
+ZH = {k: v["zh"] for k, v in TEXT.items()}
+
+
+def assert_clean(at: AppTest) -> None:
+    """The run raised nothing (an exception is shown as an element, not raised)."""
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def check_passed(at: AppTest) -> bool:
+    """The check panel's headline says everything agrees and every row says pass."""
+    headline = [m.value for m in at.markdown if EN["check.title"] in m.value]
+    assert len(headline) == 1, [m.value for m in at.markdown]
+    table: pd.DataFrame = at.dataframe[0].value
+    results = table[EN["check.col_result"]].tolist()
+    return headline[0].endswith(EN["check.all_pass"]) and all(
+        r.endswith(EN["check.pass"]) for r in results)
+
+
+def set_widgets(at: AppTest, values: dict[str, object]) -> AppTest:
+    """Set output-size widgets by parameter name (no run)."""
+    for name, value in values.items():
+        key = f"{view.PAGE}.{name}"
+        if name == "pad":
+            at.button_group(key=key).set_value(value)
+        elif name == "mode":
+            at.selectbox(key=key).set_value(value)
+        elif name in ("lock", "bias"):
+            at.toggle(key=key).set_value(value)
+        else:
+            at.number_input(key=key).set_value(value)
+    return at
+
+
+def page_values(at: AppTest) -> dict[str, object]:
+    """The page's parameter values (a widget that was not drawn, e.g. the output-cell
+    sliders of a refused layer, has none)."""
+    keys = {p.name: f"{view.PAGE}.{p.name}" for p in view.PARAMS}
+    return {name: at.session_state[key] for name, key in keys.items()
+            if key in at.session_state}
+
+
+# ---- every page ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", [p for p, _, _ in PAGES])
+def test_every_page_runs_clean_with_a_title(path):
+    at = make_app(path)
+    assert_clean(at)
+    assert at.title and at.title[0].value.strip()
+    assert at.session_state["_rerun_seconds"] > 0  # shell.finish ran
+    links = at.sidebar.get("page_link")
+    assert len(links) == len(PAGES)  # the shell's menu lists every page
+
+
+def test_home_default():
+    at = make_app(HOME)
+    assert_clean(at)
+    assert at.title[0].value == EN["home.title"]
+    assert EN["home.intro"] in [m.value for m in at.markdown]
+    assert dict(at.query_params) == {}
+
+
+# ---- output size: defaults -------------------------------------------------------------------
+
+def test_output_size_default_metrics_and_check():
+    at = make_app(OS)
+    assert_clean(at)
+    assert at.title[0].value == EN["os.title"]
+    m = metrics(at)
+    assert m[EN["os.out_shape"]] == "1 × 4 × 4 × 4"
+    assert m[EN["os.weight_shape"]] == "4 × 3 × 3 × 3"
+    assert m[EN["os.params"]] == f"{4 * 3 * 3 * 3 + 4:,}"
+    assert check_passed(at)
+    assert not at.error and not at.warning
+    assert dict(at.query_params) == {}  # defaults stay out of the URL
+
+
+# ---- output size: every numeric widget at its bounds -----------------------------------------
+
+@pytest.mark.parametrize("end", ["min", "max"])
+@pytest.mark.parametrize("name", list(view.BOUNDS))
+def test_number_input_at_bound(name, end):
+    lo, hi = view.BOUNDS[name]
+    at = make_app(OS)
+    # Width settings are disabled while locked, and padding while 'same'/'valid' is chosen.
+    at.toggle(key=f"{view.PAGE}.lock").set_value(False).run()
+    widget = at.number_input(key=f"{view.PAGE}.{name}")
+    assert (widget.min, widget.max) == (lo, hi)
+    widget.set_value(lo if end == "min" else hi).run()
+    assert_clean(at)
+    assert at.session_state[f"{view.PAGE}.{name}"] == (lo if end == "min" else hi)
+    # Either the numbers or a refusal (a refused configuration is an st.error, not a crash).
+    assert at.metric or at.error
+
+
+@pytest.mark.parametrize("end", [0, 1])
+def test_all_bounds_at_once_from_the_url(end):
+    query = {name: str(bounds[end]) for name, bounds in view.BOUNDS.items()}
+    at = make_app(OS, {**query, "lock": "0"})
+    assert_clean(at)
+    assert not at.warning  # every value is in range: nothing to correct
+    assert {k: at.session_state[f"{view.PAGE}.{k}"] for k in query} == {
+        k: int(v) for k, v in query.items()}
+    assert at.metric or at.error
+
+
+@pytest.mark.parametrize("axis", ["oi", "oj"])
+def test_output_cell_sliders_at_their_ends(axis):
+    at = make_app(OS)
+    slider = at.slider(key=f"{view.PAGE}.{axis}")
+    for value in (slider.max, slider.min, slider.max):
+        at.slider(key=f"{view.PAGE}.{axis}").set_value(value).run()
+        assert_clean(at)
+        assert at.session_state[f"{view.PAGE}.{axis}"] == value
+
+
+# ---- output size: garbage in the URL ---------------------------------------------------------
+
+GARBAGE = ["abc", "1e999", "-5", "", "%%", "9" * 5000, "nan", "-inf", "1.5e3", "0x10", "  "]
+
+
+@pytest.mark.parametrize("raw", GARBAGE, ids=lambda r: repr(r[:12]) + (f"..{len(r)}" if
+                                                                        len(r) > 12 else ""))
+def test_garbage_in_every_url_parameter(raw):
+    at = make_app(OS, {p.name: raw for p in view.PARAMS})
+    assert_clean(at)
+    assert at.title[0].value == EN["os.title"]
+    notices = [w.value for w in at.warning if EN["url.corrected_title"] in w.value]
+    assert len(notices) == 1
+    lines = [line for line in notices[0].splitlines() if line.startswith("- ")]
+    assert len(lines) == len(view.PARAMS)  # one line per corrected parameter
+    for p in view.PARAMS:  # every value is legal after correction
+        value = at.session_state[f"{view.PAGE}.{p.name}"]
+        if p.name in view.BOUNDS:
+            lo, hi = view.BOUNDS[p.name]
+            assert lo <= value <= hi
+
+
+@pytest.mark.parametrize("name", [p.name for p in view.PARAMS])
+def test_garbage_in_one_url_parameter_is_named(name):
+    at = make_app(OS, {name: "abc"})
+    assert_clean(at)
+    assert len(at.warning) == 1
+    assert f"`{name}=abc`" in at.warning[0].value or f"`{name}`" in at.warning[0].value
+    default = next(p.default for p in view.PARAMS if p.name == name)
+    assert at.session_state[f"{view.PAGE}.{name}"] == default
+
+
+def test_garbage_in_the_shared_parameters():
+    at = make_app(OS, {"lang": "klingon", "device": "tpu:7", "h": "12"})
+    assert_clean(at)
+    assert at.session_state["app.lang"] == "en"
+    assert at.session_state["app.device"] == convlab.available_devices()[0].name
+    text = "\n".join(w.value for w in at.warning)
+    assert "`lang=klingon`" in text and "`device=tpu:7`" in text
+    assert at.session_state[f"{view.PAGE}.h"] == 12  # good values are still taken
+
+
+def test_out_of_range_is_clamped_and_reported():
+    at = make_app(OS, {"h": "1000", "kh": "2.6", "sh": "-3"})
+    assert_clean(at)
+    state = {k: at.session_state[f"{view.PAGE}.{k}"] for k in ("h", "kh", "sh")}
+    assert state == {"h": 64, "kh": 3, "sh": 0}
+    body = at.warning[0].value
+    assert "`h=1000`" in body and "`kh=2.6`" in body and "`sh=-3`" in body
+
+
+def test_repeated_parameter_uses_the_last_value():
+    at = make_app(OS, {"h": ["5", "6"]})
+    assert_clean(at)
+    assert at.session_state[f"{view.PAGE}.h"] == 6
+
+
+# ---- output size: presets --------------------------------------------------------------------
+
+PRESET_SHAPES = {  # preset -> (output shape, weight shape)
+    "notes_4x4": ("1 × 1 × 2 × 2", "1 × 1 × 3 × 3"),
+    "d2l_pad1": ("1 × 1 × 8 × 8", "1 × 1 × 3 × 3"),
+    "d2l_5x3": ("1 × 1 × 8 × 8", "1 × 1 × 5 × 3"),
+    "d2l_stride2": ("1 × 1 × 4 × 4", "1 × 1 × 3 × 3"),
+    "d2l_3x5_s34": ("1 × 1 × 2 × 2", "1 × 1 × 3 × 5"),
+    "why_13": ("1 × 8 × 13 × 13", "8 × 3 × 3 × 3"),
+    "same_even": ("1 × 1 × 6 × 6", "1 × 1 × 4 × 4"),
+}
+
+
+def test_every_preset_has_expected_numbers():
+    assert set(PRESET_SHAPES) == set(view.PRESETS) - {"custom"}
+
+
+@pytest.mark.parametrize("preset", list(PRESET_SHAPES))
+def test_preset_gives_the_seed_numbers(preset):
+    at = make_app(OS)
+    at.selectbox(key=f"{view.PAGE}.preset").set_value(preset).run()
+    assert_clean(at)
+    m = metrics(at)
+    assert (m[EN["os.out_shape"]], m[EN["os.weight_shape"]]) == PRESET_SHAPES[preset]
+    assert check_passed(at)
+    assert at.session_state[f"{view.PAGE}.preset"] == preset
+    # The preset's settings are in the URL, so the link reopens the same numbers.
+    reopened = make_app(OS, dict(at.query_params))
+    assert_clean(reopened)
+    assert metrics(reopened) == m
+
+
+def test_moving_a_widget_after_a_preset_marks_it_custom():
+    at = make_app(OS)
+    at.selectbox(key=f"{view.PAGE}.preset").set_value("why_13").run()
+    at.number_input(key=f"{view.PAGE}.h").set_value(30).run()
+    assert_clean(at)
+    assert at.session_state[f"{view.PAGE}.preset"] == "custom"
+    assert metrics(at)[EN["os.out_shape"]] == "1 × 8 × 14 × 14"
+
+
+def test_same_even_preset_explains_uneven_padding():
+    at = make_app(OS)
+    at.selectbox(key=f"{view.PAGE}.preset").set_value("same_even").run()
+    assert EN["os.same_uneven"] in [i.value for i in at.info]
+
+
+# ---- output size: refused configurations -----------------------------------------------------
+
+REFUSED = {  # id -> (widget values, parameter named in the error)
+    "stride_0": ({"sh": 0}, "stride"),
+    "kernel_9_on_4x4": ({"h": 4, "kh": 9, "ph": 0}, "kernel_size"),
+    "groups_3_channels_4": ({"cin": 4, "cout": 4, "groups": 3}, "groups"),
+    "same_with_stride_2": ({"pad": "same", "sh": 2}, "padding"),
+    "reflect_pad_4_on_4x4": ({"mode": "reflect", "h": 4, "ph": 4}, "padding"),
+    "dilation_0": ({"dh": 0}, "dilation"),
+    "kernel_0": ({"kh": 0}, "kernel_size"),
+    "padding_minus_1": ({"ph": -1}, "padding"),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSED))
+def test_refused_configuration_is_explained(case):
+    values, parameter = REFUSED[case]
+    at = set_widgets(make_app(OS), values).run()
+    assert_clean(at)
+    assert not at.metric  # no numbers for a refused layer
+    assert len(at.error) == 1
+    body = at.error[0].value
+    assert body.startswith(f"**PyTorch refuses {parameter} = "), body
+    assert EN["error.nearest"] in body
+    # PyTorch's own message, quoted in a code block after its heading.
+    v = page_values(at)
+    torch_message = convlab.run_conv2d(view.conv_kwargs(v),
+                                       (v["n"], v["cin"], v["h"], v["w"])).error
+    assert torch_message
+    assert EN["error.torch_says"] in [m.value for m in at.markdown]
+    assert torch_message in [c.value for c in at.code]
+    assert check_passed(at)  # ConvLab refuses exactly what PyTorch refuses
+
+
+# ---- language, URL round trip, devices ---------------------------------------------------------
+
+def test_language_switch_changes_the_title_and_keeps_the_settings():
+    at = make_app(OS)
+    set_widgets(at, {"h": 10, "pad": "same", "sh": 1}).run()
+    before = page_values(at)
+    at.selectbox(key="app.lang").set_value("zh").run()
+    assert_clean(at)
+    assert at.title[0].value == ZH["os.title"]
+    assert page_values(at) == before
+    assert at.query_params["lang"] == "zh"
+    assert ZH["os.out_shape"] in metrics(at)
+    at.run()  # a second run in Chinese (labels formatted in Chinese) is fine too
+    assert_clean(at)
+    assert page_values(at) == before
+
+
+@pytest.mark.parametrize("path", [p for p, _, _ in PAGES if p != HOME])
+def test_language_survives_a_page_switch(path):
+    at = make_app(HOME)
+    at.selectbox(key="app.lang").set_value("zh").run()
+    assert at.title[0].value == ZH["home.title"]
+    at.switch_page(path).run()
+    assert_clean(at)
+    assert at.session_state["app.lang"] == "zh"
+    assert at.query_params.get("lang") == "zh"
+    assert at.sidebar.selectbox(key="app.lang").value == "zh"
+    at.switch_page(HOME).run()
+    assert at.title[0].value == ZH["home.title"]
+
+
+def test_language_from_the_url():
+    at = make_app(OS, {"lang": "zh"})
+    assert_clean(at)
+    assert at.title[0].value == ZH["os.title"]
+
+
+def test_url_reflects_widgets_and_round_trips():
+    at = make_app(OS)
+    set_widgets(at, {"lock": False}).run()
+    set_widgets(at, {"n": 2, "cin": 4, "cout": 6, "groups": 2, "h": 11, "w": 7, "kh": 2,
+                     "kw": 4, "sh": 1, "sw": 3, "ph": 0, "pw": 2, "dh": 2, "dw": 1,
+                     "mode": "circular", "bias": False}).run()
+    at.slider(key=f"{view.PAGE}.oi").set_value(3).run()
+    assert_clean(at)
+    query = dict(at.query_params)
+    expected = {"n": "2", "cin": "4", "cout": "6", "groups": "2", "h": "11", "w": "7",
+                "kh": "2", "kw": "4", "sh": "1", "sw": "3", "ph": "0", "pw": "2", "dh": "2",
+                "mode": "circular", "bias": "0", "lock": "0", "oi": "3"}
+    assert query == expected  # defaults (dw, pad, oj) stay out
+    reopened = make_app(OS, query)
+    assert_clean(reopened)
+    assert not reopened.warning  # nothing needed correcting
+    assert page_values(reopened) == page_values(at)
+    assert metrics(reopened) == metrics(at)
+
+
+def test_device_selectbox_lists_every_device():
+    devices = convlab.available_devices()
+    at = make_app(OS)
+    box = at.sidebar.selectbox(key="app.device")
+    assert len(box.options) == len(devices)
+    for d in devices:
+        assert any(d.label in option for option in box.options)
+        at.sidebar.selectbox(key="app.device").set_value(d.name).run()
+        assert_clean(at)
+        assert at.session_state["app.device"] == d.name
+    assert at.session_state["app.device"] == devices[-1].name
+
+
+@pytest.mark.parametrize("device", [d.name for d in convlab.available_devices()])
+def test_device_from_the_url(device):
+    at = make_app(OS, {"device": device})
+    assert_clean(at)
+    assert at.session_state["app.device"] == device
+    assert not at.warning
+    table: pd.DataFrame = at.dataframe[0].value
+    assert table[EN["check.col_device"]].tolist() == [device]

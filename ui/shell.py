@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 import torch
 
 import convlab
@@ -34,14 +35,18 @@ def configure() -> PageState:
     """
     st.set_page_config(page_title="ConvLab", page_icon=":material/grid_on:", layout="wide")
     state = _global_state()
-    first = "_app_started" not in st.session_state
-    st.session_state["_app_started"] = True
-    state.load(entering=first)
+    # Read the URL on a new session and whenever a page is entered (a link opened, a page
+    # switched); a parameter absent from the URL keeps the session's value.
+    ctx = get_script_run_ctx()
+    page_id = ctx.page_script_hash if ctx is not None else ""
+    entering = st.session_state.get("_app_page") != page_id
+    st.session_state["_app_page"] = page_id
+    state.load(entering=entering)
     # Each page draws its own sidebar, so on a page switch these are new widgets and
     # Streamlit would reset them to their defaults: carry the values over explicitly.
     for p in state.params:
         st.session_state[state.key(p.name)] = state[p.name]
-    if first:
+    if entering:
         st.session_state["_app_notices"] = state.notices
     st.session_state["lang"] = state["lang"]  # t() reads this
     return state

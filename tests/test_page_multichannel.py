@@ -1,0 +1,180 @@
+"""AppTest of the multi-channel page: textbook numbers, extremes, bad URLs, bad tables."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui import multichannel_view as view
+from ui import tensor_text as tt
+
+APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
+P = "multichannel"
+
+
+def open_page(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.switch_page("pages/multichannel.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def arithmetic(at: AppTest) -> str:
+    return at.code[0].value
+
+
+def reproduce(at: AppTest) -> np.ndarray:
+    """Run the page's reproduce-in-PyTorch code and return the Y it printed."""
+    code = at.code[-1].value
+    assert "F.conv2d" in code
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(code, {})  # noqa: S102 - the code the page shows a learner
+    numbers = re.findall(r"-?\d+\.?\d*(?:e[+-]?\d+)?", out.getvalue().replace("tensor", ""))
+    return np.array([float(n) for n in numbers])
+
+
+def test_default_is_d2l_two_channel_example():
+    at = open_page()
+    assert arithmetic(at) == "0×0 + 1×1 + 3×2 + 4×3 + 1×1 + 2×2 + 4×3 + 5×4 = 56"
+    np.testing.assert_allclose(reproduce(at), [56, 72, 104, 120])
+
+
+@pytest.mark.parametrize(("i", "j", "total"), [(0, 1, 72), (1, 0, 104), (1, 1, 120)],
+                         ids=["72", "104", "120"])
+def test_every_cell_of_56_72_104_120(i, j, total):
+    at = open_page()
+    at.slider(key=f"{P}.oi").set_value(i)
+    at.slider(key=f"{P}.oj").set_value(j).run()
+    assert arithmetic(at).endswith(f"= {total}")
+
+
+def test_three_output_channels_stack():
+    at = open_page()
+    at.selectbox(key=f"{P}.preset").set_value("d2l_three").run()
+    np.testing.assert_allclose(reproduce(at), [56, 72, 104, 120, 76, 100, 148, 172,
+                                               96, 128, 192, 224])
+    at.slider(key=f"{P}.o").set_value(2).run()
+    assert arithmetic(at).endswith("= 96")
+
+
+def test_edge_detection_and_its_transpose():
+    at = open_page()
+    at.selectbox(key=f"{P}.preset").set_value("edge").run()
+    np.testing.assert_allclose(reproduce(at), [0, 1, 0, 0, 0, -1, 0] * 6)
+    at.selectbox(key=f"{P}.preset").set_value("edge_t").run()
+    assert not at.exception
+    np.testing.assert_allclose(reproduce(at), np.zeros(8 * 5))
+
+
+def test_check_panel_passes_and_names_f_conv2d():
+    at = open_page()
+    table = at.dataframe[-1].value
+    assert len(table) == 2  # vectorised and loop reference
+    assert all("F.conv2d" in str(v) for v in table.iloc[:, 1])
+    assert all("✅" in str(v) for v in table.iloc[:, -1])
+
+
+def test_true_convolution_flips_the_kernel():
+    at = open_page()
+    at.toggle(key=f"{P}.flip").set_value(True).run()
+    # flipped K = [[3, 2], [1, 0]] and [[4, 3], [2, 1]]: 0*3+1*2+3*1+4*0 + 1*4+2*3+4*2+5*1
+    assert arithmetic(at).endswith("= 28")
+    assert "flip(-2, -1)" in at.code[-1].value
+
+
+def test_groups_depthwise_draws_wiring_and_checks():
+    at = open_page()
+    at.number_input(key=f"{P}.cin").set_value(4)
+    at.number_input(key=f"{P}.cout").set_value(4)
+    at.number_input(key=f"{P}.groups").set_value(4).run()
+    assert not at.exception
+    assert not at.error
+    assert any("groups=4" in str(v) for v in at.dataframe[-1].value.iloc[:, 1])
+
+
+def test_groups_not_dividing_is_explained_not_raised():
+    at = open_page()
+    at.number_input(key=f"{P}.groups").set_value(3).run()
+    assert not at.exception
+    assert "groups" in at.error[0].value
+    assert "Nearest valid setting" in at.error[0].value
+
+
+def test_kernel_larger_than_input_is_explained():
+    at = open_page()
+    at.number_input(key=f"{P}.kh").set_value(5).run()
+    assert not at.exception
+    assert "kernel_size" in at.error[0].value
+    assert any("Kernel size can't be greater" in c.value for c in at.code)
+
+
+@pytest.mark.parametrize("name", list(view.BOUNDS))
+@pytest.mark.parametrize("end", [0, 1], ids=["min", "max"])
+def test_every_number_input_at_its_extremes(name, end):
+    at = open_page()
+    at.number_input(key=f"{P}.{name}").set_value(view.BOUNDS[name][end]).run()
+    assert not at.exception
+
+
+@pytest.mark.parametrize("garbage", ["abc", "1e999", "-5", "", "%%", "9" * 5000, "1,2;3",
+                                     "nan", "inf", "0,1;2|3"])
+def test_garbage_in_every_url_parameter(garbage):
+    query = {p.name: garbage for p in view.PARAMS}
+    at = open_page(query)
+    assert not at.exception
+    assert at.warning, "a corrected URL value must be announced"
+
+
+def test_url_round_trip_reopens_the_same_view():
+    at = open_page()
+    at.selectbox(key=f"{P}.preset").set_value("d2l_three").run()
+    at.slider(key=f"{P}.o").set_value(1).run()
+    query = dict(at.query_params)
+    assert query["o"] == "1" and "K" in query
+    again = open_page(query)
+    assert arithmetic(again) == arithmetic(at)
+    assert arithmetic(again).endswith("= 76")
+
+
+def test_zh_title():
+    at = open_page({"lang": "zh"})
+    assert at.title[0].value == "多输入多输出通道"
+
+
+@pytest.mark.parametrize(("cells", "reason"), [
+    ([[1.0, None]], "empty"), ([[1.0, float("nan")]], "empty"), ([["x", 2]], "not_a_number"),
+    ([[1e9, 2]], "too_large"), ([[float("inf"), 2]], "too_large"), ([[" ", 2]], "empty"),
+])
+def test_bad_table_cells_are_refused(cells, reason):
+    matrix, cell, why = tt.table_to_matrix(pd.DataFrame(cells))
+    assert matrix is None and why == reason and cell is not None
+
+
+def test_good_table_parses():
+    matrix, cell, why = tt.table_to_matrix(pd.DataFrame([[1, "2.5"], [-3, 4]]))
+    assert cell is None and why == ""
+    np.testing.assert_array_equal(matrix, [[1, 2.5], [-3, 4]])
+
+
+@pytest.mark.parametrize("A", [np.arange(8.0).reshape(2, 2, 2), np.array([[[[1.5, -2e-3]]]]),
+                               np.array([0.0, -1.0, 3.25])], ids=["3d", "4d", "1d"])
+def test_tensor_text_round_trip(A):
+    np.testing.assert_allclose(tt.decode(tt.encode(A), A.ndim, (8, 16, 16, 16)[: A.ndim]), A)
+
+
+@pytest.mark.parametrize("text", ["1,2;3", "a", "1,2|3,4~5", "inf", "", "1e7"])
+def test_tensor_text_refuses_bad_text(text):
+    with pytest.raises(ValueError):
+        tt.decode(text, 3, (8, 16, 16))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,12 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # the tests import ui/ and convlab/ as the app does
     sys.path.insert(0, str(ROOT))
 
-from tests._server import launch_chromium, start_server, stop_server  # noqa: E402
+from tests._server import (  # noqa: E402
+    launch_chromium,
+    server_log,
+    start_server,
+    stop_server,
+)
 
 APP = ROOT / "streamlit_app.py"
 HOME = "pages/home.py"
@@ -39,13 +43,24 @@ def make_app(page: str = HOME, query: dict[str, str] | None = None) -> AppTest:
 
 
 @pytest.fixture(scope="session")
-def streamlit_server() -> Iterator[str]:
-    """Base URL of a real ``streamlit run streamlit_app.py``, shared by the session."""
+def _server_process():
     proc, base = start_server(timeout=60)
     try:
-        yield base
+        yield proc, base
     finally:
         stop_server(proc)
+
+
+@pytest.fixture(scope="session")
+def streamlit_server(_server_process) -> str:
+    """Base URL of a real ``streamlit run streamlit_app.py``, shared by the session."""
+    return _server_process[1]
+
+
+@pytest.fixture(scope="session")
+def streamlit_log(_server_process):
+    """A function returning what the server has printed so far (for failure messages)."""
+    return lambda: server_log(_server_process[0])
 
 
 @pytest.fixture(scope="session")

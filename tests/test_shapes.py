@@ -29,11 +29,14 @@ from convlab import (
     window_index_map,
 )
 
+# F.conv2d's note that padding='same' with an even kernel copies the input: expected here
+pytestmark = pytest.mark.filterwarnings("ignore:Using padding='same':UserWarning")
+
 # Shape-only examples run a one-channel nn.Conv2d on a zeros input of at most ~16 x 16
 # cells, so they are cheap: thousands of configurations in a few seconds.
 SHAPE_LAW = settings(max_examples=1500, deadline=None)
 SHAPE_PROPERTY = settings(max_examples=300, deadline=None)
-TENSOR_LAW = settings(max_examples=150, deadline=None)
+TENSOR_LAW = settings(max_examples=100, deadline=None)
 
 
 def int_or_pair(elements: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
@@ -288,7 +291,7 @@ def single_fault_configs(draw: st.DrawFn) -> dict[str, Any]:
     return cfg
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(single_fault_configs())
 def test_each_suggested_setting_alone_is_valid(cfg: dict[str, Any]) -> None:
     """The refusal names its parameter and the "nearest valid setting" it offers is valid:
@@ -309,7 +312,7 @@ def test_each_suggested_setting_alone_is_valid(cfg: dict[str, Any]) -> None:
         assert verdict.ok and verdict.shape is not None and verdict.shape[2:] == size
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(any_configs())
 def test_following_suggestions_reaches_a_valid_config(cfg: dict[str, Any]) -> None:
     """Several faults at once: taking the first suggestion each time ends at a valid setting."""

@@ -83,8 +83,12 @@ def padded_grid_frame(values: np.ndarray, box: tuple[int, int, int, int], covera
 
 
 def padded_grid_chart(frame: Data, rows: int, cols: int, labels: dict[str, str],
-                      title: str) -> alt.Chart:
-    """The padded input: input cells, padding, the selected window's taps, unread cells."""
+                      title: str, legend: bool = True) -> alt.Chart:
+    """The padded input: input cells, padding, the selected window's taps, unread cells.
+
+    ``legend=False`` leaves the legend out (a thumbnail); ``configure_legend(disable=True)``
+    cannot, as it does not override the legend set on the encoding here.
+    """
     px = cell_size(rows, cols)
     order = ["input", "padding", "tap", "unread"]
     colours = [OKABE_ITO["sky"], OKABE_ITO["yellow"], OKABE_ITO["vermillion"], OKABE_ITO["grey"]]
@@ -95,7 +99,7 @@ def padded_grid_chart(frame: Data, rows: int, cols: int, labels: dict[str, str],
     rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color("role:N", scale=alt.Scale(domain=[labels[k] for k in order],
                                                   range=colours),
-                        legend=alt.Legend(title=None, orient="bottom")),
+                        legend=alt.Legend(title=None, orient="bottom") if legend else None),
         tooltip=[alt.Tooltip("row:O"), alt.Tooltip("col:O"), alt.Tooltip("value:N"),
                  alt.Tooltip("coverage:Q", title=labels["coverage"]),
                  alt.Tooltip("role:N", title=labels["role"])],

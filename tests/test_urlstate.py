@@ -1,0 +1,310 @@
+"""Unit tests of the URL parameter parsers and of the chart builders (no Streamlit run)."""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ui import charts
+from ui.i18n import TEXT
+from ui.output_size_view import BOUNDS, PARAMS
+from ui.urlstate import BoolParam, ChoiceParam, IntParam, TextParam
+
+H = IntParam("h", 8, 1, 64)
+PAD = IntParam("ph", 1, -1, 16)
+MODE = ChoiceParam("mode", "zeros", ("zeros", "reflect", "replicate", "circular"))
+BIAS = BoolParam("bias", True)
+
+
+# ---- IntParam ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw,expected", [
+    ("12", (12, None)), (" 7 ", (7, None)), ("+4", (4, None)), ("64", (64, None)),
+    ("1", (1, None)), ("8.0", (8, None)),
+    ("65", (64, "url.out_of_range")), ("0", (1, "url.out_of_range")),
+    ("-5", (1, "url.out_of_range")), ("1e3", (64, "url.out_of_range")),
+    ("99999999999999999999", (64, "url.out_of_range")),
+    ("2.6", (3, "url.rounded")), ("9.4", (9, "url.rounded")),
+    ("abc", (8, "url.not_a_number")), ("", (8, "url.not_a_number")),
+    ("%%", (8, "url.not_a_number")), ("0x10", (8, "url.not_a_number")),
+    ("1e999", (8, "url.not_a_number")), ("-1e999", (8, "url.not_a_number")),
+    ("inf", (8, "url.not_a_number")), ("nan", (8, "url.not_a_number")),
+    ("NaN", (8, "url.not_a_number")), ("12px", (8, "url.not_a_number")),
+])
+def test_int_param_parse(raw, expected):
+    assert H.parse(raw) == expected
+
+
+def test_int_param_negative_lower_bound():
+    assert PAD.parse("-1") == (-1, None)
+    assert PAD.parse("-2") == (-1, "url.out_of_range")
+    assert PAD.parse("17") == (16, "url.out_of_range")
+
+
+def test_int_param_rounding_then_clamping_reports_the_clamp():
+    assert H.parse("64.7") == (64, "url.out_of_range")
+    assert H.parse("0.2") == (1, "url.out_of_range")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_int_param_never_raises_and_stays_in_range(raw):
+    value, reason = H.parse(raw)
+    assert isinstance(value, int) and 1 <= value <= 64
+    assert reason is None or reason in TEXT
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(allow_nan=True, allow_infinity=True))
+def test_int_param_any_float_text(x):
+    value, reason = H.parse(repr(x))
+    assert 1 <= value <= 64
+    if not math.isfinite(x):
+        assert (value, reason) == (8, "url.not_a_number")
+    elif 1 <= x <= 64 and x == int(x):
+        assert (value, reason) == (int(x), None)
+    else:
+        assert reason in ("url.rounded", "url.out_of_range")
+
+
+@pytest.mark.parametrize("param", [p for p in PARAMS if isinstance(p, IntParam)],
+                         ids=lambda p: p.name)
+def test_every_int_value_round_trips(param):
+    for value in range(param.lo, param.hi + 1):
+        assert param.parse(param.format(value)) == (value, None)
+
+
+def test_output_size_int_params_use_the_page_bounds():
+    for p in PARAMS:
+        if p.name in BOUNDS:
+            assert (p.lo, p.hi) == BOUNDS[p.name]
+            assert p.lo <= p.default <= p.hi
+
+
+# ---- ChoiceParam, BoolParam, TextParam ---------------------------------------------------------
+
+@pytest.mark.parametrize("raw,expected", [
+    ("reflect", ("reflect", None)), (" circular ", ("circular", None)),
+    ("Reflect", ("zeros", "url.unknown_choice")), ("", ("zeros", "url.unknown_choice")),
+    ("reflect;drop", ("zeros", "url.unknown_choice")), ("1e999", ("zeros", "url.unknown_choice")),
+])
+def test_choice_param_parse(raw, expected):
+    assert MODE.parse(raw) == expected
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("1", (True, None)), ("0", (False, None)), ("true", (True, None)), ("False", (False, None)),
+    (" yes ", (True, None)), ("off", (False, None)), ("ON", (True, None)),
+    ("2", (True, "url.not_a_bool")), ("", (True, "url.not_a_bool")),
+    ("nan", (True, "url.not_a_bool")), ("%%", (True, "url.not_a_bool")),
+])
+def test_bool_param_parse(raw, expected):
+    assert BIAS.parse(raw) == expected
+
+
+def test_bool_param_formats_as_1_and_0():
+    assert (BIAS.format(True), BIAS.format(False)) == ("1", "0")
+    assert BIAS.parse(BIAS.format(False)) == (False, None)
+
+
+def _decode_pair(raw: str) -> tuple[int, int]:
+    a, b = raw.split("x")  # ValueError on the wrong number of parts
+    return int(a), int(b)
+
+
+PAIR = TextParam("size", (4, 4), decode=_decode_pair, encode=lambda v: f"{v[0]}x{v[1]}")
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("3x5", ((3, 5), None)), ("3x", ((4, 4), "url.unreadable")), ("x", ((4, 4), "url.unreadable")),
+    ("3x5x7", ((4, 4), "url.unreadable")), ("", ((4, 4), "url.unreadable")),
+    ("ax1", ((4, 4), "url.unreadable")),
+])
+def test_text_param_parse(raw, expected):
+    assert PAIR.parse(raw) == expected
+
+
+def test_text_param_round_trip_and_overflow():
+    assert PAIR.parse(PAIR.format((2, 9))) == ((2, 9), None)
+    big = TextParam("big", 0.0, decode=lambda r: float(int(r)))
+    assert big.parse("9" * 400) == (0.0, "url.unreadable")  # OverflowError is caught
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=30))
+def test_no_parser_raises(raw):
+    for param in (H, PAD, MODE, BIAS, PAIR, *PARAMS):
+        value, reason = param.parse(raw)
+        assert reason is None or reason in TEXT
+
+
+@pytest.mark.parametrize("reason", ["url.not_a_number", "url.out_of_range", "url.rounded",
+                                    "url.unknown_choice", "url.not_a_bool", "url.unreadable",
+                                    "url.too_long"])
+def test_every_reason_formats_its_notice(reason):
+    for lang in ("en", "zh"):
+        text = TEXT[reason][lang].format(name="h", raw="abc", value="8")
+        assert "`h" in text
+
+
+# ---- chart builders ----------------------------------------------------------------------------
+
+LABELS = {k: f"<{k}>" for k in ("input", "padding", "tap", "unread", "coverage", "role")}
+CELLS = alt.NamedData("cells")
+
+
+def _layers(d: dict) -> list[dict]:
+    return d["layer"] if "layer" in d else [d]
+
+
+def _marks(d: dict) -> list[str]:
+    return [layer["mark"]["type"] for layer in _layers(d)]
+
+
+@pytest.mark.parametrize("size,marks", [(6, ["rect", "text"]), (24, ["rect", "text"]),
+                                        (25, ["rect"]), (96, ["rect"])])
+def test_padded_grid_chart_marks_and_colours(size, marks):
+    d = charts.padded_grid_chart(CELLS, size, size, LABELS, "grid").to_dict()
+    assert _marks(d) == marks  # numbers printed only on small grids
+    colour = _layers(d)[0]["encoding"]["color"]
+    assert colour["field"] == "role"
+    assert colour["scale"]["domain"] == [LABELS[k] for k in ("input", "padding", "tap", "unread")]
+    assert colour["scale"]["range"] == [charts.OKABE_ITO[c] for c in
+                                        ("sky", "yellow", "vermillion", "grey")]
+    assert d["width"] == charts.cell_size(size, size) * size
+
+
+def test_padded_grid_chart_without_legend():
+    d = charts.padded_grid_chart(CELLS, 6, 6, LABELS, "", legend=False).to_dict()
+    assert _layers(d)[0]["encoding"]["color"]["legend"] is None
+    d = charts.padded_grid_chart(CELLS, 6, 6, LABELS, "").to_dict()
+    assert _layers(d)[0]["encoding"]["color"]["legend"] == {"orient": "bottom", "title": None}
+
+
+@pytest.mark.parametrize("rows,cols,marks", [(3, 5, ["rect", "text"]), (30, 3, ["rect"])])
+def test_coverage_chart(rows, cols, marks):
+    d = charts.coverage_chart(CELLS, rows, cols, "coverage", "windows").to_dict()
+    assert _marks(d) == marks
+    colour = _layers(d)[0]["encoding"]["color"]
+    assert colour["field"] == "coverage" and colour["scale"] == {"scheme": "viridis"}
+    assert colour["legend"]["title"] == "windows"
+
+
+def test_output_grid_chart_selects_a_cell_by_click():
+    d = charts.output_grid_chart(CELLS, 4, 3, "out").to_dict()
+    assert _marks(d) == ["rect"]
+    (param,) = d["params"]
+    assert param["name"] == "cell"
+    assert param["select"]["type"] == "point"
+    assert param["select"]["fields"] == ["row", "col"]
+    assert param["select"]["on"] == "click"
+    colour = d["encoding"]["color"]
+    assert colour["condition"] == {"test": "datum.picked", "value": charts.OKABE_ITO["vermillion"]}
+    assert colour["value"] == charts.OKABE_ITO["green"]
+    assert charts.output_grid_chart(CELLS, 2, 2, "out", name="pick").to_dict()[
+        "params"][0]["name"] == "pick"
+
+
+@pytest.mark.parametrize("size,marks", [(2, ["rect", "text"]), (25, ["rect"])])
+def test_heatmap_diverging_scale_centred_on_zero(size, marks):
+    d = charts.heatmap(CELLS, size, size, "Y", bound=-7.5).to_dict()
+    assert _marks(d) == marks
+    scale = _layers(d)[0]["encoding"]["color"]["scale"]
+    assert scale == {"domain": [-7.5, 7.5], "scheme": "blueorange"}
+    assert "params" not in d and "params" not in _layers(d)[0]
+    zero = charts.heatmap(CELLS, 2, 2, "Y", bound=0.0).to_dict()
+    lo, hi = _layers(zero)[0]["encoding"]["color"]["scale"]["domain"]
+    assert lo < 0 < hi  # an all-zero matrix still gets a usable scale
+
+
+def test_heatmap_with_a_name_is_selectable():
+    d = charts.heatmap(CELLS, 2, 2, "Y", bound=1.0, name="cell").to_dict()
+    (param,) = d["params"]  # Altair lifts a layer's parameter to the top, bound to the view
+    assert param["name"] == "cell" and param["select"]["on"] == "click"
+    assert _marks(d) == ["rect", "text"]
+
+
+def test_cell_size_bounds():
+    assert charts.cell_size(1, 1) == 40
+    assert charts.cell_size(96, 96) == 10
+    assert 10 <= charts.cell_size(20, 5) <= 40
+    assert charts.cell_size(0, 0) == 40
+
+
+def test_padded_grid_frame_roles():
+    # a 2x2 input padded by 1: a 4x4 grid; the window at (0, 0) of a 3x3 kernel
+    values = np.arange(16, dtype=float).reshape(4, 4)
+    coverage = np.ones((4, 4), dtype=int)
+    coverage[3, 3] = 0
+    taps = [(r, c) for r in range(3) for c in range(3)]
+    frame = charts.padded_grid_frame(values, (1, 1, 2, 2), coverage, taps, LABELS)
+    assert len(frame) == 16
+    role = dict(zip(zip(frame["row"], frame["col"], strict=True), frame["role"], strict=True))
+    assert role[(0, 0)] == LABELS["tap"] and role[(1, 1)] == LABELS["tap"]
+    assert role[(3, 3)] == LABELS["unread"]
+    assert role[(2, 3)] == LABELS["padding"] and role[(3, 1)] == LABELS["padding"]
+    assert frame["inside"].sum() == 4
+    assert frame.loc[5, "value"] == "5"
+
+
+def test_output_grid_frame_picks_one_cell():
+    frame = charts.output_grid_frame(3, 4, (2, 1))
+    assert len(frame) == 12
+    assert frame.loc[frame["picked"], ["row", "col"]].values.tolist() == [[2, 1]]
+
+
+def test_heatmap_frame_labels():
+    frame = charts.heatmap_frame(np.array([[56.0, 72.0], [104.0, 120.5]]), [(0, 1)])
+    assert frame["label"].tolist() == ["56", "72", "104", "120.50"]
+    assert frame["hl"].tolist() == [False, True, False, False]
+
+
+# ---- charts.spec: cached templates with swapped data -------------------------------------------
+
+def test_spec_swaps_the_data_into_a_cached_template():
+    f1 = charts.output_grid_frame(3, 3, (0, 0))
+    f2 = charts.output_grid_frame(3, 3, (1, 2))
+    before = charts._template.cache_info()
+    a = charts.spec(charts.output_grid_chart, f1, 3, 3, "out")
+    b = charts.spec(charts.output_grid_chart, f2, 3, 3, "out")
+    after = charts._template.cache_info()
+    assert after.hits >= before.hits + 1  # the second call built nothing
+    assert a["datasets"] == {"cells": f1} and a["datasets"]["cells"] is f1
+    assert b["datasets"]["cells"] is f2
+    assert a["data"] == {"name": "cells"}
+    assert a["encoding"] is b["encoding"]  # one template object behind both
+    assert a is not b
+
+
+def test_spec_equals_the_builder_with_named_data():
+    frame = pd.DataFrame({"row": [0], "col": [0], "value": ["1"], "coverage": [1],
+                          "role": ["<input>"], "inside": [True]})
+    out = charts.spec(charts.padded_grid_chart, frame, 3, 3, LABELS, "grid")
+    direct = charts.padded_grid_chart(CELLS, 3, 3, LABELS, "grid").to_dict()
+    assert {k: v for k, v in out.items() if k != "datasets"} == direct
+
+
+def test_spec_distinguishes_arguments():
+    frame = charts.output_grid_frame(2, 2, (0, 0))
+    small = charts.spec(charts.output_grid_chart, frame, 2, 2, "out")
+    big = charts.spec(charts.output_grid_chart, frame, 30, 30, "out")
+    assert small["width"] != big["width"]
+    en = charts.spec(charts.padded_grid_chart, frame, 2, 2, LABELS, "grid")
+    other = charts.spec(charts.padded_grid_chart, frame, 2, 2, {**LABELS, "tap": "x"}, "grid")
+    assert en["layer"][0]["encoding"]["color"]["scale"]["domain"] != \
+        other["layer"][0]["encoding"]["color"]["scale"]["domain"]
+
+
+def test_spec_does_not_let_callers_corrupt_the_template():
+    frame = charts.output_grid_frame(2, 2, (0, 0))
+    first = charts.spec(charts.output_grid_chart, frame, 5, 5, "t")
+    first["autosize"] = {"type": "fit"}  # what st.vega_lite_chart does to its spec
+    del first["data"]
+    again = charts.spec(charts.output_grid_chart, frame, 5, 5, "t")
+    assert "autosize" not in again and again["data"] == {"name": "cells"}

@@ -29,9 +29,13 @@ if points and points != st.session_state.get(f"{P}._last_pick"):
     state["oi"], state["oj"] = int(points[0]["row"]), int(points[0]["col"])
 
 # ---- controls ------------------------------------------------------------------------------
+# Labels built during the run: AppTest calls format_func outside it, where t() can't see
+# the language.
+preset_labels = {k: t(f"mc.preset.{k}") for k in view.PRESETS}
+pad_labels = {k: t(f"mc.pad.{k}") for k in view.PAD_KINDS}
 c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
 c1.selectbox(t("mc.preset"), view.PRESETS, key=state.key("preset"),
-             format_func=lambda k: t(f"mc.preset.{k}"), on_change=view.apply_preset,
+             format_func=preset_labels.get, on_change=view.apply_preset,
              args=(state,))
 c2.button(t("mc.reroll"), key=f"{P}.reroll", on_click=view.reroll, args=(state,),
           icon=":material/casino:")
@@ -58,7 +62,7 @@ with st.container(border=True):
             number(name, t(label))
     with cols[2]:
         st.segmented_control(t("mc.pad"), view.PAD_KINDS, key=state.key("pad"),
-                             format_func=lambda k: t(f"mc.pad.{k}"), required=True,
+                             format_func=pad_labels.get, required=True,
                              on_change=view.mark_custom)
     with cols[3]:
         numeric = state["pad"] == "number"

@@ -75,8 +75,11 @@ def browser():
         try:
             b = launch_chromium(p)
         except FileNotFoundError as err:
-            pytest.fail(str(err), pytrace=False)
-        try:
-            yield b
-        finally:
-            b.close()
+            missing = str(err)
+        else:
+            try:
+                yield b
+            finally:
+                b.close()
+            return
+    pytest.fail(missing, pytrace=False)

@@ -1,4 +1,4 @@
-"""Multiple input and output channels: d2l's lesson, every number checked against F.conv2d."""
+"""Multiple input and output channels: d2l's lesson, every number checked against PyTorch."""
 
 import numpy as np
 import streamlit as st

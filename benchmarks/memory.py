@@ -89,7 +89,7 @@ def rerun(v: dict[str, Any]) -> tuple[tuple[int, ...], int]:
                                                                    (0, 0)),
                 h_ax.output, w_ax.output, "out")
     charts.spec(charts.coverage_chart, frame, hp, wp, "coverage", "windows")
-    convlab.output_size_script(kwargs, shape)
+    convlab.conv2d_shape_script(kwargs, shape)
     assert verdict.output_shape == out_shape, (verdict, out_shape)
     return out_shape, index.nbytes + coverage.nbytes
 

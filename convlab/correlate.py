@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 
 from .errors import ConvConfigError
-from .shapes import AxisArithmetic, explain_output_size
+from .shapes import AxisArithmetic, explain_output_size, require_groups
 
 Tensor = torch.Tensor
 
@@ -157,11 +157,9 @@ def corr2d_multi_in_out_loop(X: Tensor, K: Tensor, *, groups: int = 1, **conv: A
 
 
 def _require_groups(X: Tensor, K: Tensor, groups: int) -> None:
-    if isinstance(groups, bool) or not isinstance(groups, int) or groups <= 0:
+    if isinstance(groups, bool) or not isinstance(groups, int):
         raise ConvConfigError("groups", groups, "groups must be a positive integer", {"groups": 1})
-    if K.shape[0] % groups:
-        raise ConvConfigError("groups", groups, f"out_channels ({K.shape[0]}) must be divisible "
-                              "by groups", {"groups": 1})
+    require_groups(groups, K.shape[0] if groups <= 0 else K.shape[1] * groups, K.shape[0])
     _require_channels(X, K.shape[1], groups)
 
 
@@ -199,7 +197,7 @@ def corr2d_multi_in_out(X: Tensor, K: Tensor, *, stride: Any = 1, padding: Any =
     >>> corr2d_multi_in_out(X, torch.stack([K, K + 1, K + 2]))[:, 0, 0]
     tensor([56., 76., 96.])
     """
-    # The per-channel maps are what the page draws; their sum is the correlation.
+    # One map per input channel (the partial sums); their sum is the correlation.
     P = corr2d_partials(X, K, stride=stride, padding=padding, dilation=dilation, groups=groups)
     return P.sum(1)  # (C_out, C_in // groups, H_out, W_out) -> (C_out, H_out, W_out)
 

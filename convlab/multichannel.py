@@ -19,7 +19,7 @@ LOOP_REFERENCE_LIMIT = 20_000  # multiply-adds beyond which the Python loop is s
 
 @dataclass(frozen=True)
 class MultiChannelResult:
-    """Everything the page draws, on the CPU, plus how it was checked.
+    """A multi-channel correlation taken apart, on the CPU, plus how it was checked.
 
     Shapes: ``partials`` ``(C_out, C_in // groups, H_out, W_out)``, ``Y`` ``(C_out, H_out, W_out)``
     (bias included), ``padded`` ``(C_in, Hp, Wp)``.
@@ -62,16 +62,16 @@ def multichannel_correlation(X: Tensor, K: Tensor, bias: Tensor | None = None, *
             raise ConvConfigError("bias", tuple(b.shape), f"bias must have one value per output "
                                   f"channel, shape ({K.shape[0]},)")
         Y = Y + b[:, None, None]
-    kind = "convolution" if flip else "correlation"
+    kind = "conv" if flip else "corr"
     oracle = F.conv2d(Xd[None], Ku, b, groups=groups, **conv)[0]  # (C_out, H_out, W_out)
-    weight = "K.flip(-2, -1)" if flip else "K"
-    checks = [compare(Y, oracle, what=f"vectorised {kind} (unfold + einsum)",
-                      oracle=f"F.conv2d(X, {weight}, groups={groups})")]
+    oracle_id = "f_conv2d_flipped" if flip else "f_conv2d"
+    checks = [compare(Y, oracle, what=f"{kind}_vectorised", oracle=oracle_id,
+                      args={"groups": groups})]
     if P.numel() * K.shape[-1] * K.shape[-2] <= LOOP_REFERENCE_LIMIT:
         loop = corr2d_multi_in_out_loop(Xd, Ku, groups=groups, **conv)
         loop = loop if b is None else loop + b[:, None, None]
-        checks.append(compare(loop, oracle, what=f"loop reference {kind}",
-                              oracle=f"F.conv2d(X, {weight}, groups={groups})"))
+        checks.append(compare(loop, oracle, what=f"{kind}_loop", oracle=oracle_id,
+                              args={"groups": groups}))
     h, w = explain_output_size(tuple(X.shape[-2:]), tuple(K.shape[-2:]), **conv)
     padded = F.pad(X, (w.pad_before, w.pad_after, h.pad_before, h.pad_after))
     return MultiChannelResult(P.cpu(), Y.cpu(), padded.cpu(), Ku.cpu(), checks)

@@ -1,4 +1,4 @@
-"""Self-contained PyTorch scripts that print a page's numbers, for learners to run."""
+"""Self-contained PyTorch scripts that print a computation's numbers, for learners to run."""
 
 from __future__ import annotations
 
@@ -25,12 +25,12 @@ def conv2d_code(kwargs: dict[str, Any]) -> str:
     return f"nn.Conv2d({', '.join(parts)})"
 
 
-def output_size_script(kwargs: dict[str, Any], input_shape: tuple[int, ...]) -> str:
+def conv2d_shape_script(kwargs: dict[str, Any], input_shape: tuple[int, ...]) -> str:
     """Code that builds the layer, runs it and prints the shapes and counts.
 
     The printed lines are ``output shape``, ``weight shape`` and ``parameters``.
 
-    >>> print(output_size_script({"in_channels": 1, "out_channels": 1, "kernel_size": 3},
+    >>> print(conv2d_shape_script({"in_channels": 1, "out_channels": 1, "kernel_size": 3},
     ...                          (1, 1, 4, 4)).splitlines()[3])
     layer = nn.Conv2d(1, 1, kernel_size=3)
     """
@@ -56,10 +56,10 @@ def tensor_literal(T: torch.Tensor) -> str:
     return f"torch.tensor({T.detach().cpu().double().tolist()!r})"
 
 
-def multichannel_script(X: torch.Tensor, K: torch.Tensor, bias: torch.Tensor | None, *,
+def conv2d_forward_script(X: torch.Tensor, K: torch.Tensor, bias: torch.Tensor | None, *,
                         stride: object, padding: object, dilation: object, groups: int,
                         flip: bool) -> str:
-    """Code that computes the multi-channel page's output with ``F.conv2d`` and prints it.
+    """Code that computes one ``F.conv2d`` forward pass on explicit tensors and prints ``Y``.
 
     X is ``(C_in, H, W)`` and K ``(C_out, C_in // groups, kh, kw)``; the script adds the
     batch dimension PyTorch expects and prints ``Y`` of shape ``(C_out, H_out, W_out)``.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,9 +108,7 @@ def explain_output_size(
     s = to_pair("stride", stride)
     d = to_pair("dilation", dilation)
     pad = to_padding(padding)
-    if pad == "same" and s != (1, 1):
-        raise ConvConfigError("padding", "same", "padding='same' is not supported for strided "
-                              "convolutions (stride must be 1)", {"stride": 1}, stage="construct")
+    require_same_unstrided(pad, s)
     require_positive("kernel_size", k)  # first: a negative kernel fails at construction
     require_positive("stride", s)
     require_positive("dilation", d)
@@ -125,6 +124,33 @@ def explain_output_size(
     axes = tuple(AxisArithmetic(size[i], k[i], s[i], d[i], *pads[i]) for i in range(2))
     _require_window_fits(axes, pad)
     return axes  # type: ignore[return-value]
+
+
+def require_same_unstrided(padding: Pair | str, stride: Pair) -> None:
+    """``padding='same'`` only exists for stride 1 (the one owner of this refusal)."""
+    if padding == "same" and stride != (1, 1):
+        raise ConvConfigError("padding", "same", "padding='same' is not supported for strided "
+                              "convolutions (stride must be 1)", {"stride": 1}, stage="construct")
+
+
+def require_groups(groups: int, in_channels: int, out_channels: int) -> None:
+    """``groups`` must be positive and divide both channel counts (the one owner of this
+    refusal); the nearest fix is the common divisor closest to ``groups``.
+
+    >>> require_groups(3, 4, 4)
+    Traceback (most recent call last):
+    convlab.errors.ConvConfigError: in_channels must be divisible by groups (in_channels=4), but got 3; nearest valid setting: groups=2
+    """
+    if groups <= 0:
+        raise ConvConfigError("groups", groups, "groups must be a positive integer",
+                              {"groups": 1}, stage="construct")
+    for name, count in (("in_channels", in_channels), ("out_channels", out_channels)):
+        if count % groups:
+            g = math.gcd(in_channels, out_channels)
+            fix = min((q for q in range(1, g + 1) if g % q == 0),
+                      key=lambda q: (abs(q - groups), q))
+            raise ConvConfigError("groups", groups, f"{name} must be divisible by groups "
+                                  f"({name}={count})", {"groups": fix}, stage="construct")
 
 
 def _require_window_fits(axes: tuple[AxisArithmetic, ...], pad: Pair | str) -> None:
@@ -181,6 +207,30 @@ def conv2d_output_size(
     return (h.output, w.output)
 
 
+def axis_windows(h: AxisArithmetic, w: AxisArithmetic) -> tuple[np.ndarray, np.ndarray]:
+    """The window index map and the coverage it implies, from already validated axes.
+
+    One array drives every highlight of a picture: ``index[i, j, a, b]`` is the
+    ``(row, col)`` in the *padded* input that tap ``(a, b)`` of output ``(i, j)`` multiplies;
+    ``coverage[r, c]`` counts the taps that read padded cell ``(r, c)`` (0: never read).
+
+    Returns:
+        ``index`` int64 ``(H_out, W_out, kh, kw, 2)`` and ``coverage`` int64 ``(Hp, Wp)``.
+
+    >>> index, coverage = axis_windows(*explain_output_size(4, 3, stride=3))
+    >>> index.shape, coverage.tolist()[0]
+    ((1, 1, 3, 3, 2), [1, 1, 1, 0])
+    """
+    rows = np.arange(h.output)[:, None] * h.stride + np.arange(h.kernel)[None, :] * h.dilation
+    cols = np.arange(w.output)[:, None] * w.stride + np.arange(w.kernel)[None, :] * w.dilation
+    index = np.empty((h.output, w.output, h.kernel, w.kernel, 2), dtype=np.int64)
+    index[..., 0] = rows[:, None, :, None]  # (H_out, kh) -> (H_out, 1, kh, 1)
+    index[..., 1] = cols[None, :, None, :]  # (W_out, kw) -> (1, W_out, 1, kw)
+    coverage = np.zeros((h.padded, w.padded), dtype=np.int64)
+    np.add.at(coverage, (index[..., 0].ravel(), index[..., 1].ravel()), 1)
+    return index, coverage
+
+
 def window_index_map(
     input_size: Any,
     kernel_size: Any,
@@ -190,23 +240,15 @@ def window_index_map(
 ) -> np.ndarray:
     """Which padded-input cell every kernel tap of every output cell reads.
 
-    One array drives every highlight of a picture: ``index[i, j, a, b]`` is the
-    ``(row, col)`` in the *padded* input that tap ``(a, b)`` of output ``(i, j)`` multiplies.
-
     Returns:
-        int64 array of shape ``(H_out, W_out, kh, kw, 2)``.
+        int64 array of shape ``(H_out, W_out, kh, kw, 2)`` (see :func:`axis_windows`).
 
     >>> idx = window_index_map(3, 2)
     >>> idx.shape, idx[1, 0, 0, 1].tolist()
     ((2, 2, 2, 2, 2), [1, 1])
     """
-    h, w = explain_output_size(input_size, kernel_size, stride, padding, dilation)
-    rows = np.arange(h.output)[:, None] * h.stride + np.arange(h.kernel)[None, :] * h.dilation
-    cols = np.arange(w.output)[:, None] * w.stride + np.arange(w.kernel)[None, :] * w.dilation
-    out = np.empty((h.output, w.output, h.kernel, w.kernel, 2), dtype=np.int64)
-    out[..., 0] = rows[:, None, :, None]  # (H_out, kh) -> (H_out, 1, kh, 1)
-    out[..., 1] = cols[None, :, None, :]  # (W_out, kw) -> (1, W_out, 1, kw)
-    return out
+    return axis_windows(*explain_output_size(input_size, kernel_size, stride, padding,
+                                             dilation))[0]
 
 
 def window_coverage(
@@ -221,8 +263,5 @@ def window_coverage(
     >>> window_coverage(4, 3, stride=3).tolist()[0]
     [1, 1, 1, 0]
     """
-    h, w = explain_output_size(input_size, kernel_size, stride, padding, dilation)
-    idx = window_index_map(input_size, kernel_size, stride, padding, dilation)
-    counts = np.zeros((h.padded, w.padded), dtype=np.int64)
-    np.add.at(counts, (idx[..., 0].ravel(), idx[..., 1].ravel()), 1)
-    return counts
+    return axis_windows(*explain_output_size(input_size, kernel_size, stride, padding,
+                                             dilation))[1]

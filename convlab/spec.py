@@ -13,16 +13,16 @@ from torch import nn
 
 from .errors import ConvConfigError
 from .params import PADDING_MODES, Pair, _as_int, _show, to_padding, to_pair
-from .shapes import AxisArithmetic, applied_padding, explain_output_size
+from .shapes import (
+    AxisArithmetic,
+    applied_padding,
+    axis_windows,
+    explain_output_size,
+    require_groups,
+    require_same_unstrided,
+)
 
 Shape = tuple[int, ...]
-
-
-def _nearest_common_divisor(groups: int, a: int, b: int) -> int:
-    """The divisor of both ``a`` and ``b`` closest to ``groups`` (ties go to the smaller)."""
-    g = math.gcd(a, b)
-    divisors = [q for q in range(1, g + 1) if g % q == 0]
-    return min(divisors, key=lambda q: (abs(q - groups), q))
 
 
 @dataclass(frozen=True)
@@ -73,25 +73,13 @@ class Conv2dSpec:
     def _validate(self) -> None:
         # nn.Conv2d.__init__'s checks, in its order.
         if self.groups <= 0:
-            raise ConvConfigError("groups", self.groups, "groups must be a positive integer",
-                                  {"groups": 1}, stage="construct")
+            require_groups(self.groups, self.in_channels, self.out_channels)
         for name in ("in_channels", "out_channels"):
             if getattr(self, name) <= 0:
                 raise ConvConfigError(name, getattr(self, name), f"{name} must be positive",
                                       {name: 1}, stage="construct")
-        g = _nearest_common_divisor(self.groups, self.in_channels, self.out_channels)
-        if self.in_channels % self.groups:
-            raise ConvConfigError("groups", self.groups, f"in_channels must be divisible by "
-                                  f"groups (in_channels={self.in_channels})", {"groups": g},
-                                  stage="construct")
-        if self.out_channels % self.groups:
-            raise ConvConfigError("groups", self.groups, f"out_channels must be divisible by "
-                                  f"groups (out_channels={self.out_channels})", {"groups": g},
-                                  stage="construct")
-        if self.padding == "same" and self.stride != (1, 1):
-            raise ConvConfigError("padding", "same", "padding='same' is not supported for "
-                                  "strided convolutions (stride must be 1)", {"stride": 1},
-                                  stage="construct")
+        require_groups(self.groups, self.in_channels, self.out_channels)
+        require_same_unstrided(self.padding, self.stride)
         if self.padding_mode not in PADDING_MODES:
             raise ConvConfigError("padding_mode", self.padding_mode,
                                   f"padding_mode must be one of {PADDING_MODES}",
@@ -200,6 +188,18 @@ class Conv2dSpec:
         Xp = F.pad(X, (left, right, top, bottom), mode=mode)  # (1, 1, Hp, Wp)
         return Xp[0, 0].numpy()
 
+    def window_picture(self, size: tuple[int, int]) -> WindowPicture:
+        """Everything a picture of this layer's windows over an ``H x W`` input needs.
+
+        >>> pic = Conv2dSpec(1, 1, 3, padding=1).window_picture((4, 4))
+        >>> pic.values.shape, pic.box, pic.index.shape, int(pic.coverage[0, 0])
+        ((6, 6), (1, 1, 4, 4), (4, 4, 3, 3, 2), 1)
+        """
+        h, w = self.explain((self.in_channels, *size))
+        index, coverage = axis_windows(h, w)
+        return WindowPicture(self.padded_example(size), (h.pad_before, w.pad_before, *size),
+                             index, coverage, h, w)
+
     # ---- PyTorch objects -----------------------------------------------------------------
     def kwargs(self) -> dict[str, Any]:
         """Keyword arguments for ``nn.Conv2d``, pairs shown as one int when square."""
@@ -225,6 +225,23 @@ class Conv2dSpec:
         from .reproduce import conv2d_code
 
         return conv2d_code(self.kwargs())
+
+
+@dataclass(frozen=True)
+class WindowPicture:
+    """A numbered input padded as the layer pads it, with its window map.
+
+    ``values`` ``(Hp, Wp)``; ``box`` is ``(top, left, H, W)`` of the real input inside it;
+    ``index`` ``(H_out, W_out, kh, kw, 2)`` and ``coverage`` ``(Hp, Wp)`` as in
+    :func:`convlab.shapes.axis_windows`; ``h`` and ``w`` the arithmetic of each axis.
+    """
+
+    values: np.ndarray
+    box: tuple[int, int, int, int]
+    index: np.ndarray
+    coverage: np.ndarray
+    h: AxisArithmetic
+    w: AxisArithmetic
 
 
 def _pads_shown(pads: tuple[int, int, int, int]) -> tuple[int, int]:

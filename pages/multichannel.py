@@ -1,220 +1,103 @@
 """Multiple input and output channels: d2l's lesson, every number checked against PyTorch."""
 
-import numpy as np
 import streamlit as st
 import torch
 
 import convlab
-from ui import charts, panels, shell
+from ui import frame
 from ui import multichannel_view as view
 from ui import tensor_text as tt
-from ui.editors import matrix_editor
 from ui.i18n import t
-from ui.urlstate import show_notices
 
-shell.start()
-state = view.page_state()
-state.load()
-P = view.PAGE
+page = frame.open_page("multichannel", view.PARAMS, presets=view.PRESETS,
+                       preset_values=view.preset_values, pick=(view.MAX_OUT, view.MAX_OUT))
+page.button("reroll", view.reroll, icon=":material/casino:")
 
-st.title(t("mc.title"))
-st.markdown(t("mc.intro"))
-show_notices(state)
-
-# ---- a click on the output heatmap picks the cell (before the sliders are drawn) -------------
-picked = st.session_state.get(f"{P}.pick")
-points = (picked or {}).get("selection", {}).get("cell", []) if picked else []
-if points and points != st.session_state.get(f"{P}._last_pick"):
-    st.session_state[f"{P}._last_pick"] = points
-    state["oi"], state["oj"] = int(points[0]["row"]), int(points[0]["col"])
-
-# ---- controls ------------------------------------------------------------------------------
-# Labels built during the run: AppTest calls format_func outside it, where t() can't see
-# the language.
-preset_labels = {k: t(f"mc.preset.{k}") for k in view.PRESETS}
-pad_labels = {k: t(f"mc.pad.{k}") for k in view.PAD_KINDS}
-c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-c1.selectbox(t("mc.preset"), view.PRESETS, key=state.key("preset"),
-             format_func=preset_labels.get, on_change=view.apply_preset,
-             args=(state,))
-c2.button(t("mc.reroll"), key=f"{P}.reroll", on_click=view.reroll, args=(state,),
-          icon=":material/casino:")
-
-
-def number(name: str, label: str, help: str | None = None) -> None:
-    lo, hi = view.BOUNDS[name]
-    st.number_input(label, min_value=lo, max_value=hi, step=1, key=state.key(name),
-                    on_change=view.mark_custom, help=help)
-
-
-with st.container(border=True):
-    cols = st.columns(6)
-    for col, (name, label) in zip(cols, [("cin", "mc.cin"), ("cout", "mc.cout"), ("h", "mc.h"),
-                                         ("w", "mc.w"), ("kh", "mc.kh"), ("kw", "mc.kw")],
-                                  strict=True):
-        with col:
-            number(name, t(label))
-    cols = st.columns(6)
-    for col, (name, label) in zip(cols[:2] + cols[4:], [("sh", "mc.sh"), ("sw", "mc.sw"),
-                                                       ("dh", "mc.dh"), ("dw", "mc.dw")],
-                                  strict=True):
-        with col:
-            number(name, t(label))
-    with cols[2]:
-        st.segmented_control(t("mc.pad"), view.PAD_KINDS, key=state.key("pad"),
-                             format_func=pad_labels.get, required=True,
-                             on_change=view.mark_custom)
-    with cols[3]:
-        numeric = state["pad"] == "number"
-        st.number_input(t("mc.ph"), *view.BOUNDS["ph"], step=1, key=state.key("ph"),
-                        disabled=not numeric, on_change=view.mark_custom)
-        st.number_input(t("mc.pw"), *view.BOUNDS["pw"], step=1, key=state.key("pw"),
-                        disabled=not numeric, on_change=view.mark_custom)
-    cols = st.columns(4)
-    with cols[0]:
-        number("groups", t("mc.groups"), help=t("mc.groups_help"))
-    cols[1].toggle(t("mc.flip"), key=state.key("flip"), help=t("mc.flip_help"))
-    cols[2].toggle(t("mc.bias"), key=state.key("bias"), on_change=view.mark_custom)
-    state["o"] = min(state["o"], state["cout"] - 1)
-    if state["cout"] > 1:
-        cols[3].slider(t("mc.o"), 0, state["cout"] - 1, key=state.key("o"))
-
-v = state.values()
-conv = {"stride": (v["sh"], v["sw"]), "dilation": (v["dh"], v["dw"]),
-        "padding": v["pad"] if v["pad"] != "number" else (v["ph"], v["pw"])}
-k_in = v["cin"] // v["groups"] if v["cin"] % v["groups"] == 0 else v["cin"]
-X, K, b = view.tensors(state, k_in)
-
-# ---- tensors: editable tables --------------------------------------------------------------
+# ---- the input, the layer, the tensors -------------------------------------------------------
+for col, name in zip(st.columns(4), view.INPUT, strict=True):
+    page.number(name, container=col)
+conv = page.conv2d(page["cin"], page["cout"])
+c1, c2 = st.columns(2)
+flip = page.toggle("flip", container=c1)
+o = page.slider("o", 0, page["cout"] - 1, container=c2)
+v = page.values
+k_in = v["cin"] // v["groups"] if v["groups"] > 0 and v["cin"] % v["groups"] == 0 else v["cin"]
+X, K, b = view.tensors(v, k_in)
 with st.expander(t("mc.edit"), expanded=v["preset"] == "custom", icon=":material/edit:"):
     st.caption(t("mc.edit_caption"))
     st.markdown(f"**X** `{tuple(X.shape)}`")
-    tabs = st.tabs([t("mc.channel", c=c) for c in range(v["cin"])])
-    for c, tab in enumerate(tabs):
+    for c, tab in enumerate(st.tabs([t("mc.channel", c=c) for c in range(v["cin"])])):
         with tab:
-            X[c] = matrix_editor(f"{P}.edX{c}", X[c], f"X[{c}]")
-    o = state["o"]
+            X[c] = page.matrix(f"edX{c}", X[c], f"X[{c}]")
     st.markdown(f"**K[{o}]** `{tuple(K[o].shape)}`")
     cols = st.columns(min(k_in, 4))
     for c in range(k_in):
         with cols[c % len(cols)]:
-            st.caption(f"K[{o}, {c}]")
-            K[o, c] = matrix_editor(f"{P}.edK{o}_{c}", K[o, c], f"K[{o}, {c}]")
+            K[o, c] = page.matrix(f"edK{o}_{c}", K[o, c], f"K[{o}, {c}]")
     if v["bias"]:
         st.markdown(f"**b** `{tuple(b.shape)}`")
-        b = matrix_editor(f"{P}.edb", b[None], "b")[0]
-state["X"], state["K"], state["b"] = tt.encode(X), tt.encode(K), tt.encode(b)
-o = state["o"]
+        b = page.matrix("edb", b[None], "b")[0]
+page["X"], page["K"], page["b"] = tt.encode(X), tt.encode(K), tt.encode(b)
 
-# ---- compute ---------------------------------------------------------------------------------
+# ---- compute (or explain the refusal) ------------------------------------------------------------
+input_shape = (1, v["cin"], v["h"], v["w"])
+if conv.error is not None:
+    page.refuse(conv.error, conv.kwargs, input_shape)
+    page.stop()
+conv_args = {k: conv.kwargs[k] for k in ("stride", "padding", "dilation")}
+with st.spinner(t("mc.computing")):
+    result = page.attempt(view.compute, page["X"], page["K"], page["b"] if v["bias"] else None,
+                          tuple(conv_args.items()), v["groups"], flip, page.device,
+                          conv_kwargs=conv.kwargs, input_shape=input_shape)
+if result is None:
+    page.stop()
 
-
-@st.cache_data(max_entries=128, show_spinner=False)
-def compute(x: str, k: str, bias: str | None, conv_items: tuple, groups: int, flip: bool,
-            dev: str) -> convlab.MultiChannelResult:
-    Xt = torch.tensor(tt.decode(x, 3, view.MAX_X), dtype=torch.float32)
-    Kt = torch.tensor(tt.decode(k, 4, view.MAX_K), dtype=torch.float32)
-    bt = None if bias is None else torch.tensor(tt.decode(bias, 1, (8,)), dtype=torch.float32)
-    return convlab.multichannel_correlation(Xt, Kt, bt, groups=groups, flip=flip, device=dev,
-                                            **dict(conv_items))
-
-
-@st.cache_data(max_entries=128, show_spinner=False)
-def torch_refusal(kw: tuple, shape: tuple, dev: str) -> str | None:
-    return convlab.run_conv2d(dict(kw), shape, dev).error
-
-
-device = str(shell.device())
-try:
-    spec = convlab.Conv2dSpec(v["cin"], v["cout"], (v["kh"], v["kw"]), groups=v["groups"],
-                              bias=v["bias"], **conv)
-    h_ax, w_ax = spec.explain((v["cin"], v["h"], v["w"]))
-    with st.spinner(t("mc.computing")):
-        result = compute(state["X"], state["K"], state["b"] if v["bias"] else None,
-                         tuple(conv.items()), v["groups"], v["flip"], device)
-except convlab.ConvConfigError as err:
-    kw = {"in_channels": v["cin"], "out_channels": v["cout"], "kernel_size": (v["kh"], v["kw"]),
-          "groups": v["groups"], **conv}
-    panels.error_box(err, torch_refusal(tuple(kw.items()), (1, v["cin"], v["h"], v["w"]),
-                                        device))
-    shell.finish(state)
-    st.stop()
-
-# ---- the picture: one output channel, channel by channel -----------------------------------
-rows_out, cols_out = h_ax.output, w_ax.output
-state["oi"] = min(state["oi"], rows_out - 1)
-state["oj"] = min(state["oj"], cols_out - 1)
-st.subheader(t("mc.walkthrough", o=o))
-s2, s3 = st.columns(2)
-if rows_out > 1:
-    s2.slider(t("mc.oi"), 0, rows_out - 1, key=state.key("oi"))
-if cols_out > 1:
-    s3.slider(t("mc.oj"), 0, cols_out - 1, key=state.key("oj"))
-o, oi, oj = state["o"], state["oi"], state["oj"]
-Kused = result.kernel_used
-terms = convlab.window_terms(torch.from_numpy(X), Kused, o, oi, oj, groups=v["groups"], **conv)
+# ---- one output channel, input channel by input channel -----------------------------------------
 Y = result.Y.numpy()
-
-
-def heat(matrix: np.ndarray, title: str, highlight=(), key: str = "", **kw) -> None:
-    """Each map on its own symmetric colour scale, so small inputs stay readable."""
-    rows, cols = matrix.shape
-    bound = float(max(np.abs(matrix).max(), 1.0))
-    st.caption(title)  # a caption, not a chart title: a long title would squeeze a small map
-    st.vega_lite_chart(spec=charts.spec(charts.heatmap, charts.heatmap_frame(matrix, highlight),
-                                   rows, cols, "", bound, **kw), key=key or None,
-                       width="content", theme=None)
-
-
-if v["flip"]:
+st.subheader(t("mc.walkthrough", o=o))
+oi, oj = page.pick_cell(*Y.shape[1:])
+terms = convlab.window_terms(torch.from_numpy(X), result.kernel_used, o, oi, oj,
+                             groups=v["groups"], **conv_args)
+bias = float(b[o]) if v["bias"] else None
+page.predict(t("mc.predict", o=o, i=oi, j=oj), (float(Y[o, oi, oj]),),
+             convlab.cell_value_slips(terms, bias, result.kernel_used[o].flip(-2, -1)))
+if flip:
     st.info(t("mc.flip_note"), icon=":material/flip:")
 for c_local in range(k_in):
     c = terms[c_local * v["kh"] * v["kw"]].channel
     taps = [(tm.row, tm.col) for tm in terms if tm.channel == c]
     cols = st.columns([3, 2, 3])
     with cols[0]:
-        heat(result.padded[c].numpy(), t("mc.x_title", c=c), taps, key=f"{P}.hx{c}")
+        view.heat(page, result.padded[c].numpy(), t("mc.x_title", c=c), f"x{c}", taps)
     with cols[1]:
-        heat(Kused[o, c_local].numpy(), t("mc.k_title", o=o, c=c_local, flip="flip " if
-                                          v["flip"] else ""),
-             key=f"{P}.hk{c}")
+        view.heat(page, result.kernel_used[o, c_local].numpy(),
+                  t("mc.kflip_title" if flip else "mc.k_title", o=o, c=c_local), f"k{c}")
     with cols[2]:
-        heat(result.partials[o, c_local].numpy(), t("mc.partial_title", c=c), [(oi, oj)],
-             key=f"{P}.hp{c}")
-
+        view.heat(page, result.partials[o, c_local].numpy(), t("mc.partial_title", c=c),
+                  f"p{c}", [(oi, oj)])
 cols = st.columns([3, 2, 3])
 with cols[0]:
-    heat(result.partials[o].sum(0).numpy(), t("mc.sum_title"), [(oi, oj)], key=f"{P}.hs")
-with cols[1]:
-    bias_value = float(b[o]) if v["bias"] else 0.0
-    st.metric(t("mc.bias_value", o=o), tt._num(round(bias_value, 4)))
+    view.heat(page, result.partials[o].sum(0).numpy(), t("mc.sum_title"), "sum", [(oi, oj)])
+cols[1].metric(t("mc.bias_value", o=o), tt._num(round(bias or 0.0, 4)))
 with cols[2]:
-    heat(Y[o], t("mc.y_title", o=o), [(oi, oj)], key=f"{P}.pick", name="cell")
+    view.heat(page, Y[o], t("mc.y_title", o=o), "y", [(oi, oj)], picker=True)
     st.caption(t("mc.click_hint"))
-
 st.markdown(t("mc.arith", o=o, i=oi, j=oj))
-st.code(view.arithmetic(terms, bias_value if v["bias"] else None, float(Y[o, oi, oj])),
-        language="text", wrap_lines=True)
+st.code(view.arithmetic(terms, bias, float(Y[o, oi, oj])), language="text", wrap_lines=True)
 
-# ---- all output channels, and the wiring ---------------------------------------------------
+# ---- every output channel, and the wiring ----------------------------------------------------------
 if v["cout"] > 1:
     st.subheader(t("mc.all_outputs"))
     cols = st.columns(min(v["cout"], 4))
     for q in range(v["cout"]):
         with cols[q % len(cols)]:
-            heat(Y[q], t("mc.y_title", o=q), key=f"{P}.all{q}", px_budget=160)
+            view.heat(page, Y[q], t("mc.y_title", o=q), f"all{q}", px_budget=160)
 if v["groups"] > 1:
-    st.subheader(t("mc.wiring"))
-    st.caption(t("mc.wiring_caption", g=v["groups"], per=k_in))
-    wiring = charts.wiring_frame(v["cin"], v["cout"], v["groups"])
-    st.vega_lite_chart(spec=charts.spec(charts.wiring_chart, wiring, v["cin"], v["cout"],
-                                   t("mc.wiring_in"), t("mc.wiring_out")), key=f"{P}.wiring",
-                       width="content", theme=None)
+    view.wiring(page, v["cin"], v["cout"], v["groups"], k_in)
 
-panels.check_panel(result.checks, t("mc.check_note") if len(result.checks) > 1
-                   else t("mc.check_note_noloop"))
-panels.code_block(convlab.multichannel_script(
+page.check(result.checks, t("mc.check_note") if len(result.checks) > 1
+           else t("mc.check_note_noloop"))
+page.code(convlab.conv2d_forward_script(
     torch.from_numpy(X), torch.from_numpy(K), torch.from_numpy(b) if v["bias"] else None,
-    stride=conv["stride"], padding=conv["padding"], dilation=conv["dilation"],
-    groups=v["groups"], flip=v["flip"]))
-shell.finish(state)
+    groups=v["groups"], flip=flip, **conv_args))
+page.finish()

@@ -68,7 +68,7 @@ def run_script(code: str) -> dict[str, Any]:
 def script_for(v: dict[str, Any]) -> tuple[str, dict[str, Any], tuple[int, ...]]:
     kwargs = view.conv_kwargs(v)
     shape = (v["n"], v["cin"], v["h"], v["w"])
-    return convlab.output_size_script(kwargs, shape), kwargs, shape
+    return convlab.conv2d_shape_script(kwargs, shape), kwargs, shape
 
 
 @pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel:UserWarning")

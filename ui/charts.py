@@ -15,6 +15,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from convlab import WindowPicture
+
 OKABE_ITO = {"orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
              "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "grey": "#BBBBBB"}
 NUMBERS_UP_TO = 24
@@ -80,6 +82,21 @@ def padded_grid_frame(values: np.ndarray, box: tuple[int, int, int, int], covera
         "row": rows, "col": cols, "value": [_fmt(v) for v in values.ravel()],
         "coverage": cov, "role": [labels[r] for r in role], "inside": inside,
     })
+
+
+def role_labels() -> dict[str, str]:
+    """The padded grid's role names in the current language."""
+    from .i18n import t
+
+    return {k: t(f"os.role.{k}") for k in ("input", "padding", "tap", "unread", "coverage",
+                                           "role")}
+
+
+def window_picture_frame(pic: WindowPicture, cell: tuple[int, int],
+                         labels: dict[str, str]) -> pd.DataFrame:
+    """:func:`padded_grid_frame` for a layer's window picture, output ``cell`` selected."""
+    taps = pic.index[cell].reshape(-1, 2).tolist()
+    return padded_grid_frame(pic.values, pic.box, pic.coverage, taps, labels)
 
 
 def padded_grid_chart(frame: Data, rows: int, cols: int, labels: dict[str, str],

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import streamlit as st
+import torch
 
+import convlab
+
+from . import charts
 from . import tensor_text as tt
-from .urlstate import BoolParam, ChoiceParam, IntParam, PageState, TextParam
+from .conv_controls import conv_params
+from .frame import Frame
+from .i18n import t
+from .urlstate import BoolParam, IntParam, TextParam
 
 PAGE = "multichannel"
 # Up to 8 channels each way and 16 x 16 inputs: every tensor here is a few KB, and the
@@ -18,7 +26,8 @@ BOUNDS = {"cin": (1, 8), "cout": (1, 8), "h": (1, 16), "w": (1, 16), "kh": (1, 5
           "dh": (1, 3), "dw": (1, 3), "groups": (1, 8)}
 MAX_X = (BOUNDS["cin"][1], BOUNDS["h"][1], BOUNDS["w"][1])
 MAX_K = (BOUNDS["cout"][1], BOUNDS["cin"][1], BOUNDS["kh"][1], BOUNDS["kw"][1])
-PAD_KINDS = ("number", "same", "valid")
+MAX_OUT = 24  # the largest output side: 16 + 2 * 4 with a 1 x 1 kernel
+INPUT = ("cin", "cout", "h", "w")
 PRESETS = ("d2l_two", "d2l_three", "edge", "edge_t", "random", "custom")
 
 
@@ -34,7 +43,7 @@ def _edge(transpose: bool) -> tuple[np.ndarray, np.ndarray]:
     return (X.T if transpose else X)[None], np.array([[[[1.0, -1.0]]]])
 
 
-def preset_values(name: str, seed: int = 0) -> dict[str, Any]:
+def preset_values(name: str, current: Mapping[str, Any]) -> dict[str, Any]:
     """The settings and tensors of a preset (``custom`` keeps what is there)."""
     if name in ("d2l_two", "d2l_three"):
         X, K = _d2l()
@@ -42,7 +51,7 @@ def preset_values(name: str, seed: int = 0) -> dict[str, Any]:
     elif name in ("edge", "edge_t"):
         X, K4 = _edge(name == "edge_t")
     elif name == "random":  # d2l's 1x1 example: X (3, 3, 3), K (2, 3, 1, 1) ~ N(0, 1)
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(current.get("seed", 0))
         X = rng.standard_normal((3, 3, 3)).round(1)
         K4 = rng.standard_normal((2, 3, 1, 1)).round(1)
     else:
@@ -54,16 +63,11 @@ def preset_values(name: str, seed: int = 0) -> dict[str, Any]:
             "o": 0, "oi": 0, "oj": 0}
 
 
-DEFAULTS = preset_values("d2l_two")
-PARAMS = [IntParam(k, DEFAULTS[k], *BOUNDS[k]) for k in BOUNDS] + [
-    ChoiceParam("preset", "d2l_two", PRESETS),
-    ChoiceParam("pad", "number", PAD_KINDS),
+DEFAULTS = preset_values("d2l_two", {})
+PARAMS = [IntParam(k, DEFAULTS[k], *BOUNDS[k]) for k in INPUT] + conv_params(BOUNDS, DEFAULTS) + [
     BoolParam("flip", False),
-    BoolParam("bias", False),
     IntParam("seed", 0, 0, 9999),
-    IntParam("o", 0, 0, 7),
-    IntParam("oi", 0, 0, 19),
-    IntParam("oj", 0, 0, 19),
+    IntParam("o", 0, 0, BOUNDS["cout"][1] - 1),
     TextParam("X", DEFAULTS["X"], decode=lambda s: tt.encode(tt.decode(s, 3, MAX_X)),
               encode=str),
     TextParam("K", DEFAULTS["K"], decode=lambda s: tt.encode(tt.decode(s, 4, MAX_K)),
@@ -72,29 +76,15 @@ PARAMS = [IntParam(k, DEFAULTS[k], *BOUNDS[k]) for k in BOUNDS] + [
 ]
 
 
-def page_state() -> PageState:
-    return PageState(PAGE, PARAMS)
+def reroll(page: Frame) -> None:
+    """on_click of the re-roll button: the next seed of the random preset."""
+    page["seed"] = (page["seed"] + 1) % 10000
+    page["preset"] = "random"
+    page.apply_preset()
 
 
-def apply_preset(state: PageState) -> None:
-    """on_change of the preset box (and of the re-roll button)."""
-    for name, value in preset_values(state["preset"], state["seed"]).items():
-        state[name] = value
-
-
-def reroll(state: PageState) -> None:
-    state["seed"] = (state["seed"] + 1) % 10000
-    state["preset"] = "random"
-    apply_preset(state)
-
-
-def mark_custom() -> None:
-    st.session_state[f"{PAGE}.preset"] = "custom"
-
-
-def tensors(state: PageState, k_in: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def tensors(v: Mapping[str, Any], k_in: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """X ``(C_in, H, W)``, K ``(C_out, k_in, kh, kw)`` and b ``(C_out,)`` fitted to the widgets."""
-    v = state.values()
     X = tt.fit(tt.decode(v["X"], 3, MAX_X), (v["cin"], v["h"], v["w"]))
     K = tt.fit(tt.decode(v["K"], 4, MAX_K), (v["cout"], k_in, v["kh"], v["kw"]))
     b = tt.fit(tt.decode(v["b"], 1, (8,)), (v["cout"],))
@@ -111,3 +101,34 @@ def arithmetic(terms: list, bias: float | None, total: float) -> str:
     if bias is not None:
         parts.append(n(bias))
     return " + ".join(parts) + f" = {tt._num(round(total, 4))}"
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def compute(x: str, k: str, bias: str | None, conv_items: tuple, groups: int, flip: bool,
+            dev: str) -> convlab.MultiChannelResult:
+    """The correlation of the tensors written in URL text, cached on plain values."""
+    Xt = torch.tensor(tt.decode(x, 3, MAX_X), dtype=torch.float32)
+    Kt = torch.tensor(tt.decode(k, 4, MAX_K), dtype=torch.float32)
+    bt = None if bias is None else torch.tensor(tt.decode(bias, 1, (8,)), dtype=torch.float32)
+    return convlab.multichannel_correlation(Xt, Kt, bt, groups=groups, flip=flip, device=dev,
+                                            **dict(conv_items))
+
+
+def heat(page: Frame, matrix: np.ndarray, title: str, name: str, highlight: Any = (),
+         picker: bool = False, px_budget: int = 220) -> None:
+    """One map on its own symmetric colour scale, its title as a caption (a chart title
+    would squeeze a small map)."""
+    rows, cols = matrix.shape
+    bound = float(max(np.abs(matrix).max(), 1.0))
+    st.caption(title)
+    page.chart(charts.spec(charts.heatmap, charts.heatmap_frame(matrix, highlight), rows, cols,
+                           "", bound, name="cell" if picker else None, px_budget=px_budget),
+               name, picker=picker)
+
+
+def wiring(page: Frame, c_in: int, c_out: int, groups: int, per_group: int) -> None:
+    """Which input channels each output channel reads, a line per connection."""
+    st.subheader(t("mc.wiring"))
+    st.caption(t("mc.wiring_caption", g=groups, per=per_group))
+    page.chart(charts.spec(charts.wiring_chart, charts.wiring_frame(c_in, c_out, groups), c_in,
+                           c_out, t("mc.wiring_in"), t("mc.wiring_out")), "wiring")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import streamlit as st
+from collections.abc import Mapping
 
 import convlab
 
+from .conv_controls import conv_params
 from .i18n import t
-from .urlstate import BoolParam, ChoiceParam, IntParam, PageState
+from .urlstate import IntParam
 
 PAGE = "output_size"
 
@@ -22,16 +23,11 @@ BOUNDS = {"n": (1, 4), "cin": (1, 16), "cout": (1, 16), "groups": (1, 16),
           "ph": (-1, 16), "pw": (-1, 16), "dh": (0, 4), "dw": (0, 4)}
 DEFAULTS = {"n": 1, "cin": 3, "cout": 4, "groups": 1, "h": 8, "w": 8, "kh": 3, "kw": 3,
             "sh": 2, "sw": 2, "ph": 1, "pw": 1, "dh": 1, "dw": 1}
-PAD_KINDS = ("number", "same", "valid")
+INPUT = ("n", "cin", "cout", "h", "w")
+MAX_OUT = 96  # the largest output side these bounds allow (64 + 2 * 16 with kernel 1)
 
-PARAMS = [IntParam(k, DEFAULTS[k], *BOUNDS[k]) for k in DEFAULTS] + [
-    ChoiceParam("pad", "number", PAD_KINDS),
-    ChoiceParam("mode", "zeros", convlab.PADDING_MODES),
-    BoolParam("bias", True),
-    BoolParam("lock", True),
-    IntParam("oi", 0, 0, 95),
-    IntParam("oj", 0, 0, 95),
-]
+PARAMS = [IntParam(k, DEFAULTS[k], *BOUNDS[k]) for k in INPUT] + conv_params(
+    BOUNDS, DEFAULTS, mode=True, lock=True)
 
 # (key, settings): from the study notes and d2l's "padding and strides".
 PRESETS: dict[str, dict[str, Any]] = {
@@ -52,36 +48,11 @@ PRESETS: dict[str, dict[str, Any]] = {
                       lock=True),
 }
 PRESET_FIELDS = {"dh": 1, "dw": 1, "groups": 1, "mode": "zeros", "bias": True, "oi": 0, "oj": 0}
-LOCKED = (("h", "w"), ("kh", "kw"), ("sh", "sw"), ("ph", "pw"), ("dh", "dw"))
 
 
-def page_state() -> PageState:
-    return PageState(PAGE, PARAMS)
-
-
-def apply_preset(state: PageState) -> None:
-    """on_change of the preset box: copy the preset's settings into the widgets."""
-    chosen = st.session_state.get(f"{PAGE}.preset", "custom")
-    if chosen == "custom":
-        return
-    for name, value in {**PRESET_FIELDS, **PRESETS[chosen]}.items():
-        state[name] = value
-
-
-def mark_custom() -> None:
-    """on_change of any setting: the view no longer is the preset it came from."""
-    st.session_state[f"{PAGE}.preset"] = "custom"
-
-
-def conv_kwargs(v: dict[str, Any]) -> dict[str, Any]:
-    """``nn.Conv2d`` keyword arguments from the widget values (square pairs as one int)."""
-    def pair(a: str, b: str) -> int | tuple[int, int]:
-        return v[a] if v[a] == v[b] else (v[a], v[b])
-
-    padding: Any = v["pad"] if v["pad"] != "number" else pair("ph", "pw")
-    return {"in_channels": v["cin"], "out_channels": v["cout"], "kernel_size": pair("kh", "kw"),
-            "stride": pair("sh", "sw"), "padding": padding, "dilation": pair("dh", "dw"),
-            "groups": v["groups"], "bias": v["bias"], "padding_mode": v["mode"]}
+def preset_values(name: str, current: Mapping[str, Any]) -> dict[str, Any]:
+    """A preset's settings ("custom" keeps the current ones)."""
+    return {} if name == "custom" else {**PRESET_FIELDS, **PRESETS[name]}
 
 
 def formula_latex(axis: convlab.AxisArithmetic, size_symbol: str) -> list[str]:

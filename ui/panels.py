@@ -18,8 +18,8 @@ def check_panel(results: Sequence[convlab.CheckResult], note: str | None = None)
         st.markdown(f"**{t('check.title')}** — " + (t("check.all_pass") if ok
                                                       else t("check.some_fail")))
         rows = [{
-            t("check.col_what"): r.what,
-            t("check.col_oracle"): r.oracle,
+            t("check.col_what"): t(f"check.what.{r.what}", **_args(r)),
+            t("check.col_oracle"): t(f"check.oracle.{r.oracle}", **_args(r)),
             t("check.col_device"): r.device,
             t("check.col_dtype"): r.dtype,
             t("check.col_diff"): f"{r.max_abs_diff:.3g}",
@@ -28,6 +28,11 @@ def check_panel(results: Sequence[convlab.CheckResult], note: str | None = None)
         st.dataframe(rows, hide_index=True, width="stretch")
         if note:
             st.caption(note)
+
+
+def _args(r: convlab.CheckResult) -> dict[str, str]:
+    """A check's placeholder values as shown: shapes as ``(1, 4, 4, 4)``."""
+    return {k: str(tuple(v)) if isinstance(v, (tuple, list)) else str(v) for k, v in r.args}
 
 
 def code_block(code: str) -> None:

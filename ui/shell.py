@@ -1,25 +1,26 @@
-"""The shell every page shares: language and compute device in the sidebar and the URL."""
+"""The shell every page shares: the translated menu, language and device, in the sidebar
+and the URL.
+
+Each page starts the shell itself (through :func:`ui.frame.open_page`) rather than
+streamlit_app.py: with a ``pages/`` folder, Streamlit runs a deep-linked page file
+directly until the main script has run once in the process, and AppTest always does.
+"""
 
 from __future__ import annotations
 
 import time
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 import torch
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import convlab
 
 from .i18n import LANGUAGES, t
-from .urlstate import ChoiceParam, PageState, show_notices
+from .registry import PAGES
+from .urlstate import ChoiceParam, Notice, PageState
 
-
-# (file, title key, icon): the app's pages, in menu order. A page's URL path is its stem.
-PAGES = [
-    ("pages/home.py", "nav.home", ":material/home:"),
-    ("pages/output_size.py", "nav.output_size", ":material/straighten:"),
-    ("pages/multichannel.py", "nav.multichannel", ":material/layers:"),
-]
+_PAGE = "_app_page"  # the page of the previous run: a different one means "entered"
 
 
 def _global_state() -> PageState:
@@ -28,39 +29,35 @@ def _global_state() -> PageState:
                              ChoiceParam("device", names[0], names)])
 
 
-def configure() -> PageState:
-    """Page config and the shared values (URL first, on a new session). Draws nothing.
+def configure() -> tuple[PageState, bool]:
+    """Page config and the shared values (read from the URL when a page is entered).
 
-    Safe to call more than once per run.
+    Returns the shared state and whether this run entered a page. Draws nothing.
     """
     st.set_page_config(page_title="ConvLab", page_icon=":material/grid_on:", layout="wide")
     state = _global_state()
-    # Read the URL on a new session and whenever a page is entered (a link opened, a page
-    # switched); a parameter absent from the URL keeps the session's value.
     ctx = get_script_run_ctx()
     page_id = ctx.page_script_hash if ctx is not None else ""
-    entering = st.session_state.get("_app_page") != page_id
-    st.session_state["_app_page"] = page_id
+    entering = st.session_state.get(_PAGE) != page_id
+    st.session_state[_PAGE] = page_id
     state.load(entering=entering)
     # Each page draws its own sidebar, so on a page switch these are new widgets and
     # Streamlit would reset them to their defaults: carry the values over explicitly.
     for p in state.params:
         st.session_state[state.key(p.name)] = state[p.name]
-    if entering:
-        st.session_state["_app_notices"] = state.notices
     st.session_state["lang"] = state["lang"]  # t() reads this
-    return state
+    return state, entering
 
 
-def start() -> None:
-    """Top of every page: configure, then draw the sidebar's language and device choice."""
+def start() -> tuple[list[Notice], bool]:
+    """Configure, then draw the sidebar; returns the shared URL notices and ``entering``."""
     st.session_state["_run_started"] = time.perf_counter()
-    state = configure()
+    state, entering = configure()
     with st.sidebar:
         # Our own menu (st.navigation is hidden) so it is translated, and identical whether
-        # Streamlit runs the page through streamlit_app.py or directly (see that file).
-        for path, title, icon in PAGES:
-            st.page_link(path, label=t(title), icon=icon)
+        # Streamlit runs the page through streamlit_app.py or directly.
+        for page in PAGES:
+            st.page_link(page.path, label=t(page.title_key), icon=page.icon)
         st.divider()
         st.selectbox(t("shell.language"), list(LANGUAGES), key=state.key("lang"),
                      format_func=LANGUAGES.get)
@@ -70,8 +67,7 @@ def start() -> None:
         st.selectbox(t("shell.device"), list(devices), key=state.key("device"),
                      format_func=devices.get, help=t("shell.device_help"))
         st.caption(t("shell.about"))
-    state.notices = st.session_state.get("_app_notices", [])
-    show_notices(state)
+    return state.notices, entering
 
 
 def finish(page: PageState | None = None) -> None:

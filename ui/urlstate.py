@@ -123,16 +123,13 @@ class PageState:
     def __setitem__(self, name: str, value: Any) -> None:
         st.session_state[self.key(name)] = value
 
-    def load(self, entering: bool | None = None) -> None:
+    def load(self, entering: bool) -> None:
         """Seed widget state: from the URL on entering the page, defaults for anything missing.
 
         Args:
-            entering: whether to read the URL; by default, when this page was not the
-                page of the previous run.
+            entering: whether this run entered the page (a link opened, a page switched);
+                only then is the URL read, so a widget the user moved is not overwritten.
         """
-        if entering is None:
-            entering = st.session_state.get("_url_page") != self.page
-            st.session_state["_url_page"] = self.page
         self.notices = []
         for p in self.params:
             key = self.key(p.name)
@@ -180,10 +177,10 @@ def _raw(name: str) -> str | None:
     return values[-1] if values else None
 
 
-def show_notices(state: PageState) -> None:
+def show_notices(notices: Sequence[Notice]) -> None:
     """One visible box listing every URL value that had to be corrected."""
-    if not state.notices:
+    if not notices:
         return
-    lines = [t(n.reason, name=n.name, raw=n.raw, value=n.value) for n in state.notices]
+    lines = [t(n.reason, name=n.name, raw=n.raw, value=n.value) for n in notices]
     st.warning(t("url.corrected_title") + "\n\n" + "\n".join(f"- {line}" for line in lines),
                icon=":material/link:")

@@ -1,0 +1,371 @@
+"""The page frame: everything a lesson page needs besides its lesson, written once.
+
+A page is read top to bottom as its lesson::
+
+    page = frame.open_page("output_size", PARAMS, presets=PRESETS, preset_values=values)
+    conv = page.conv2d(in_channels, out_channels)        # the Conv2d control group
+    ...convlab calls and pictures...
+    page.check(results); page.code(script); page.finish()
+
+The frame owns the shell (menu, language, device), the page's URL state and its notices,
+the preset box, widgets that mark the view "custom" when moved, picking an output cell
+(click or sliders, clamped), the refusal path, the check panel, the reproduce-in-PyTorch
+block and predict-then-check. Pages never touch ``st.session_state`` and never catch
+``ConvConfigError`` themselves.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, NoReturn, TypeVar
+
+import streamlit as st
+import convlab
+
+from . import conv_controls as cc
+from . import panels, shell
+from .editors import matrix_editor
+from .i18n import TEXT, t
+from .registry import BY_STEM, PageInfo
+from .urlstate import ChoiceParam, IntParam, Notice, PageState, Param, show_notices
+
+R = TypeVar("R")
+PresetValues = Callable[[str, Mapping[str, Any]], Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class ConvChoice:
+    """The Conv2d group's outcome: the keyword arguments as given, and either the validated
+    spec or the refusal."""
+
+    kwargs: dict[str, Any]
+    spec: convlab.Conv2dSpec | None
+    error: convlab.ConvConfigError | None
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _torch_verdict(kwargs: tuple, input_shape: tuple, device: str) -> convlab.TorchVerdict:
+    """PyTorch's own layer on the settings exactly as given (cached on plain values)."""
+    return convlab.run_conv2d(dict(kwargs), input_shape, device)
+
+
+class Frame:
+    """One run of one page: its state, its widgets and its panels."""
+
+    def __init__(self, info: PageInfo, state: PageState, presets: Sequence[str],
+                 preset_values: PresetValues | None) -> None:
+        self.info = info
+        self.state = state
+        self.presets = tuple(presets)
+        self._preset_values = preset_values
+
+    # ---- state ---------------------------------------------------------------------------
+    def __getitem__(self, name: str) -> Any:
+        return self.state[name]
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        self.state[name] = value
+
+    @property
+    def values(self) -> dict[str, Any]:
+        return self.state.values()
+
+    @property
+    def device(self) -> str:
+        """The compute device the learner picked, as a torch device string."""
+        return str(shell.device())
+
+    def key(self, name: str) -> str:
+        return self.state.key(name)
+
+    def label(self, name: str) -> str:
+        """A widget's words: ``<ns>.<name>``, else the shared ``conv.<name>``."""
+        own = f"{self.info.ns}.{name}"
+        return t(own if own in TEXT else f"conv.{name}")
+
+    def _help(self, name: str) -> str | None:
+        for key in (f"{self.info.ns}.{name}_help", f"conv.{name}_help"):
+            if key in TEXT:
+                return t(key)
+        return None
+
+    def _mark_custom(self) -> None:
+        if "custom" in self.presets:
+            self.state["preset"] = "custom"
+
+    def _param(self, name: str) -> Param:
+        return next(p for p in self.state.params if p.name == name)
+
+    # ---- widgets -------------------------------------------------------------------------
+    def number(self, name: str, *, disabled: bool = False, container: Any = None) -> int:
+        """A whole-number input bounded by the parameter's own range."""
+        p = self._param(name)
+        assert isinstance(p, IntParam)
+        (container or st).number_input(self.label(name), min_value=p.lo, max_value=p.hi, step=1,
+                                       key=self.key(name), disabled=disabled,
+                                       on_change=self._mark_custom, help=self._help(name))
+        return int(self.state[name])
+
+    def toggle(self, name: str, *, container: Any = None, custom: bool = True) -> bool:
+        (container or st).toggle(self.label(name), key=self.key(name), help=self._help(name),
+                                 on_change=self._mark_custom if custom else None)
+        return bool(self.state[name])
+
+    def choice(self, name: str, *, segmented: bool = False, container: Any = None,
+               custom: bool = True) -> str:
+        """A selectbox (or segmented control) over a choice parameter's options, each worded
+        ``<ns>.<name>.<option>`` (or ``conv.<name>.<option>``); options with no words show
+        as they are (``'zeros'``, ``'reflect'``)."""
+        p = self._param(name)
+        assert isinstance(p, ChoiceParam)
+        # Words looked up now, in a dict: AppTest calls format_func outside the script run,
+        # where t() cannot see the language.
+        words = {o: self._option(name, o) for o in p.choices}
+        target = container or st
+        common = dict(key=self.key(name), format_func=words.get, help=self._help(name),
+                      on_change=self._mark_custom if custom else None)
+        if segmented:
+            target.segmented_control(self.label(name), list(p.choices), required=True, **common)
+        else:
+            target.selectbox(self.label(name), list(p.choices), **common)
+        return str(self.state[name])
+
+    def _option(self, name: str, option: str) -> str:
+        for key in (f"{self.info.ns}.{name}.{option}", f"conv.{name}.{option}"):
+            if key in TEXT:
+                return t(key)
+        return option
+
+    def slider(self, name: str, lo: int, hi: int, *, container: Any = None) -> int:
+        """A slider over ``[lo, hi]`` (the value clamped into it first); none when lo == hi."""
+        self.state[name] = min(max(int(self.state[name]), lo), hi)
+        if hi > lo:
+            (container or st).slider(self.label(name), lo, hi, key=self.key(name))
+        return int(self.state[name])
+
+    def button(self, name: str, on_click: Callable[[Frame], None], *, icon: str | None = None,
+               container: Any = None) -> None:
+        (container or st).button(self.label(name), key=self.key(name), on_click=on_click,
+                                 args=(self,), icon=icon)
+
+    def _apply_lock(self) -> None:
+        """With the height/width lock on, every width setting follows its height setting
+        (done before any widget is drawn)."""
+        names = {p.name for p in self.state.params}
+        if "lock" in names and self.state["lock"]:
+            for a, b in cc.PAIRS:
+                if a in names and b in names:
+                    self.state[b] = self.state[a]
+
+    # ---- presets ---------------------------------------------------------------------------
+    def apply_preset(self) -> None:
+        """on_change of the preset box: copy the preset's settings into the widgets."""
+        if self._preset_values is None:
+            return
+        for name, value in self._preset_values(self.state["preset"], self.values).items():
+            self.state[name] = value
+
+    def _preset_from_url(self) -> None:
+        """A link naming a preset opens that preset; parameters also in the link win."""
+        if self._preset_values is None or "preset" not in st.query_params:
+            return
+        given = set(st.query_params)
+        for name, value in self._preset_values(self.state["preset"], self.values).items():
+            if name not in given:
+                self.state[name] = value
+
+    def _preset_box(self) -> None:
+        words = {k: t(f"{self.info.ns}.preset.{k}") for k in self.presets}
+        st.selectbox(t(f"{self.info.ns}.preset"), list(self.presets), key=self.key("preset"),
+                     format_func=words.get, on_change=self.apply_preset)
+
+    # ---- the Conv2d group ------------------------------------------------------------------
+    def conv2d(self, in_channels: int, out_channels: int) -> ConvChoice:
+        """Draw the Conv2d controls this page declared (:func:`conv_params`) and validate.
+
+        Returns the keyword arguments exactly as set (invalid ones too, so PyTorch can be
+        asked) with the spec, or the refusal.
+        """
+        names = {p.name for p in self.state.params}
+        locked = "lock" in names and bool(self.state["lock"])
+        numeric = self.state["pad"] == "number"
+        with st.container(border=True):
+            cols = st.columns(5)
+            for col, (a, b) in zip(cols[:4], cc.PAIRS[1:], strict=True):
+                if a == "ph":
+                    self.choice("pad", segmented=True, container=col)
+                self.number(a, disabled=a == "ph" and not numeric, container=col)
+                self.number(b, disabled=locked or (b == "pw" and not numeric), container=col)
+            with cols[4]:
+                self.number("groups")
+                if "mode" in names:
+                    self.choice("mode")
+                toggles = st.columns(2)
+                self.toggle("bias", container=toggles[0])
+                if "lock" in names:
+                    self.toggle("lock", container=toggles[1])
+        kwargs = cc.conv_kwargs(self.values, in_channels, out_channels)
+        try:
+            return ConvChoice(kwargs, convlab.Conv2dSpec(**kwargs), None)
+        except convlab.ConvConfigError as err:
+            return ConvChoice(kwargs, None, err)
+
+    # ---- outcomes that may be refused -----------------------------------------------------
+    def attempt(self, fn: Callable[..., R], *args: Any, conv_kwargs: dict[str, Any],
+                input_shape: tuple[int, ...], **kwargs: Any) -> R | None:
+        """``fn(*args, **kwargs)``, or ``None`` after showing the refusal it raised."""
+        try:
+            return fn(*args, **kwargs)
+        except convlab.ConvConfigError as err:
+            self.refuse(err, conv_kwargs, input_shape)
+            return None
+
+    def torch_verdict(self, conv_kwargs: dict[str, Any],
+                      input_shape: tuple[int, ...]) -> convlab.TorchVerdict:
+        """The real ``nn.Conv2d`` on these settings and a random input, on the device."""
+        with st.spinner(t("frame.running_torch")):
+            return _torch_verdict(tuple(conv_kwargs.items()), tuple(input_shape), self.device)
+
+    def refuse(self, err: convlab.ConvConfigError, conv_kwargs: dict[str, Any],
+               input_shape: tuple[int, ...]) -> None:
+        """The refusal path: the explanation and nearest fix beside PyTorch's own message,
+        and a check that PyTorch refuses too."""
+        try:
+            verdict: convlab.TorchVerdict | None = self.torch_verdict(conv_kwargs, input_shape)
+        except convlab.ConvConfigError:  # larger than the oracle may allocate
+            verdict = None
+        panels.error_box(err, verdict.error if verdict else None)
+        if verdict is not None:
+            agree = verdict.error is not None
+            self.check([convlab.CheckResult(
+                "refuses", "torch_refuses" if agree else "torch_accepts", verdict.device,
+                verdict.dtype, 0.0 if agree else math.inf, agree,
+                args=(("shape", verdict.output_shape),))])
+
+    # ---- picking an output cell -------------------------------------------------------------
+    def _take_pick(self) -> None:
+        """A click on the page's picker chart sets ``oi``/``oj`` (before sliders are drawn)."""
+        picked = st.session_state.get(self.key("pick"))
+        points = (picked or {}).get("selection", {}).get("cell", []) if picked else []
+        last = self.key("_last_pick")
+        if points and points != st.session_state.get(last):
+            st.session_state[last] = points
+            self.state["oi"], self.state["oj"] = int(points[0]["row"]), int(points[0]["col"])
+
+    def pick_cell(self, rows: int, cols: int, *, container: Any = None) -> tuple[int, int]:
+        """The picked output cell, clamped into ``rows x cols``, with a slider per axis."""
+        c1, c2 = (container or st).columns(2)
+        return (self.slider("oi", 0, rows - 1, container=c1),
+                self.slider("oj", 0, cols - 1, container=c2))
+
+    def matrix(self, name: str, M: Any, label: str) -> Any:
+        """An editable 2-D table of ``M``; the edited matrix, or ``M`` if a cell is bad."""
+        return matrix_editor(self.key(name), M, label)
+
+    # ---- pictures -------------------------------------------------------------------------
+    def chart(self, spec: dict[str, Any], name: str, *, picker: bool = False,
+              container: Any = None) -> None:
+        """A Vega-Lite chart; ``picker`` makes a click on a cell pick it (one per page)."""
+        target = container or st
+        if picker:
+            target.vega_lite_chart(spec=spec, key=self.key("pick"), on_select="rerun",
+                                   selection_mode="cell", width="content", theme=None)
+        else:
+            target.vega_lite_chart(spec=spec, key=self.key(f"chart.{name}"), width="content",
+                                   theme=None)
+
+    # ---- panels ---------------------------------------------------------------------------
+    def check(self, results: Sequence[convlab.CheckResult], note: str | None = None) -> None:
+        panels.check_panel(results, note)
+
+    def code(self, script: str) -> None:
+        panels.code_block(script)
+
+    def predict(self, question: str, truth: Sequence[float],
+                slips: Mapping[str, Sequence[float]]) -> None:
+        """Predict, then check: the learner may type an answer (never required); the frame
+        says whether it is right and, if not, which step of the arithmetic it matches."""
+        with st.container(border=True):
+            st.markdown(f"**{t('predict.title')}** — {question}")
+            guess = st.text_input(t("predict.input"), key=self.key("guess"),
+                                  placeholder=t("predict.placeholder"))
+            if not guess.strip():
+                return
+            numbers = _numbers(guess)
+            if numbers is None:
+                st.warning(t("predict.unreadable", text=guess[:40]), icon=":material/help:")
+                return
+            right, matched = convlab.judge(numbers, tuple(truth), dict(slips))
+            answer = " × ".join(_show(v) for v in truth)
+            if right:
+                st.success(t("predict.right", answer=answer), icon=":material/check_circle:")
+            elif matched:
+                st.warning(t("predict.slip", answer=answer) + " " +
+                           " ".join(t(f"predict.slip.{m}") for m in matched),
+                           icon=":material/lightbulb:")
+            else:
+                st.warning(t("predict.wrong", answer=answer), icon=":material/lightbulb:")
+
+    def stop(self) -> NoReturn:
+        """Finish the page here (after a refusal that leaves nothing else to draw)."""
+        self.finish()
+        st.stop()
+        raise RuntimeError("unreachable")  # st.stop raises; this keeps type checkers honest
+
+    def finish(self) -> None:
+        shell.finish(self.state)
+
+
+def _numbers(text: str) -> tuple[float, ...] | None:
+    """``"13x13"``, ``"13, 13"``, ``"(1, 8, 13, 13)"`` or ``"-2.5"`` as numbers."""
+    parts = [p for p in re.split(r"[\s,x×*()\[\]]+", text.strip().lower()) if p]
+    try:
+        values = tuple(float(p) for p in parts)
+    except ValueError:
+        return None
+    return values if values and all(math.isfinite(v) for v in values) else None
+
+
+def _show(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:.4g}"
+
+
+def open_page(stem: str, params: Sequence[Param], *, presets: Sequence[str] = (),
+              preset_values: PresetValues | None = None,
+              pick: tuple[int, int] | None = None) -> Frame:
+    """Start a lesson page: shell, URL state and notices, title and intro, preset box.
+
+    Args:
+        stem: the page's registry name (its file stem).
+        params: its URL parameters (conv controls from :func:`ui.conv_controls.conv_params`).
+        presets: preset ids, the default first; ``"custom"`` among them marks a view whose
+            settings were moved. Each is worded ``<ns>.preset.<id>``.
+        preset_values: ``(preset id, current values) -> values to set``.
+        pick: the largest output grid, when the page lets the learner pick an output cell
+            (adds the ``oi``/``oj`` parameters).
+    """
+    info = BY_STEM[stem]
+    shared_notices, entering = shell.start()
+    all_params = list(params)
+    if presets:
+        all_params.insert(0, ChoiceParam("preset", presets[0], tuple(presets)))
+    if pick is not None:
+        all_params += [IntParam("oi", 0, 0, pick[0] - 1), IntParam("oj", 0, 0, pick[1] - 1)]
+    state = PageState(stem, all_params)
+    state.load(entering=entering)
+    page = Frame(info, state, presets, preset_values)
+    if entering and presets:
+        page._preset_from_url()
+    st.title(t(f"{info.ns}.title"))
+    st.markdown(t(f"{info.ns}.intro"))
+    notices: list[Notice] = [*shared_notices, *state.notices]
+    show_notices(notices)
+    if pick is not None:
+        page._take_pick()
+    if presets:
+        page._preset_box()
+    page._apply_lock()
+    return page

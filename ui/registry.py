@@ -1,0 +1,35 @@
+"""The app's pages, in menu order: one registry drives the menu, the home cards and the
+generic page tests.
+
+A page's URL path is its file stem (see STYLE.md); its title is ``nav.<stem>``, its home
+card text ``home.card.<stem>``, and its own words live under its ``ns`` prefix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    stem: str  # file name in pages/ and URL path
+    ns: str  # translation prefix of the page's own words
+    icon: str
+    lesson: bool = True  # False for the home page: no card, no lesson frame
+
+    @property
+    def path(self) -> str:
+        return f"pages/{self.stem}.py"
+
+    @property
+    def title_key(self) -> str:
+        return f"nav.{self.stem}"
+
+
+PAGES: tuple[PageInfo, ...] = (
+    PageInfo("home", "home", ":material/home:", lesson=False),
+    PageInfo("output_size", "os", ":material/straighten:"),
+    PageInfo("multichannel", "mc", ":material/layers:"),
+)
+BY_STEM = {p.stem: p for p in PAGES}
+LESSONS = tuple(p for p in PAGES if p.lesson)

@@ -1,0 +1,1 @@
+"""The translation table, split by topic: one module per page plus the shared words."""

@@ -1,0 +1,174 @@
+"""Words every page shares: shell, URL notices, panels, errors, predict-then-check."""
+
+TEXT: dict[str, dict[str, str]] = {
+    'nav.home': {
+        "en": 'Home',
+        "zh": '首页'},
+    'nav.output_size': {
+        "en": 'Output size',
+        "zh": '输出尺寸'},
+    'nav.multichannel': {
+        "en": 'Multi-channel correlation',
+        "zh": '多通道互相关'},
+    'shell.language': {
+        "en": 'Language',
+        "zh": '语言'},
+    'shell.device': {
+        "en": 'Compute device',
+        "zh": '计算设备'},
+    'shell.device_help': {
+        "en": 'Where PyTorch runs the checks. A GPU is chosen by default when there is one.',
+        "zh": 'PyTorch 在哪个设备上运行核对。有 GPU 时默认使用 GPU。'},
+    'shell.about': {
+        "en": 'Every number is computed live and checked against PyTorch.',
+        "zh": '每个数字都实时计算，并与 PyTorch 核对。'},
+    'url.corrected_title': {
+        "en": 'Some values in the link were corrected:',
+        "zh": '链接中的部分参数已被更正：'},
+    'url.not_a_number': {
+        "en": '`{name}={raw}` is not a number; using `{value}`.',
+        "zh": '`{name}={raw}` 不是数字；改用 `{value}`。'},
+    'url.out_of_range': {
+        "en": '`{name}={raw}` is outside the allowed range; using `{value}`.',
+        "zh": '`{name}={raw}` 超出允许范围；改用 `{value}`。'},
+    'url.rounded': {
+        "en": '`{name}={raw}` is not a whole number; using `{value}`.',
+        "zh": '`{name}={raw}` 不是整数；改用 `{value}`。'},
+    'url.unknown_choice': {
+        "en": '`{name}={raw}` is not one of the options; using `{value}`.',
+        "zh": '`{name}={raw}` 不是可选值之一；改用 `{value}`。'},
+    'url.not_a_bool': {
+        "en": '`{name}={raw}` is not on/off (1/0); using `{value}`.',
+        "zh": '`{name}={raw}` 不是开/关（1/0）；改用 `{value}`。'},
+    'url.unreadable': {
+        "en": '`{name}` could not be read; using the default.',
+        "zh": '无法读取 `{name}`；改用默认值。'},
+    'url.too_long': {
+        "en": '`{name}` is too long; using the default.',
+        "zh": '`{name}` 过长；改用默认值。'},
+    'check.title': {
+        "en": 'Checked against PyTorch',
+        "zh": '与 PyTorch 核对'},
+    'check.all_pass': {
+        "en": 'everything agrees.',
+        "zh": '全部一致。'},
+    'check.some_fail': {
+        "en": 'a disagreement was found.',
+        "zh": '发现不一致。'},
+    'check.col_what': {
+        "en": 'ConvLab computed',
+        "zh": 'ConvLab 的结果'},
+    'check.col_oracle': {
+        "en": 'PyTorch reference',
+        "zh": 'PyTorch 参照'},
+    'check.col_device': {
+        "en": 'device',
+        "zh": '设备'},
+    'check.col_dtype': {
+        "en": 'dtype',
+        "zh": '数据类型'},
+    'check.col_diff': {
+        "en": 'max abs difference',
+        "zh": '最大绝对误差'},
+    'check.col_result': {
+        "en": 'result',
+        "zh": '结果'},
+    'check.pass': {
+        "en": 'pass',
+        "zh": '通过'},
+    'check.fail': {
+        "en": 'fail',
+        "zh": '失败'},
+    'code.title': {
+        "en": 'Reproduce in PyTorch',
+        "zh": '用 PyTorch 复现'},
+    'code.caption': {
+        "en": "Self-contained: paste it into Python and it prints this page's numbers.",
+        "zh": '可独立运行：粘贴到 Python 中即可打印本页的数字。'},
+    'error.title': {
+        "en": 'PyTorch refuses {parameter} = {value}',
+        "zh": 'PyTorch 拒绝 {parameter} = {value}'},
+    'error.why': {
+        "en": 'Why:',
+        "zh": '原因：'},
+    'error.stage_construct': {
+        "en": 'PyTorch refuses this when the layer is built (`nn.Conv2d(...)`).',
+        "zh": 'PyTorch 在构建层（`nn.Conv2d(...)`）时就会拒绝。'},
+    'error.stage_forward': {
+        "en": 'PyTorch refuses this when the layer is called on the input.',
+        "zh": 'PyTorch 在对输入调用该层时拒绝。'},
+    'error.nearest': {
+        "en": 'Nearest valid setting:',
+        "zh": '最接近的有效设置：'},
+    'error.torch_says': {
+        "en": "PyTorch's own message:",
+        "zh": 'PyTorch 自己的报错信息：'},
+    'edit.empty': {
+        "en": 'Cell (row {row}, column {col}) of {table} is empty; keeping the last valid values.',
+        "zh": '{table} 的单元格（第 {row} 行，第 {col} 列）为空；保留上一次的有效值。'},
+    'edit.not_a_number': {
+        "en": 'Cell (row {row}, column {col}) of {table} is not a number; keeping the last valid values.',
+        "zh": '{table} 的单元格（第 {row} 行，第 {col} 列）不是数字；保留上一次的有效值。'},
+    'edit.too_large': {
+        "en": 'Cell (row {row}, column {col}) of {table} is too large (limit ±1,000,000); keeping the last valid values.',
+        "zh": '{table} 的单元格（第 {row} 行，第 {col} 列）过大（上限 ±1,000,000）；保留上一次的有效值。'},
+    'frame.running_torch': {
+        "en": 'Running nn.Conv2d…',
+        "zh": '正在运行 nn.Conv2d…'},
+    # ---- what a check compared (convlab's identifiers) ----
+    "check.what.corr_vectorised": {
+        "en": "vectorised cross-correlation (unfold + einsum)",
+        "zh": "向量化互相关（unfold + einsum）"},
+    "check.what.conv_vectorised": {
+        "en": "vectorised true convolution (unfold + einsum)",
+        "zh": "向量化真卷积（unfold + einsum）"},
+    "check.what.corr_loop": {"en": "loop reference cross-correlation",
+                             "zh": "循环参考实现的互相关"},
+    "check.what.conv_loop": {"en": "loop reference true convolution",
+                             "zh": "循环参考实现的真卷积"},
+    "check.what.formula": {"en": "formula: output shape {shape}", "zh": "公式：输出形状 {shape}"},
+    "check.what.refuses": {"en": "ConvLab refuses this configuration", "zh": "ConvLab 拒绝此配置"},
+    "check.oracle.f_conv2d": {"en": "F.conv2d(X, K, groups={groups})",
+                              "zh": "F.conv2d(X, K, groups={groups})"},
+    "check.oracle.f_conv2d_flipped": {"en": "F.conv2d(X, K.flip(-2, -1), groups={groups})",
+                                      "zh": "F.conv2d(X, K.flip(-2, -1), groups={groups})"},
+    "check.oracle.module": {"en": "nn.Conv2d(...)(x).shape = {oracle_shape}",
+                            "zh": "nn.Conv2d(...)(x).shape = {oracle_shape}"},
+    "check.oracle.torch_refuses": {"en": "nn.Conv2d refuses it too", "zh": "nn.Conv2d 同样拒绝"},
+    "check.oracle.torch_accepts": {"en": "nn.Conv2d accepts it, giving {shape}",
+                                   "zh": "nn.Conv2d 接受它，得到 {shape}"},
+    # ---- the page frame ----
+    "frame.running_torch": {"en": "Running nn.Conv2d…", "zh": "正在运行 nn.Conv2d…"},
+    # ---- predict, then check ----
+    "predict.title": {"en": "Predict, then check", "zh": "先预测，再核对"},
+    "predict.input": {"en": "Your prediction (optional)", "zh": "你的预测（可选）"},
+    "predict.placeholder": {"en": "type a number and press Enter", "zh": "输入数字后按回车"},
+    "predict.unreadable": {"en": "“{text}” is not a number; write it like 13, or 13×13.",
+                           "zh": "“{text}”不是数字；请写成 13 或 13×13 的形式。"},
+    "predict.right": {"en": "Right: {answer}.", "zh": "正确：{answer}。"},
+    "predict.wrong": {"en": "Not quite: the answer is {answer}. Compare your steps with the "
+                            "working below.",
+                      "zh": "不完全对：答案是 {answer}。请把你的步骤与下面的推导对照。"},
+    "predict.slip": {"en": "Not quite: the answer is {answer}.", "zh": "不完全对：答案是 {answer}。"},
+    "predict.slip.no_plus_one": {"en": "Your number is what you get without the final + 1: the "
+                                       "first window also counts.",
+                                 "zh": "你的结果少了最后的 + 1：第一个窗口也要算上。"},
+    "predict.slip.one_side_padding": {"en": "Your number pads only one side: PyTorch's padding is "
+                                            "per side, so it is added twice.",
+                                      "zh": "你的结果只填充了一侧：PyTorch 的 padding 是每侧的量，"
+                                            "要加两次。"},
+    "predict.slip.no_dilation": {"en": "Your number ignores dilation: a dilated kernel spans "
+                                       "d·(k−1)+1 cells.",
+                                 "zh": "你的结果忽略了膨胀：膨胀后的卷积核跨越 d·(k−1)+1 个单元格。"},
+    "predict.slip.ceil": {"en": "Your number rounds up: PyTorch rounds the division down (floor).",
+                          "zh": "你的结果向上取整了：PyTorch 对除法向下取整（floor）。"},
+    "predict.slip.no_stride": {"en": "Your number does not divide by the stride.",
+                               "zh": "你的结果没有除以步幅。"},
+    "predict.slip.no_bias": {"en": "Your number leaves out the bias.", "zh": "你的结果漏掉了偏置。"},
+    "predict.slip.one_channel": {"en": "Your number sums only the first input channel: every "
+                                       "input channel's partial sum is added.",
+                                 "zh": "你的结果只加了第一个输入通道：每个输入通道的部分和都要相加。"},
+    "predict.slip.flipped": {"en": "Your number uses the kernel flipped (true convolution vs "
+                                   "cross-correlation).",
+                             "zh": "你的结果用了翻转后的卷积核（真卷积与互相关之别）。"},
+}

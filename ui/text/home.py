@@ -1,0 +1,25 @@
+"""The home page."""
+
+TEXT: dict[str, dict[str, str]] = {
+    'home.title': {
+        "en": 'ConvLab — a laboratory for 2-D convolution',
+        "zh": 'ConvLab —— 二维卷积实验室'},
+    'home.intro': {
+        "en": "Move a slider and watch why a formula holds. Every number here is computed live and checked against PyTorch's own layers on the device you choose in the sidebar. Each page keeps its settings in the link, so you can share one exact view.",
+        "zh": '拖动滑块，看公式为何成立。这里的每个数字都是实时计算的，并在侧边栏所选设备上与 PyTorch 自己的层核对。每个页面的设置都保存在链接里，可以分享完全相同的视图。'},
+    'home.device': {
+        "en": 'Computing on `{device}` with PyTorch {torch}.',
+        "zh": '正在 `{device}` 上用 PyTorch {torch} 计算。'},
+    'home.card.output_size': {
+        "en": 'Why is my output 13×13 and not 14×14? The Conv2d formula step by step — effective kernel, padding, the floor and what it throws away — with a picture of every window.',
+        "zh": '为什么输出是 13×13 而不是 14×14？逐步拆解 Conv2d 的公式——有效卷积核、填充、向下取整以及被舍弃的部分——并画出每个窗口。'},
+    'home.card.multichannel': {
+        "en": "d2l's multiple input and output channels: each channel's partial map, their sum, and the arithmetic of one output cell term by term (… = 56).",
+        "zh": 'd2l 的“多输入多输出通道”：每个输入通道的部分结果、它们的和，以及一个输出单元格逐项展开的算式（… = 56）。'},
+    'home.open': {
+        "en": 'Open',
+        "zh": '打开'},
+    'home.soon': {
+        "en": 'Coming next: 1×1 convolution as a matrix multiply, fully-connected ≡ convolution, and learning a kernel.',
+        "zh": '即将推出：1×1 卷积即矩阵乘法、全连接层 ≡ 卷积、学习一个卷积核。'},
+}

@@ -1,0 +1,124 @@
+"""The output-size page."""
+
+TEXT: dict[str, dict[str, str]] = {
+    'os.title': {
+        "en": 'Conv2d output size',
+        "zh": 'Conv2d 输出尺寸'},
+    'os.intro': {
+        "en": "Set up an `nn.Conv2d` and an input. ConvLab substitutes your numbers into PyTorch's formula, builds the real layer, runs it, and compares the shapes.",
+        "zh": '设置一个 `nn.Conv2d` 和输入。ConvLab 把你的数字代入 PyTorch 的公式，构建真实的层并运行，再比较两者的形状。'},
+    'os.preset': {
+        "en": 'Start from an example',
+        "zh": '从示例开始'},
+    'os.preset.custom': {
+        "en": 'Custom (your settings)',
+        "zh": '自定义（你的设置）'},
+    'os.preset.notes_4x4': {
+        "en": 'Input (1, 1, 4, 4), 3×3 kernel → (1, 1, 2, 2)',
+        "zh": '输入 (1, 1, 4, 4)，3×3 卷积核 → (1, 1, 2, 2)'},
+    'os.preset.d2l_pad1': {
+        "en": 'd2l: 8×8, kernel 3, padding 1 → 8×8',
+        "zh": 'd2l：8×8，卷积核 3，填充 1 → 8×8'},
+    'os.preset.d2l_5x3': {
+        "en": 'd2l: 8×8, kernel (5, 3), padding (2, 1) → 8×8',
+        "zh": 'd2l：8×8，卷积核 (5, 3)，填充 (2, 1) → 8×8'},
+    'os.preset.d2l_stride2': {
+        "en": 'd2l: 8×8, kernel 3, padding 1, stride 2 → 4×4',
+        "zh": 'd2l：8×8，卷积核 3，填充 1，步幅 2 → 4×4'},
+    'os.preset.d2l_3x5_s34': {
+        "en": 'd2l: 8×8, kernel (3, 5), padding (0, 1), stride (3, 4) → 2×2',
+        "zh": 'd2l：8×8，卷积核 (3, 5)，填充 (0, 1)，步幅 (3, 4) → 2×2'},
+    'os.preset.why_13': {
+        "en": 'Why 13×13 and not 14×14? (28×28, kernel 3, stride 2)',
+        "zh": '为什么是 13×13 而不是 14×14？（28×28，卷积核 3，步幅 2）'},
+    'os.preset.same_even': {
+        "en": "padding='same' with an even kernel (uneven padding)",
+        "zh": "偶数卷积核的 padding='same'（两侧填充不等）"},
+    'os.out_shape': {
+        "en": 'output shape',
+        "zh": '输出形状'},
+    'os.weight_shape': {
+        "en": 'weight shape',
+        "zh": '权重形状'},
+    'os.params': {
+        "en": 'parameters',
+        "zh": '参数量'},
+    'os.macs': {
+        "en": 'multiply-accumulates',
+        "zh": '乘加次数'},
+    'os.formula': {
+        "en": "PyTorch's formula with your numbers",
+        "zh": '代入你的数字的 PyTorch 公式'},
+    'os.axis_h': {
+        "en": 'Height',
+        "zh": '高度'},
+    'os.axis_w': {
+        "en": 'Width',
+        "zh": '宽度'},
+    'os.floor_exact': {
+        "en": '{axis}: the division is exact, so every padded cell can be reached.',
+        "zh": '{axis}：恰好整除，每个填充后的单元格都能被窗口覆盖。'},
+    'os.floor_drops': {
+        "en": '{axis}: the floor throws away a remainder of {r}: the last {r} padded cell(s) are never read. {need} more padding cell(s) in total would give one more output.',
+        "zh": '{axis}：向下取整舍去余数 {r}：最后 {r} 个填充后的单元格永远不会被读取。总共再多填充 {need} 个单元格，就能多得到一个输出。'},
+    'os.same_uneven': {
+        "en": "With padding='same' and an even effective kernel, PyTorch pads one more cell at the bottom/right than at the top/left.",
+        "zh": "padding='same' 且有效卷积核为偶数时，PyTorch 在下/右侧比上/左侧多填充一个单元格。"},
+    'os.check_note': {
+        "en": 'A real nn.Conv2d was built with these settings and run on a random input ({ms} ms).',
+        "zh": '用这些设置构建了真实的 nn.Conv2d，并在随机输入上运行（{ms} 毫秒）。'},
+    'os.picture': {
+        "en": 'Where each window reads',
+        "zh": '每个窗口读取哪里'},
+    'os.picture_caption': {
+        "en": 'One input channel numbered 1, 2, 3, …, padded the way padding_mode pads it. Pick an output cell to see the input cells its kernel taps read.',
+        "zh": '一个输入通道，按 1, 2, 3, … 编号，并按 padding_mode 的方式填充。选择一个输出单元格，查看其卷积核读取的输入单元格。'},
+    'os.grid_title': {
+        "en": "padded input (padding_mode='{mode}')",
+        "zh": "填充后的输入（padding_mode='{mode}'）"},
+    'os.out_title': {
+        "en": 'output cells',
+        "zh": '输出单元格'},
+    'os.click_hint': {
+        "en": 'Click a cell to pick it.',
+        "zh": '点击单元格即可选中。'},
+    'os.coverage': {
+        "en": 'How many windows read each cell',
+        "zh": '每个单元格被多少个窗口读取'},
+    'os.coverage_caption': {
+        "en": '0 marks cells no window reaches: the rows and columns the floor leaves unread, or gaps skipped by dilation and stride.',
+        "zh": '0 表示没有窗口到达的单元格：向下取整留下的行和列，或被膨胀与步幅跳过的空隙。'},
+    'os.role.input': {
+        "en": 'input',
+        "zh": '输入'},
+    'os.role.padding': {
+        "en": 'padding',
+        "zh": '填充'},
+    'os.role.tap': {
+        "en": 'selected window',
+        "zh": '选中的窗口'},
+    'os.role.unread': {
+        "en": 'never read',
+        "zh": '从未读取'},
+    'os.role.coverage': {
+        "en": 'windows',
+        "zh": '窗口数'},
+    'os.role.role': {
+        "en": 'role',
+        "zh": '角色'},
+    'os.ph_help': {
+        "en": "Per side, as in PyTorch (d2l's p is the total of both sides). -1 is allowed so you can see PyTorch refuse it.",
+        "zh": '每一侧的填充量，与 PyTorch 一致（d2l 中的 p 是两侧之和）。允许 -1，以便看到 PyTorch 如何拒绝它。'},
+    'os.kh_help': {
+        "en": '0 is allowed so you can see PyTorch refuse it.',
+        "zh": '允许设为 0，以便看到 PyTorch 如何拒绝它。'},
+    'os.sh_help': {
+        "en": '0 is allowed so you can see PyTorch refuse it.',
+        "zh": '允许设为 0，以便看到 PyTorch 如何拒绝它。'},
+    'os.dh_help': {
+        "en": '0 is allowed so you can see PyTorch refuse it.',
+        "zh": '允许设为 0，以便看到 PyTorch 如何拒绝它。'},
+    "os.predict": {"en": "before you look at the numbers below: what output size "
+                         "(height × width) will PyTorch give?",
+                   "zh": "先别看下面的数字：PyTorch 会给出多大的输出（高 × 宽）？"},
+}

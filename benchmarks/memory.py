@@ -66,29 +66,27 @@ def rerun(v: dict[str, Any]) -> tuple[tuple[int, ...], int]:
     import convlab
     from ui import charts
     from ui import output_size_view as view
+    from ui.conv_controls import conv_kwargs
 
-    kwargs = view.conv_kwargs(v)
+    kwargs = conv_kwargs(v, v["cin"], v["cout"])
     shape = (v["n"], v["cin"], v["h"], v["w"])
     verdict = convlab.run_conv2d(kwargs, shape, "cpu")
     spec = convlab.Conv2dSpec(**kwargs)
     h_ax, w_ax = spec.explain(shape)
     out_shape = spec.output_shape(shape)
     view.formula_latex(h_ax, "H"), view.formula_latex(w_ax, "W")
-    spec_1 = convlab.Conv2dSpec(1, 1, spec.kernel_size, spec.stride, spec.padding, spec.dilation,
-                                padding_mode=spec.padding_mode)
-    args = ((v["h"], v["w"]), spec.kernel_size, spec.stride, spec.padding, spec.dilation)
-    index = convlab.window_index_map(*args)
-    coverage = convlab.window_coverage(*args)
-    labels = {k: k for k in ("input", "padding", "tap", "unread", "coverage", "role")}
-    frame = charts.padded_grid_frame(spec_1.padded_example((v["h"], v["w"])),
-                                     (h_ax.pad_before, w_ax.pad_before, v["h"], v["w"]),
-                                     coverage, index[0, 0].reshape(-1, 2).tolist(), labels)
+    pic = convlab.Conv2dSpec(1, 1, spec.kernel_size, spec.stride, spec.padding, spec.dilation,
+                             padding_mode=spec.padding_mode).window_picture((v["h"], v["w"]))
+    labels = {k: k for k in ("input", "padding", "tap", "unread", "coverage", "role", "row",
+                             "col", "value")}
+    frame = charts.window_picture_frame(pic, (0, 0), labels)
     hp, wp = h_ax.padded, w_ax.padded
     charts.spec(charts.padded_grid_chart, frame, hp, wp, labels, "grid")
     charts.spec(charts.output_grid_chart, charts.output_grid_frame(h_ax.output, w_ax.output,
                                                                    (0, 0)),
-                h_ax.output, w_ax.output, "out")
-    charts.spec(charts.coverage_chart, frame, hp, wp, "coverage", "windows")
+                h_ax.output, w_ax.output, "out", labels)
+    charts.spec(charts.coverage_chart, frame, hp, wp, "coverage", "windows", labels)
+    index, coverage = pic.index, pic.coverage
     convlab.conv2d_shape_script(kwargs, shape)
     assert verdict.output_shape == out_shape, (verdict, out_shape)
     return out_shape, index.nbytes + coverage.nbytes

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from ui.shell import PAGES  # noqa: E402
+from ui.registry import PAGES  # noqa: E402
 
 TARGET_MS = 50.0
 HOME = "pages/home.py"
@@ -117,7 +117,7 @@ def main() -> None:
     for name in ("streamlit.runtime.scriptrunner_utils.script_run_context",
                  "streamlit.runtime.state.session_state_proxy"):
         logging.getLogger(name).disabled = True  # AppTest: "missing ScriptRunContext"
-    rows = [measure(path, max(args.runs, 20)) for path, _, _ in PAGES]
+    rows = [measure(path, max(args.runs, 20)) for path in [p.path for p in PAGES]]
     ms = lambda v: f"{v:.1f}"  # noqa: E731
     for r in rows:
         r["verdict"] = "ok" if r["p90"] <= TARGET_MS else "over"

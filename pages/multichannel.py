@@ -9,8 +9,7 @@ from ui import multichannel_view as view
 from ui import tensor_text as tt
 from ui.i18n import t
 
-page = frame.open_page("multichannel", view.PARAMS, presets=view.PRESETS,
-                       preset_values=view.preset_values, pick=(view.MAX_OUT, view.MAX_OUT))
+page = frame.open_page("multichannel", view.PARAMS, preset_values=view.preset_values)
 page.button("reroll", view.reroll, icon=":material/casino:")
 
 # ---- the input, the layer, the tensors -------------------------------------------------------

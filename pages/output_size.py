@@ -7,8 +7,7 @@ from ui import charts, frame
 from ui import output_size_view as view
 from ui.i18n import t
 
-page = frame.open_page("output_size", view.PARAMS, presets=list(view.PRESETS),
-                       preset_values=view.preset_values, pick=(view.MAX_OUT, view.MAX_OUT))
+page = frame.open_page("output_size", view.PARAMS, preset_values=view.preset_values)
 
 # ---- the input and the layer ----------------------------------------------------------------
 cols = st.columns(5)
@@ -71,12 +70,13 @@ if conv.spec is not None and axes:
                            t("os.grid_title", mode=v["mode"])), "grid", container=g1)
     page.chart(charts.spec(charts.output_grid_chart,
                            charts.output_grid_frame(h_ax.output, w_ax.output, cell),
-                           h_ax.output, w_ax.output, t("os.out_title")), "pick", picker=True,
+                           h_ax.output, w_ax.output, t("os.out_title"), labels), "pick",
+               picker=True,
                container=g2)
     g2.caption(t("os.click_hint"))
     with st.expander(t("os.coverage")):
         page.chart(charts.spec(charts.coverage_chart, grid, hp, wp, t("os.coverage"),
-                               t("os.role.coverage")), "coverage")
+                               t("os.role.coverage"), labels), "coverage")
         st.caption(t("os.coverage_caption"))
 
 page.code(convlab.conv2d_shape_script(conv.kwargs, input_shape))

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from tests._server import IDLE, page_url
 from ui.i18n import TEXT
-from ui.shell import PAGES
+from ui.registry import PAGES
 
 pytestmark = pytest.mark.browser
 
@@ -70,8 +70,8 @@ def assert_no_exception(tab: Page, log) -> None:
     assert shown.count() == 0, f"{shown.all_inner_texts()}\nserver log:\n{log()[-3000:]}"
 
 
-@pytest.mark.parametrize("path,title_key", [(p, k) for p, k, _ in PAGES],
-                         ids=[Path(p).stem for p, _, _ in PAGES])
+@pytest.mark.parametrize("path,title_key", [(p.path, p.title_key) for p in PAGES],
+                         ids=[p.stem for p in PAGES])
 def test_page_renders(page, streamlit_server, streamlit_log, path, title_key):
     open_app(page, page_url(streamlit_server, path))
     assert_no_exception(page, streamlit_log)
@@ -96,7 +96,7 @@ def test_deep_link_with_corrections_in_chinese(page, streamlit_server, streamlit
 
 def test_number_input_reruns_and_updates_the_url(page, streamlit_server, streamlit_log):
     open_app(page, f"{streamlit_server}/output_size")
-    height = page.get_by_test_id("stNumberInput").filter(has_text=TEXT["os.h"]["en"])
+    height = page.get_by_test_id("stNumberInput").filter(has_text=TEXT["conv.h"]["en"])
     height.get_by_test_id("stNumberInputStepUp").click()
     expect(page).to_have_url(re.compile(r"[?&]h=9(&|$)"))
     settle(page)
@@ -123,8 +123,8 @@ def test_click_on_the_output_grid_picks_the_cell(page, streamlit_server, streaml
     settle(page)
     assert_no_exception(page, streamlit_log)
     sliders = page.get_by_test_id("stSlider")
-    expect(sliders.filter(has_text=TEXT["os.oi"]["en"])).to_contain_text("2")
-    expect(sliders.filter(has_text=TEXT["os.oj"]["en"])).to_contain_text("3")
+    expect(sliders.filter(has_text=TEXT["conv.oi"]["en"])).to_contain_text("2")
+    expect(sliders.filter(has_text=TEXT["conv.oj"]["en"])).to_contain_text("3")
 
 
 def test_language_survives_navigation(page, streamlit_server, streamlit_log):

@@ -4,7 +4,6 @@ English sentence left on a page shown in Chinese."""
 from __future__ import annotations
 
 import ast
-import json
 import re
 import string
 from collections.abc import Iterator
@@ -12,13 +11,13 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, make_app
-from google.protobuf.message import Message
-from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
-from streamlit.testing.v1 import AppTest
+from pagekit import chart_labels, english_words, visible_text
 
 from ui import output_size_view
+from ui.conv_controls import PAD_KINDS
+from ui.frame import DECLARED
 from ui.i18n import LANGUAGES, TEXT
-from ui.shell import PAGES
+from ui.registry import LESSONS, PAGES
 
 SOURCES = sorted([*ROOT.glob("pages/*.py"), *ROOT.glob("ui/*.py"), ROOT / "streamlit_app.py"])
 NAMESPACES = {k.split(".")[0] for k in TEXT}
@@ -33,7 +32,7 @@ def _expansions() -> dict[str, tuple[str, ...]]:
     """Known values of the variable in f-string keys (others are checked by pattern)."""
     known = {
         "os.preset.{k}": tuple(output_size_view.PRESETS),
-        "os.pad.{k}": tuple(output_size_view.PAD_KINDS),
+        "conv.pad.{k}": PAD_KINDS,
         # the labels the padded-grid chart needs (ui.charts.padded_grid_chart)
         "os.role.{k}": ("input", "padding", "tap", "unread", "coverage", "role"),
     }
@@ -41,7 +40,7 @@ def _expansions() -> dict[str, tuple[str, ...]]:
         from ui import multichannel_view as mc
     except ImportError:  # the page is optional here; its keys are then checked by pattern
         return known
-    for template, name in (("mc.preset.{k}", "PRESETS"), ("mc.pad.{k}", "PAD_KINDS")):
+    for template, name in (("mc.preset.{k}", "PRESETS"),):
         if hasattr(mc, name):
             known[template] = tuple(getattr(mc, name))
     return known
@@ -88,7 +87,7 @@ def _t_calls() -> Iterator[tuple[Path, bool, str]]:
 
 def test_the_scan_finds_the_calls():
     keys = {key for _, _, key in _t_calls()}
-    assert {"os.title", "home.title", "os.preset.{k}", "check.title"} <= keys
+    assert {"os.formula", "home.title", "{self.info.ns}.preset.{k}", "check.title"} <= keys
 
 
 def test_every_literal_key_exists():
@@ -127,140 +126,61 @@ def test_every_key_like_string_literal_exists():
 
 
 def test_page_titles_exist():
-    assert all(title in TEXT for _, title, _ in PAGES)
+    for info in PAGES:
+        assert info.title_key in TEXT
+        assert f"{info.ns}.title" in TEXT
+        if info.lesson:
+            assert f"{info.ns}.intro" in TEXT and f"home.card.{info.stem}" in TEXT
 
 
 # ---- nothing left in English on a Chinese page -------------------------------------------------
 
-def _probes() -> dict[str, str]:
-    """key -> a piece of its English text that a Chinese page must not show.
-
-    An English text of at least 12 characters that differs from its Chinese one, with
-    placeholders cut out (the longest literal piece), and not quoted inside any Chinese
-    text (``padding_mode`` is part of the Chinese label too).
-    """
-    zh_all = "\n".join(e["zh"] for e in TEXT.values())
-    out = {}
-    for key, entry in TEXT.items():
-        en, zh = entry["en"], entry["zh"]
-        if en == zh:
-            continue
-        pieces = [literal for literal, *_ in string.Formatter().parse(en)]
-        piece = max(pieces, key=len).strip()
-        if len(piece) >= 12 and piece not in zh_all:
-            out[key] = piece
-    return out
+def test_the_word_scan_sees_english():
+    """The detector itself: English prose is found; code, names, tensors and units are not."""
+    assert english_words("vectorised convolution (unfold + einsum)") == ["vectorised",
+                                                                          "convolution"]
+    assert english_words("`F.conv2d(X, K)` 与 PyTorch 核对：C_in × H_out，3.2 ms") == []
+    assert english_words("$H_{\\text{out}}$ 输出 X[0] K[1, 0]") == []
 
 
-def _strings(message: Message) -> Iterator[str]:
-    """Every string field of a protobuf message, nested and repeated ones included."""
-    for field, value in message.ListFields():
-        scalar = isinstance(value, (str, bytes, bool, int, float, Message))
-        items = [value] if scalar else list(value)
-        if field.type == field.TYPE_MESSAGE:
-            for item in items:
-                yield from _strings(item)
-        elif field.type == field.TYPE_STRING:
-            yield from items
-
-
-def visible_text(at: AppTest) -> list[str]:
-    """Every string the page sends to the browser except code blocks (code and PyTorch's own
-    messages stay in English): titles, markdown, captions, alerts, widget labels, help and
-    options, metric labels, expander labels, chart specs, table headers and cells."""
-    out: list[str] = []
-
-    def walk(node) -> None:
-        kind = type(node).__name__
-        proto = getattr(node, "proto", None)
-        if kind == "Code":
-            return
-        if kind == "Dataframe":
-            frame = node.value
-            out.extend(map(str, frame.columns))
-            out.extend(str(v) for v in frame.to_numpy().ravel())
-        elif proto is not None:
-            out.extend(_strings(proto))
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    walk(at._tree)
-    return out
-
-
-def test_visible_text_sees_labels_and_alerts():
+def test_the_page_walk_sees_labels_alerts_and_charts():
     at = make_app("pages/output_size.py", {"h": "abc"})
     text = "\n".join(visible_text(at))
-    for key in ("os.title", "os.h", "os.preset.custom", "url.corrected_title", "os.out_shape",
-                "check.col_result", "os.coverage", "shell.device_help", "os.out_title"):
+    for key in ("os.title", "conv.h", "os.preset.custom", "url.corrected_title", "os.out_shape",
+                "check.col_result", "os.coverage", "shell.device_help"):
         assert TEXT[key]["en"] in text, key
-    # ...so the probes of the Chinese test below do find English where there is some.
-    assert len([k for k, piece in _probes().items() if piece in text]) >= 30
-
-
-def _english_only() -> set[str]:
-    """Whole English texts that no Chinese text equals: a label showing one is untranslated."""
-    zh = {e["zh"] for e in TEXT.values()}
-    return {e["en"] for e in TEXT.values() if e["en"] != e["zh"] and e["en"] not in zh
-            and not _fields(e["en"])}
-
-
-def chart_labels(at: AppTest) -> list[str]:
-    """Every chart's titles, scale domains (legend entries) and string data cells."""
-    out: list[str] = []
-
-    def spec_strings(node) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key == "title" and isinstance(value, str):
-                    out.append(value)
-                elif key == "domain" and isinstance(value, list):
-                    out.extend(v for v in value if isinstance(v, str))
-                elif key != "datasets":
-                    spec_strings(value)
-        elif isinstance(node, list):
-            for item in node:
-                spec_strings(item)
-
-    def walk(node) -> None:
-        proto = getattr(node, "proto", None)
-        if type(proto).__name__ == "VegaLiteChart":
-            spec_strings(json.loads(proto.spec))
-            for dataset in proto.datasets:
-                frame = convert_arrow_bytes_to_pandas_df(dataset.data.data)
-                for column in frame.columns:
-                    if frame[column].dtype == object:
-                        out.extend(map(str, frame[column]))
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    walk(at._tree)
-    return out
-
-
-def test_chart_labels_are_seen():
-    at = make_app("pages/output_size.py")
     labels = set(chart_labels(at))
     assert {TEXT["os.role.input"]["en"], TEXT["os.out_title"]["en"]} <= labels
 
 
-ZH_RUNS = [(path, {}) for path, _, _ in PAGES] + [
-    ("pages/output_size.py", {"h": "abc", "kh": "99"}),  # URL corrections
-    ("pages/output_size.py", {"sh": "0"}),  # a refusal
-    ("pages/output_size.py", {"pad": "same", "sh": "1", "kh": "4", "h": "6"}),  # uneven pad
-    ("pages/output_size.py", {"h": "7", "sh": "3"}),  # the floor drops a remainder
-]
+def _runs() -> list[tuple[str, dict[str, str]]]:
+    """Every page by default, every preset of every page, and a few special views."""
+    runs: list[tuple[str, dict[str, str]]] = [(p.path, {}) for p in PAGES]
+    for info in LESSONS:
+        make_app(info.path)  # records the page's declared parameters
+        for p in DECLARED[info.stem]:
+            if p.name == "preset":
+                runs += [(info.path, {"preset": k}) for k in p.choices if k != p.default]
+    return runs + [
+        ("pages/output_size.py", {"h": "abc", "kh": "99"}),  # URL corrections
+        ("pages/output_size.py", {"sh": "0"}),  # a refusal
+        ("pages/output_size.py", {"h": "7", "sh": "3"}),  # the floor drops a remainder
+        ("pages/multichannel.py", {"flip": "1"}),
+        ("pages/multichannel.py", {"groups": "3"}),  # a refusal
+        ("pages/multichannel.py", {"cin": "4", "cout": "4", "groups": "2"}),  # wiring
+    ]
 
 
-@pytest.mark.parametrize("path,query", ZH_RUNS,
-                         ids=[f"{Path(p).stem}-{'&'.join(q) or 'default'}" for p, q in ZH_RUNS])
+RUNS = _runs()
+
+
+@pytest.mark.parametrize("path,query", RUNS,
+                         ids=[f"{Path(p).stem}-{'&'.join(f'{k}={v}' for k, v in q.items())}"
+                              for p, q in RUNS])
 def test_no_english_left_on_a_chinese_page(path, query):
     at = make_app(path, {"lang": "zh", **query})
     assert not at.exception, [e.value for e in at.exception]
-    text = "\n".join(visible_text(at))
-    assert TEXT[PAGES[0][1]]["zh"] in text  # the menu is in Chinese, so the walk worked
-    left = {key: piece for key, piece in _probes().items() if piece in text}
+    strings = visible_text(at) + chart_labels(at)
+    assert TEXT[PAGES[0].title_key]["zh"] in strings  # the menu is in Chinese: the walk worked
+    left = sorted({f"{w!r} in {s[:80]!r}" for s in strings for w in english_words(s)})
     assert not left
-    # Short labels too, where they are whole strings: widget options, chart legends and data.
-    whole = set(chart_labels(at)) | {s.strip() for s in visible_text(at)}
-    assert not sorted(whole & _english_only())

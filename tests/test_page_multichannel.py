@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from pagekit import EN, check_table, vega_charts
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from ui import multichannel_view as view
@@ -80,7 +83,7 @@ def test_edge_detection_and_its_transpose():
 
 def test_check_panel_passes_and_names_f_conv2d():
     at = open_page()
-    table = at.dataframe[-1].value
+    table = check_table(at)
     assert len(table) == 2  # vectorised and loop reference
     assert all("F.conv2d" in str(v) for v in table.iloc[:, 1])
     assert all("✅" in str(v) for v in table.iloc[:, -1])
@@ -101,7 +104,14 @@ def test_groups_depthwise_draws_wiring_and_checks():
     at.number_input(key=f"{P}.groups").set_value(4).run()
     assert not at.exception
     assert not at.error
-    assert any("groups=4" in str(v) for v in at.dataframe[-1].value.iloc[:, 1])
+    assert any("groups=4" in str(v) for v in check_table(at).iloc[:, 1])
+    # The wiring chart: 4 groups, each output channel wired to its one input channel.
+    assert EN["mc.wiring"] in [h.value for h in at.subheader]
+    title = f"{EN['mc.wiring_in']}  →  {EN['mc.wiring_out']}"
+    wiring = [c for c in vega_charts(at) if json.loads(c.spec).get("title") == title]
+    assert len(wiring) == 1
+    rows = convert_arrow_bytes_to_pandas_df(wiring[0].datasets[0].data.data)
+    assert sorted(zip(rows["src"], rows["dst"], strict=True)) == [(c, c) for c in range(4)]
 
 
 def test_groups_not_dividing_is_explained_not_raised():

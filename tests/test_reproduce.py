@@ -12,6 +12,7 @@ import pytest
 
 import convlab
 from ui import output_size_view as view
+from ui.conv_controls import PAIRS, conv_kwargs
 
 BASE = {p.name: p.default for p in view.PARAMS}
 
@@ -20,7 +21,7 @@ def page_values(**changes: Any) -> dict[str, Any]:
     """The page's widget values: defaults, then ``changes`` (width follows height if locked)."""
     v = {**BASE, **changes}
     if v["lock"]:
-        for a, b in view.LOCKED:
+        for a, b in PAIRS:
             v[b] = v[a]
     return v
 
@@ -66,7 +67,7 @@ def run_script(code: str) -> dict[str, Any]:
 
 
 def script_for(v: dict[str, Any]) -> tuple[str, dict[str, Any], tuple[int, ...]]:
-    kwargs = view.conv_kwargs(v)
+    kwargs = conv_kwargs(v, v["cin"], v["cout"])
     shape = (v["n"], v["cin"], v["h"], v["w"])
     return convlab.conv2d_shape_script(kwargs, shape), kwargs, shape
 

@@ -155,7 +155,9 @@ def test_every_reason_formats_its_notice(reason):
 
 # ---- chart builders ----------------------------------------------------------------------------
 
-LABELS = {k: f"<{k}>" for k in ("input", "padding", "tap", "unread", "coverage", "role")}
+LABELS = {k: f"<{k}>" for k in ("input", "padding", "tap", "unread", "coverage", "role", "row",
+                                "col", "value")}
+WORDS = {k: f"<{k}>" for k in ("row", "col", "value")}
 CELLS = alt.NamedData("cells")
 
 
@@ -189,7 +191,7 @@ def test_padded_grid_chart_without_legend():
 
 @pytest.mark.parametrize("rows,cols,marks", [(3, 5, ["rect", "text"]), (30, 3, ["rect"])])
 def test_coverage_chart(rows, cols, marks):
-    d = charts.coverage_chart(CELLS, rows, cols, "coverage", "windows").to_dict()
+    d = charts.coverage_chart(CELLS, rows, cols, "coverage", "windows", WORDS).to_dict()
     assert _marks(d) == marks
     colour = _layers(d)[0]["encoding"]["color"]
     assert colour["field"] == "coverage" and colour["scale"] == {"scheme": "viridis"}
@@ -197,7 +199,7 @@ def test_coverage_chart(rows, cols, marks):
 
 
 def test_output_grid_chart_selects_a_cell_by_click():
-    d = charts.output_grid_chart(CELLS, 4, 3, "out").to_dict()
+    d = charts.output_grid_chart(CELLS, 4, 3, "out", WORDS).to_dict()
     assert _marks(d) == ["rect"]
     (param,) = d["params"]
     assert param["name"] == "cell"
@@ -207,24 +209,24 @@ def test_output_grid_chart_selects_a_cell_by_click():
     colour = d["encoding"]["color"]
     assert colour["condition"] == {"test": "datum.picked", "value": charts.OKABE_ITO["vermillion"]}
     assert colour["value"] == charts.OKABE_ITO["green"]
-    assert charts.output_grid_chart(CELLS, 2, 2, "out", name="pick").to_dict()[
+    assert charts.output_grid_chart(CELLS, 2, 2, "out", WORDS, name="pick").to_dict()[
         "params"][0]["name"] == "pick"
 
 
 @pytest.mark.parametrize("size,marks", [(2, ["rect", "text"]), (25, ["rect"])])
 def test_heatmap_diverging_scale_centred_on_zero(size, marks):
-    d = charts.heatmap(CELLS, size, size, "Y", bound=-7.5).to_dict()
+    d = charts.heatmap(CELLS, size, size, "Y", -7.5, WORDS).to_dict()
     assert _marks(d) == marks
     scale = _layers(d)[0]["encoding"]["color"]["scale"]
     assert scale == {"domain": [-7.5, 7.5], "scheme": "blueorange"}
     assert "params" not in d and "params" not in _layers(d)[0]
-    zero = charts.heatmap(CELLS, 2, 2, "Y", bound=0.0).to_dict()
+    zero = charts.heatmap(CELLS, 2, 2, "Y", 0.0, WORDS).to_dict()
     lo, hi = _layers(zero)[0]["encoding"]["color"]["scale"]["domain"]
     assert lo < 0 < hi  # an all-zero matrix still gets a usable scale
 
 
 def test_heatmap_with_a_name_is_selectable():
-    d = charts.heatmap(CELLS, 2, 2, "Y", bound=1.0, name="cell").to_dict()
+    d = charts.heatmap(CELLS, 2, 2, "Y", 1.0, WORDS, name="cell").to_dict()
     (param,) = d["params"]  # Altair lifts a layer's parameter to the top, bound to the view
     assert param["name"] == "cell" and param["select"]["on"] == "click"
     assert _marks(d) == ["rect", "text"]
@@ -271,15 +273,16 @@ def test_spec_swaps_the_data_into_a_cached_template():
     f1 = charts.output_grid_frame(3, 3, (0, 0))
     f2 = charts.output_grid_frame(3, 3, (1, 2))
     before = charts._template.cache_info()
-    a = charts.spec(charts.output_grid_chart, f1, 3, 3, "out")
-    b = charts.spec(charts.output_grid_chart, f2, 3, 3, "out")
+    a = charts.spec(charts.output_grid_chart, f1, 3, 3, "out", WORDS)
+    b = charts.spec(charts.output_grid_chart, f2, 3, 3, "out", WORDS)
     after = charts._template.cache_info()
     assert after.hits >= before.hits + 1  # the second call built nothing
     assert a["datasets"] == {"cells": f1} and a["datasets"]["cells"] is f1
     assert b["datasets"]["cells"] is f2
     assert a["data"] == {"name": "cells"}
-    assert a["encoding"] is b["encoding"]  # one template object behind both
-    assert a is not b
+    assert a["encoding"] == b["encoding"]  # one template behind both...
+    a["encoding"]["color"]["value"] = "red"  # ...but each caller gets its own copy
+    assert b["encoding"]["color"]["value"] == charts.OKABE_ITO["green"]
 
 
 def test_spec_equals_the_builder_with_named_data():
@@ -288,12 +291,14 @@ def test_spec_equals_the_builder_with_named_data():
     out = charts.spec(charts.padded_grid_chart, frame, 3, 3, LABELS, "grid")
     direct = charts.padded_grid_chart(CELLS, 3, 3, LABELS, "grid").to_dict()
     assert {k: v for k, v in out.items() if k != "datasets"} == direct
+    # the template is keyed on the builder itself, not its name
+    assert charts.spec(charts.heatmap, frame, 3, 3, "grid", 1.0, WORDS) != out
 
 
 def test_spec_distinguishes_arguments():
     frame = charts.output_grid_frame(2, 2, (0, 0))
-    small = charts.spec(charts.output_grid_chart, frame, 2, 2, "out")
-    big = charts.spec(charts.output_grid_chart, frame, 30, 30, "out")
+    small = charts.spec(charts.output_grid_chart, frame, 2, 2, "out", WORDS)
+    big = charts.spec(charts.output_grid_chart, frame, 30, 30, "out", WORDS)
     assert small["width"] != big["width"]
     en = charts.spec(charts.padded_grid_chart, frame, 2, 2, LABELS, "grid")
     other = charts.spec(charts.padded_grid_chart, frame, 2, 2, {**LABELS, "tap": "x"}, "grid")
@@ -303,8 +308,8 @@ def test_spec_distinguishes_arguments():
 
 def test_spec_does_not_let_callers_corrupt_the_template():
     frame = charts.output_grid_frame(2, 2, (0, 0))
-    first = charts.spec(charts.output_grid_chart, frame, 5, 5, "t")
+    first = charts.spec(charts.output_grid_chart, frame, 5, 5, "t", WORDS)
     first["autosize"] = {"type": "fit"}  # what st.vega_lite_chart does to its spec
     del first["data"]
-    again = charts.spec(charts.output_grid_chart, frame, 5, 5, "t")
+    again = charts.spec(charts.output_grid_chart, frame, 5, 5, "t", WORDS)
     assert "autosize" not in again and again["data"] == {"name": "cells"}

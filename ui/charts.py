@@ -8,6 +8,7 @@ their numbers in the cells.
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -27,25 +28,43 @@ def spec(builder: Callable[..., alt.Chart], frame: pd.DataFrame, *args: Any,
          **kwargs: Any) -> dict[str, Any]:
     """A builder's Vega-Lite spec with ``frame`` as its data, fast on every rerun.
 
-    Altair's validation costs tens of milliseconds per chart, so the spec is built once
-    per distinct set of arguments with a named data source, and only the data is swapped.
+    Building Altair objects costs tens of milliseconds per chart, so the spec is built once
+    per builder and distinct arguments (dicts frozen recursively to make them a key) with
+    a named data source, kept as JSON text nobody can mutate, and only the data is swapped.
     """
-    frozen = tuple(_freeze(a) for a in args)
-    template = _template(builder.__name__, frozen, tuple(sorted(kwargs.items())))
-    out = dict(template)
+    key = (builder, _freeze(args), _freeze(kwargs))
+    out: dict[str, Any] = json.loads(_template(key))
     out["datasets"] = {"cells": frame}
     return out
 
 
 @functools.lru_cache(maxsize=512)
-def _template(name: str, args: tuple, kwargs: tuple) -> dict[str, Any]:
-    builder = globals()[name]
-    thawed = [dict(a[1]) if isinstance(a, tuple) and a[:1] == ("__dict__",) else a for a in args]
-    return builder(alt.NamedData("cells"), *thawed, **dict(kwargs)).to_dict()
+def _template(key: tuple[Any, Any, Any]) -> str:
+    builder, args, kwargs = key
+    return json.dumps(builder(alt.NamedData("cells"), *_thaw(args), **_thaw(kwargs)).to_dict())
 
 
 def _freeze(value: Any) -> Any:
-    return ("__dict__", tuple(sorted(value.items()))) if isinstance(value, dict) else value
+    if isinstance(value, dict):
+        return ("__dict__", tuple(sorted((k, _freeze(v)) for k, v in value.items())))
+    if isinstance(value, (list, tuple)):
+        return ("__seq__", tuple(_freeze(v) for v in value))
+    return value
+
+
+def _thaw(value: Any) -> Any:
+    if isinstance(value, tuple) and value[:1] == ("__dict__",):
+        return {k: _thaw(v) for k, v in value[1]}
+    if isinstance(value, tuple) and value[:1] == ("__seq__",):
+        return [_thaw(v) for v in value[1]]
+    return value
+
+
+def cell_words() -> dict[str, str]:
+    """Tooltip titles of a grid cell, in the current language."""
+    from .i18n import t
+
+    return {k: t(f"chart.{k}") for k in ("row", "col", "value")}
 
 
 def cell_size(rows: int, cols: int, budget: int = 420) -> int:
@@ -88,8 +107,8 @@ def role_labels() -> dict[str, str]:
     """The padded grid's role names in the current language."""
     from .i18n import t
 
-    return {k: t(f"os.role.{k}") for k in ("input", "padding", "tap", "unread", "coverage",
-                                           "role")}
+    return {**{k: t(f"os.role.{k}") for k in ("input", "padding", "tap", "unread", "coverage",
+                                              "role")}, **cell_words()}
 
 
 def window_picture_frame(pic: WindowPicture, cell: tuple[int, int],
@@ -117,7 +136,9 @@ def padded_grid_chart(frame: Data, rows: int, cols: int, labels: dict[str, str],
         color=alt.Color("role:N", scale=alt.Scale(domain=[labels[k] for k in order],
                                                   range=colours),
                         legend=alt.Legend(title=None, orient="bottom") if legend else None),
-        tooltip=[alt.Tooltip("row:O"), alt.Tooltip("col:O"), alt.Tooltip("value:N"),
+        tooltip=[alt.Tooltip("row:O", title=labels["row"]),
+                 alt.Tooltip("col:O", title=labels["col"]),
+                 alt.Tooltip("value:N", title=labels["value"]),
                  alt.Tooltip("coverage:Q", title=labels["coverage"]),
                  alt.Tooltip("role:N", title=labels["role"])],
     )
@@ -128,7 +149,7 @@ def padded_grid_chart(frame: Data, rows: int, cols: int, labels: dict[str, str],
 
 
 def coverage_chart(frame: Data, rows: int, cols: int, title: str,
-                   legend_title: str) -> alt.Chart:
+                   legend_title: str, words: dict[str, str]) -> alt.Chart:
     """How many windows read each padded-input cell (0 = never read)."""
     px = cell_size(rows, cols)
     base = alt.Chart(frame, title=title).encode(
@@ -138,7 +159,8 @@ def coverage_chart(frame: Data, rows: int, cols: int, title: str,
     rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color("coverage:Q", scale=alt.Scale(scheme="viridis"),
                         legend=alt.Legend(title=legend_title, orient="bottom")),
-        tooltip=["row:O", "col:O", alt.Tooltip("coverage:Q", title=legend_title)],
+        tooltip=[alt.Tooltip("row:O", title=words["row"]), alt.Tooltip("col:O", title=words["col"]),
+                 alt.Tooltip("coverage:Q", title=legend_title)],
     )
     layers = [rect]
     if max(rows, cols) <= NUMBERS_UP_TO:
@@ -154,7 +176,7 @@ def output_grid_frame(rows: int, cols: int, selected: tuple[int, int]) -> pd.Dat
     return pd.DataFrame({"row": r, "col": c, "picked": (r == selected[0]) & (c == selected[1])})
 
 
-def output_grid_chart(frame: Data, rows: int, cols: int, title: str,
+def output_grid_chart(frame: Data, rows: int, cols: int, title: str, words: dict[str, str],
                       name: str = "cell") -> alt.Chart:
     """The output grid; clicking a cell selects it (selection parameter ``name``)."""
     px = cell_size(rows, cols, budget=300)
@@ -166,7 +188,7 @@ def output_grid_chart(frame: Data, rows: int, cols: int, title: str,
     rect = base.mark_rect(stroke="white", strokeWidth=1, cursor="pointer").encode(
         color=alt.condition("datum.picked", alt.value(OKABE_ITO["vermillion"]),
                             alt.value(OKABE_ITO["green"])),
-        tooltip=["row:O", "col:O"],
+        tooltip=[alt.Tooltip("row:O", title=words["row"]), alt.Tooltip("col:O", title=words["col"])],
     ).add_params(pick)
     return rect.properties(width=px * cols, height=px * rows)
 
@@ -181,7 +203,7 @@ def heatmap_frame(matrix: np.ndarray, highlight: Iterable[tuple[int, int]] = ())
                          "hl": [(int(a), int(b)) in hl for a, b in zip(r, c, strict=True)]})
 
 
-def heatmap(frame: Data, rows: int, cols: int, title: str, bound: float,
+def heatmap(frame: Data, rows: int, cols: int, title: str, bound: float, words: dict[str, str],
             name: str | None = None, px_budget: int = 220) -> alt.Chart:
     """A matrix as a heatmap with numbers in the cells; highlighted cells get a thick border.
 
@@ -199,7 +221,8 @@ def heatmap(frame: Data, rows: int, cols: int, title: str, bound: float,
                         legend=None),
         stroke=alt.condition("datum.hl", alt.value("black"), alt.value("white")),
         strokeWidth=alt.condition("datum.hl", alt.value(3), alt.value(1)),
-        tooltip=["row:O", "col:O", alt.Tooltip("label:N", title="value")],
+        tooltip=[alt.Tooltip("row:O", title=words["row"]), alt.Tooltip("col:O", title=words["col"]),
+                 alt.Tooltip("label:N", title=words["value"])],
     )
     if name:
         rect = rect.add_params(alt.selection_point(fields=["row", "col"], name=name,

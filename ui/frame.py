@@ -33,6 +33,9 @@ from .registry import BY_STEM, PageInfo
 from .urlstate import ChoiceParam, IntParam, Notice, PageState, Param, show_notices
 
 R = TypeVar("R")
+# stem -> the URL parameters its page declared on its last run in this process; read by the
+# generic page tests (garbage in every parameter, every preset in Chinese).
+DECLARED: dict[str, tuple[Param, ...]] = {}
 PresetValues = Callable[[str, Mapping[str, Any]], Mapping[str, Any]]
 
 
@@ -55,7 +58,7 @@ def _torch_verdict(kwargs: tuple, input_shape: tuple, device: str) -> convlab.To
 class Frame:
     """One run of one page: its state, its widgets and its panels."""
 
-    def __init__(self, info: PageInfo, state: PageState, presets: Sequence[str],
+    def __init__(self, info: PageInfo, state: PageState, presets: Sequence[Any],
                  preset_values: PresetValues | None) -> None:
         self.info = info
         self.state = state
@@ -298,6 +301,8 @@ class Frame:
             if numbers is None:
                 st.warning(t("predict.unreadable", text=guess[:40]), icon=":material/help:")
                 return
+            if len(numbers) == 1 < len(truth):  # "13" for a square 13 x 13
+                numbers = numbers * len(truth)
             right, matched = convlab.judge(numbers, tuple(truth), dict(slips))
             answer = " × ".join(_show(v) for v in truth)
             if right:
@@ -333,29 +338,37 @@ def _show(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:.4g}"
 
 
-def open_page(stem: str, params: Sequence[Param], *, presets: Sequence[str] = (),
-              preset_values: PresetValues | None = None,
-              pick: tuple[int, int] | None = None) -> Frame:
+def preset_param(presets: Sequence[str]) -> ChoiceParam:
+    """The preset box's URL parameter: ``presets`` ids, the default first."""
+    return ChoiceParam("preset", presets[0], tuple(presets))
+
+
+def pick_params(rows: int, cols: int) -> list[Param]:
+    """The picked output cell's URL parameters, for output grids up to ``rows x cols``."""
+    return [IntParam("oi", 0, 0, rows - 1), IntParam("oj", 0, 0, cols - 1)]
+
+
+def open_page(stem: str, params: Sequence[Param], *,
+              preset_values: PresetValues | None = None) -> Frame:
     """Start a lesson page: shell, URL state and notices, title and intro, preset box.
 
     Args:
         stem: the page's registry name (its file stem).
-        params: its URL parameters (conv controls from :func:`ui.conv_controls.conv_params`).
-        presets: preset ids, the default first; ``"custom"`` among them marks a view whose
-            settings were moved. Each is worded ``<ns>.preset.<id>``.
-        preset_values: ``(preset id, current values) -> values to set``.
-        pick: the largest output grid, when the page lets the learner pick an output cell
-            (adds the ``oi``/``oj`` parameters).
+        params: all its URL parameters: its own, the Conv2d group's
+            (:func:`ui.conv_controls.conv_params`), :func:`preset_param` for a preset box
+            and :func:`pick_params` to let the learner pick an output cell.
+        preset_values: ``(preset id, current values) -> values to set``. Each preset is
+            worded ``<ns>.preset.<id>``; a ``"custom"`` preset marks a view whose
+            settings were moved.
     """
     info = BY_STEM[stem]
+    DECLARED[stem] = tuple(params)
     shared_notices, entering = shell.start()
-    all_params = list(params)
-    if presets:
-        all_params.insert(0, ChoiceParam("preset", presets[0], tuple(presets)))
-    if pick is not None:
-        all_params += [IntParam("oi", 0, 0, pick[0] - 1), IntParam("oj", 0, 0, pick[1] - 1)]
-    state = PageState(stem, all_params)
+    state = PageState(stem, list(params))
     state.load(entering=entering)
+    names = {p.name for p in params}
+    presets = next((p.choices for p in params if p.name == "preset"), ())
+    assert isinstance(presets, tuple)
     page = Frame(info, state, presets, preset_values)
     if entering and presets:
         page._preset_from_url()
@@ -363,7 +376,7 @@ def open_page(stem: str, params: Sequence[Param], *, presets: Sequence[str] = ()
     st.markdown(t(f"{info.ns}.intro"))
     notices: list[Notice] = [*shared_notices, *state.notices]
     show_notices(notices)
-    if pick is not None:
+    if "oi" in names:
         page._take_pick()
     if presets:
         page._preset_box()

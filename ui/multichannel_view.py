@@ -14,7 +14,7 @@ import convlab
 from . import charts
 from . import tensor_text as tt
 from .conv_controls import conv_params
-from .frame import Frame
+from .frame import Frame, pick_params, preset_param
 from .i18n import t
 from .urlstate import BoolParam, IntParam, TextParam
 
@@ -65,6 +65,8 @@ def preset_values(name: str, current: Mapping[str, Any]) -> dict[str, Any]:
 
 DEFAULTS = preset_values("d2l_two", {})
 PARAMS = [IntParam(k, DEFAULTS[k], *BOUNDS[k]) for k in INPUT] + conv_params(BOUNDS, DEFAULTS) + [
+    preset_param(PRESETS),
+    *pick_params(MAX_OUT, MAX_OUT),
     BoolParam("flip", False),
     IntParam("seed", 0, 0, 9999),
     IntParam("o", 0, 0, BOUNDS["cout"][1] - 1),
@@ -122,7 +124,8 @@ def heat(page: Frame, matrix: np.ndarray, title: str, name: str, highlight: Any 
     bound = float(max(np.abs(matrix).max(), 1.0))
     st.caption(title)
     page.chart(charts.spec(charts.heatmap, charts.heatmap_frame(matrix, highlight), rows, cols,
-                           "", bound, name="cell" if picker else None, px_budget=px_budget),
+                           "", bound, charts.cell_words(), name="cell" if picker else None,
+                           px_budget=px_budget),
                name, picker=picker)
 
 

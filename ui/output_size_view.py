@@ -9,6 +9,7 @@ from collections.abc import Mapping
 import convlab
 
 from .conv_controls import conv_params
+from .frame import pick_params, preset_param
 from .i18n import t
 from .urlstate import IntParam
 
@@ -47,6 +48,7 @@ PRESETS: dict[str, dict[str, Any]] = {
     "same_even": dict(n=1, cin=1, cout=1, h=6, w=6, kh=4, kw=4, sh=1, sw=1, pad="same",
                       lock=True),
 }
+PARAMS += [preset_param(list(PRESETS)), *pick_params(MAX_OUT, MAX_OUT)]
 PRESET_FIELDS = {"dh": 1, "dw": 1, "groups": 1, "mode": "zeros", "bias": True, "oi": 0, "oj": 0}
 
 

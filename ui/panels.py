@@ -46,7 +46,7 @@ def error_box(err: convlab.ConvConfigError, torch_message: str | None = None) ->
     """A refused configuration explained: parameter, value, reason, nearest valid setting."""
     stage = t("error.stage_construct") if err.stage == "construct" else t("error.stage_forward")
     lines = [f"**{t('error.title', parameter=err.parameter, value=repr(err.value))}**",
-             f"{t('error.why')} {err.reason}.", stage]
+             f"{t('error.why')} `{err.reason}`", stage]
     if err.suggestion:
         fix = ", ".join(f"`{k}={v!r}`" for k, v in err.suggestion.items())
         lines.append(f"{t('error.nearest')} {fix}")

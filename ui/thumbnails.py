@@ -26,6 +26,7 @@ def _multichannel() -> dict[str, Any]:
     X, K = convlab.d2l_two_channel_example()
     Y = convlab.corr2d_multi_in(X, K).numpy()
     return charts.heatmap(charts.heatmap_frame(Y, [(0, 0)]), 2, 2, "", float(abs(Y).max()),
+                          charts.cell_words(),
                           px_budget=150).to_dict()
 
 

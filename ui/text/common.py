@@ -171,4 +171,8 @@ TEXT: dict[str, dict[str, str]] = {
     "predict.slip.flipped": {"en": "Your number uses the kernel flipped (true convolution vs "
                                    "cross-correlation).",
                              "zh": "你的结果用了翻转后的卷积核（真卷积与互相关之别）。"},
+    # ---- chart tooltips ----
+    "chart.row": {"en": "row", "zh": "行"},
+    "chart.col": {"en": "column", "zh": "列"},
+    "chart.value": {"en": "value", "zh": "数值"},
 }

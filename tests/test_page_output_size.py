@@ -1,40 +1,19 @@
-"""AppTest of the shell, the home page and the output-size page: defaults, bounds, bad URLs,
-presets, refusals, language, URL round trip, devices."""
+"""AppTest of the output-size page: defaults, bounds, bad URLs, presets, refusals,
+language, URL round trip, devices, predict-then-check. (What every page must do is in
+test_pages_generic.py.)"""
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
-from conftest import HOME, make_app
+from conftest import make_app
+from pagekit import EN, ZH, assert_clean, check_passed, check_table, metrics
 from streamlit.testing.v1 import AppTest
 
 import convlab
 from ui import output_size_view as view
-from ui.i18n import TEXT
-from ui.shell import PAGES
+from ui.conv_controls import conv_kwargs
 
 OS = "pages/output_size.py"
-EN = {k: v["en"] for k, v in TEXT.items()}
-ZH = {k: v["zh"] for k, v in TEXT.items()}
-
-
-def assert_clean(at: AppTest) -> None:
-    """The run raised nothing (an exception is shown as an element, not raised)."""
-    assert not at.exception, [e.value for e in at.exception]
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def check_passed(at: AppTest) -> bool:
-    """The check panel's headline says everything agrees and every row says pass."""
-    headline = [m.value for m in at.markdown if EN["check.title"] in m.value]
-    assert len(headline) == 1, [m.value for m in at.markdown]
-    table: pd.DataFrame = at.dataframe[0].value
-    results = table[EN["check.col_result"]].tolist()
-    return headline[0].endswith(EN["check.all_pass"]) and all(
-        r.endswith(EN["check.pass"]) for r in results)
 
 
 def set_widgets(at: AppTest, values: dict[str, object]) -> AppTest:
@@ -58,26 +37,6 @@ def page_values(at: AppTest) -> dict[str, object]:
     keys = {p.name: f"{view.PAGE}.{p.name}" for p in view.PARAMS}
     return {name: at.session_state[key] for name, key in keys.items()
             if key in at.session_state}
-
-
-# ---- every page ------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("path", [p for p, _, _ in PAGES])
-def test_every_page_runs_clean_with_a_title(path):
-    at = make_app(path)
-    assert_clean(at)
-    assert at.title and at.title[0].value.strip()
-    assert at.session_state["_rerun_seconds"] > 0  # shell.finish ran
-    links = at.sidebar.get("page_link")
-    assert len(links) == len(PAGES)  # the shell's menu lists every page
-
-
-def test_home_default():
-    at = make_app(HOME)
-    assert_clean(at)
-    assert at.title[0].value == EN["home.title"]
-    assert EN["home.intro"] in [m.value for m in at.markdown]
-    assert dict(at.query_params) == {}
 
 
 # ---- output size: defaults -------------------------------------------------------------------
@@ -136,34 +95,6 @@ def test_output_cell_sliders_at_their_ends(axis):
 
 # ---- output size: garbage in the URL ---------------------------------------------------------
 
-GARBAGE = ["abc", "1e999", "-5", "", "%%", "9" * 5000, "nan", "-inf", "1.5e3", "0x10", "  "]
-
-
-@pytest.mark.parametrize("raw", GARBAGE, ids=lambda r: repr(r[:12]) + (f"..{len(r)}" if
-                                                                        len(r) > 12 else ""))
-def test_garbage_in_every_url_parameter(raw):
-    at = make_app(OS, {p.name: raw for p in view.PARAMS})
-    assert_clean(at)
-    assert at.title[0].value == EN["os.title"]
-    notices = [w.value for w in at.warning if EN["url.corrected_title"] in w.value]
-    assert len(notices) == 1
-    lines = [line for line in notices[0].splitlines() if line.startswith("- ")]
-    assert len(lines) == len(view.PARAMS)  # one line per corrected parameter
-    for p in view.PARAMS:  # every value is legal after correction
-        value = at.session_state[f"{view.PAGE}.{p.name}"]
-        if p.name in view.BOUNDS:
-            lo, hi = view.BOUNDS[p.name]
-            assert lo <= value <= hi
-
-
-@pytest.mark.parametrize("name", [p.name for p in view.PARAMS])
-def test_garbage_in_one_url_parameter_is_named(name):
-    at = make_app(OS, {name: "abc"})
-    assert_clean(at)
-    assert len(at.warning) == 1
-    assert f"`{name}=abc`" in at.warning[0].value or f"`{name}`" in at.warning[0].value
-    default = next(p.default for p in view.PARAMS if p.name == name)
-    assert at.session_state[f"{view.PAGE}.{name}"] == default
 
 
 def test_garbage_in_the_shared_parameters():
@@ -264,7 +195,7 @@ def test_refused_configuration_is_explained(case):
     assert EN["error.nearest"] in body
     # PyTorch's own message, quoted in a code block after its heading.
     v = page_values(at)
-    torch_message = convlab.run_conv2d(view.conv_kwargs(v),
+    torch_message = convlab.run_conv2d(conv_kwargs(v, v["cin"], v["cout"]),
                                        (v["n"], v["cin"], v["h"], v["w"])).error
     assert torch_message
     assert EN["error.torch_says"] in [m.value for m in at.markdown]
@@ -287,36 +218,6 @@ def test_language_switch_changes_the_title_and_keeps_the_settings():
     at.run()  # a second run in Chinese (labels formatted in Chinese) is fine too
     assert_clean(at)
     assert page_values(at) == before
-
-
-@pytest.mark.parametrize("path", [p for p, _, _ in PAGES if p != HOME])
-def test_language_survives_a_page_switch(path):
-    at = make_app(HOME)
-    at.selectbox(key="app.lang").set_value("zh").run()
-    assert at.title[0].value == ZH["home.title"]
-    at.switch_page(path).run()
-    assert_clean(at)
-    assert at.session_state["app.lang"] == "zh"
-    assert at.query_params.get("lang") == "zh"
-    assert at.sidebar.selectbox(key="app.lang").value == "zh"
-
-
-@pytest.mark.parametrize("path", [p for p, _, _ in PAGES])
-def test_second_run_in_chinese(path):
-    """A rerun after a Chinese run: AppTest formats every widget's value with its
-    ``format_func`` outside the script run, where ``t()`` cannot know the language, so a
-    ``lambda k: t(...)`` format_func breaks it (build a dict of labels and pass its .get)."""
-    at = make_app(path, {"lang": "zh"})
-    assert_clean(at)
-    try:
-        at.run()
-    except ValueError as err:
-        if "is not in list" not in str(err):
-            raise
-        pytest.xfail(f"{path}: a widget's format_func calls t() lazily ({err})")
-    assert_clean(at)
-    at.switch_page(HOME).run()
-    assert at.title[0].value == ZH["home.title"]
 
 
 def test_language_from_the_url():
@@ -364,5 +265,38 @@ def test_device_from_the_url(device):
     assert_clean(at)
     assert at.session_state["app.device"] == device
     assert not at.warning
-    table: pd.DataFrame = at.dataframe[0].value
-    assert table[EN["check.col_device"]].tolist() == [device]
+    assert check_table(at)[EN["check.col_device"]].tolist() == [device]
+
+
+# ---- predict, then check -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("guess,kind,slip", [
+    ("13x13", "success", None),
+    ("13", "success", None),  # one number for a square output
+    ("13x12", "warning", None),
+    ("14, 14", "warning", "predict.slip.ceil"),
+    ("12×12", "warning", "predict.slip.no_plus_one"),
+    ("26 26", "warning", "predict.slip.no_stride"),
+    ("thirteen", "warning", None),
+])
+def test_predict_the_output_size(guess, kind, slip):
+    at = make_app(OS, {"preset": "why_13"})
+    at.text_input(key=f"{view.PAGE}.guess").input(guess).run()
+    assert_clean(at)
+    box = at.success if kind == "success" else at.warning
+    assert len(box) == 1
+    if kind == "success":
+        assert "13 × 13" in box[0].value
+    if slip:
+        assert EN[slip] in box[0].value
+    assert metrics(at)[EN["os.out_shape"]] == "1 × 8 × 13 × 13"  # never blocks the page
+
+
+def test_a_link_naming_a_preset_opens_it():
+    at = make_app(OS, {"preset": "d2l_3x5_s34"})
+    assert_clean(at)
+    assert metrics(at)[EN["os.out_shape"]] == "1 × 1 × 2 × 2"
+    # a parameter given beside the preset wins
+    at = make_app(OS, {"preset": "d2l_pad1", "h": "10"})
+    assert metrics(at)[EN["os.out_shape"]] == "1 × 1 × 10 × 10"
+    assert ZH["os.title"]  # both languages have the title

@@ -1,0 +1,189 @@
+"""What the page tests share: reading an AppTest's elements, its visible text, its charts."""
+
+from __future__ import annotations
+
+import json
+import string
+from collections.abc import Iterator
+from typing import Any
+
+import pandas as pd
+from google.protobuf.message import Message
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+from streamlit.testing.v1 import AppTest
+
+from ui.i18n import TEXT
+
+EN = {k: v["en"] for k, v in TEXT.items()}
+ZH = {k: v["zh"] for k, v in TEXT.items()}
+
+
+def assert_clean(at: AppTest) -> None:
+    """The run raised nothing (an exception is shown as an element, not raised)."""
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def check_table(at: AppTest) -> pd.DataFrame:
+    """The check panel's table (the dataframe whose columns are the check panel's)."""
+    for frame in at.dataframe:
+        table: pd.DataFrame = frame.value
+        if EN["check.col_result"] in table.columns or ZH["check.col_result"] in table.columns:
+            return table
+    raise AssertionError("no check panel on the page")
+
+
+def check_passed(at: AppTest) -> bool:
+    """The check panel's headline says everything agrees and every row says pass."""
+    headline = [m.value for m in at.markdown if EN["check.title"] in m.value]
+    assert len(headline) >= 1, [m.value for m in at.markdown]
+    results = check_table(at)[EN["check.col_result"]].tolist()
+    return all(h.endswith(EN["check.all_pass"]) for h in headline) and all(
+        r.endswith(EN["check.pass"]) for r in results)
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+# Proto fields that carry identifiers, not words a user reads.
+NOT_SHOWN = {"id", "form_id", "page_script_hash", "page", "url_path", "icon", "type",
+             "language", "format", "spec", "theme", "key", "data", "label_visibility",
+             "selection_mode", "dtype", "value_type", "element_type", "width", "height",
+             "format_func", "class_name", "fragment_id", "anchor"}
+
+
+def _strings(message: Message) -> Iterator[str]:
+    """Every string field a user may read in a protobuf message, nested ones included."""
+    for field, value in message.ListFields():
+        if field.name in NOT_SHOWN:
+            continue
+        scalar = isinstance(value, (str, bytes, bool, int, float, Message))
+        items = [value] if scalar else list(value)
+        if field.type == field.TYPE_MESSAGE:
+            for item in items:
+                yield from _strings(item)
+        elif field.type == field.TYPE_STRING:
+            yield from items
+
+
+def visible_text(at: AppTest) -> list[str]:
+    """Every string the page sends to the browser except code blocks (code and PyTorch's own
+    messages stay in English) and chart specs (see :func:`chart_labels`): titles, markdown,
+    captions, alerts, widget labels, help and options, metric labels, expander labels,
+    table headers and cells."""
+    out: list[str] = []
+
+    def walk(node: Any) -> None:
+        kind = type(node).__name__
+        proto = getattr(node, "proto", None)
+        if kind == "Code":
+            return
+        if kind == "Dataframe":
+            frame = node.value
+            out.extend(map(str, frame.columns))
+            out.extend(str(v) for v in frame.to_numpy().ravel())
+        elif type(proto).__name__ == "VegaLiteChart":
+            pass
+        elif proto is not None:
+            out.extend(_strings(proto))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return out
+
+
+def chart_labels(at: AppTest) -> list[str]:
+    """Every chart's titles (chart, axis, legend), tooltip titles, scale domains (legend
+    entries), text marks' constant strings and string data cells."""
+    out: list[str] = []
+
+    def spec_strings(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("title", "text") and isinstance(value, str):
+                    out.append(value)
+                elif key == "title" and isinstance(value, dict):
+                    out.extend(v for v in value.values() if isinstance(v, str))
+                elif key == "tooltip":
+                    for tip in value if isinstance(value, list) else [value]:
+                        if isinstance(tip, dict):
+                            out.append(str(tip.get("title", tip.get("field", ""))))
+                elif key == "domain" and isinstance(value, list):
+                    out.extend(v for v in value if isinstance(v, str))
+                elif key != "datasets":
+                    spec_strings(value)
+        elif isinstance(node, list):
+            for item in node:
+                spec_strings(item)
+
+    def walk(node: Any) -> None:
+        proto = getattr(node, "proto", None)
+        if type(proto).__name__ == "VegaLiteChart":
+            spec = json.loads(proto.spec)
+            spec_strings(spec)
+            for dataset in proto.datasets:
+                frame = convert_arrow_bytes_to_pandas_df(dataset.data.data)
+                for column in frame.columns:
+                    if frame[column].dtype == object or str(frame[column].dtype) == "str":
+                        out.extend(map(str, frame[column]))
+            for values in spec.get("datasets", {}).values():
+                for row in values if isinstance(values, list) else []:
+                    out.extend(v for v in row.values() if isinstance(v, str))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return out
+
+
+# ---- English left on a Chinese page ------------------------------------------------------------
+
+# Words a Chinese page may show: code and PyTorch's names, tensor names, units, proper names.
+ALLOWED_WORDS = {
+    # proper names and products
+    "pytorch", "convlab", "torch", "cuda", "cpu", "gpu", "mps", "apple", "nvidia", "d2l",
+    "english", "sobel", "okabe", "ito", "streamlit", "python", "numpy", "relu", "tpu",
+    # PyTorch's API, as code
+    "nn", "conv2d", "linear", "einsum", "unfold", "fold", "matmul", "flatten", "view", "flip",
+    "in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups",
+    "bias", "padding_mode", "same", "valid", "zeros", "reflect", "replicate", "circular",
+    "dtype", "float32", "float64", "shape", "weight", "in_features", "out_features",
+    "manual_seed", "randn", "normal", "mse", "sgd", "lr", "corr2d", "eff", "pad", "out",
+    "text", "before", "after", "left", "lfloor", "rfloor", "frac", "cdot", "right", "ldots",
+    # units
+    "ms", "gflop", "gflops", "mb", "kb", "png", "jpeg", "jpg",
+}
+
+
+def english_words(text: str) -> list[str]:
+    """The English words in ``text`` outside code spans, LaTeX and allowed names."""
+    import re
+
+    text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.S)  # display LaTeX
+    text = re.sub(r"`[^`]*`", " ", text)  # inline code
+    text = re.sub(r"\$[^$]*\$", " ", text)  # LaTeX
+    text = re.sub(r":material/[a-z_]+:", " ", text)  # icons
+    words = re.findall(r"[A-Za-z][A-Za-z_0-9]*", text)
+    return [w for w in words if len(w) > 2 and w.lower() not in ALLOWED_WORDS
+            and not re.fullmatch(r"[A-Z]_?[a-z]{0,3}", w)]  # tensor names: X, K, C_in, H_out
+
+
+def vega_charts(at: AppTest) -> list[Any]:
+    """The protos of every Vega-Lite chart on the page, in order."""
+    found: list[Any] = []
+
+    def walk(node: Any) -> None:
+        proto = getattr(node, "proto", None)
+        if type(proto).__name__ == "VegaLiteChart":
+            found.append(proto)
+            return
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return found

@@ -148,9 +148,9 @@ def main() -> None:
             f"{'tracemalloc MB':>16}{'RSS growth MB':>15}{'time s':>8}{'worst <= 50 MB':>16}")
     print(head)
     print("-" * len(head))
-    for name, out, tensors, maps, traced, rss, seconds in rows:
+    for name, shape, tensors, maps, traced, rss, seconds in rows:
         verdict = "ok" if max(tensors, traced, rss) <= BUDGET_MB else "over"
-        print(f"{name:<28}{out:>15}{tensors:>12.1f}{maps:>14.1f}{traced:>16.1f}{rss:>15.1f}"
+        print(f"{name:<28}{shape:>15}{tensors:>12.1f}{maps:>14.1f}{traced:>16.1f}{rss:>15.1f}"
               f"{seconds:>8.2f}{verdict:>16}")
 
 

@@ -1,22 +1,24 @@
-"""Server-side rerun time of every page while its widgets move (AppTest, no browser).
+"""Server-side rerun time of every registered page while its widgets move (AppTest).
 
-The time is what ``ui.shell`` records between ``shell.start()`` and ``shell.finish()`` in
-``st.session_state["_rerun_seconds"]``: the page script itself, not the websocket or the
-browser's drawing. Target: 50 ms per rerun.
+For each page, from its default view and from each of its presets: every number input
+and slider moved one step and back, every toggle flipped and back, every selectbox and
+segmented-control option chosen. Two figures per interaction: the page script's own time
+(what the frame records between start and finish) and the AppTest round trip (script plus
+AppTest's protobuf handling). Targets (issue #7): round trip median <= 20 ms, p90 <= 50 ms,
+no single interaction over 100 ms.
 
-    python benchmarks/rerun_latency.py [--runs 30]
+    python benchmarks/rerun_latency.py
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
 import logging
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -25,109 +27,139 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from ui.registry import PAGES  # noqa: E402
 
-TARGET_MS = 50.0
 HOME = "pages/home.py"
+Move = tuple[str, str, Any]  # (widget kind, key, value)
 
 
-def open_page(path: str) -> AppTest:
+def apply(at: AppTest, move: Move) -> None:
+    kind, key, value = move
+    if kind == "selectbox":
+        at.selectbox(key=key).select_index(value)
+    elif kind:
+        getattr(at, kind)(key=key).set_value(value)
+
+
+def open_page(path: str, query: dict[str, str] | None = None) -> AppTest:
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    at.query_params.update(query or {})
     at.run()
     if path != HOME:
+        at.query_params.update(query or {})
         at.switch_page(path).run()
     if at.exception:
         raise RuntimeError(f"{path}: {[e.value for e in at.exception]}")
     return at
 
 
-def output_size_moves() -> Iterator[tuple[str, str, int]]:
-    """(widget kind, key, value): height, kernel, stride and the picked output row in turn."""
-    heights = itertools.cycle([9, 12, 16, 24, 32, 48, 64, 20, 8])
-    kernels = itertools.cycle([5, 2, 7, 3, 1, 4])
-    strides = itertools.cycle([1, 3, 2])
-    rows = itertools.cycle([1, 2, 0, 3])
-    while True:
-        yield "number_input", "output_size.h", next(heights)
-        yield "number_input", "output_size.kh", next(kernels)
-        yield "number_input", "output_size.sh", next(strides)
-        yield "slider", "output_size.oi", next(rows)
+def moves(at: AppTest, prefix: str) -> list[Move]:
+    """Every interaction of the page's own widgets, each followed by its undo."""
+    out: list[Move] = []
+    for w in at.number_input:
+        key = w.key or ""
+        if key.startswith(prefix) and not w.proto.disabled and w.value is not None:
+            v, hi, lo = float(w.value), float(w.max or w.value), float(w.min or w.value)
+            step = v + 1 if v < hi else v - 1
+            if lo <= step <= hi:
+                out += [("number_input", key, step),
+                        ("number_input", key, v)]
+    for s in at.slider:
+        key = s.key or ""
+        if key.startswith(prefix):
+            current_value: Any = s.value
+            at_value = int(current_value)
+            nxt = at_value + 1 if at_value < int(s.max) else at_value - 1
+            out += [("slider", key, nxt), ("slider", key, at_value)]
+    for tg in at.toggle:
+        key = tg.key or ""
+        if key.startswith(prefix):
+            out += [("toggle", key, not tg.value),
+                    ("toggle", key, tg.value)]
+    for sb in at.selectbox:
+        key = sb.key or ""
+        if key.startswith(prefix) and not key.endswith(".preset"):
+            for i in [*range(len(sb.options)), sb.index or 0]:
+                out.append(("selectbox", key, i))
+    for bg in at.button_group:
+        key = bg.key or ""
+        if key.startswith(prefix):
+            current = bg.value
+            for option in _choices(key):
+                out.append(("button_group", key, option))
+            out.append(("button_group", key, current))
+    return out
 
 
-def generic_moves(at: AppTest, prefix: str) -> Iterator[tuple[str, str, int]]:
-    """Each enabled number input and slider of the page in turn, stepped within its range."""
-    step = itertools.count(1)
-    while True:
-        widgets = [("number_input", w) for w in at.number_input
-                   if w.key and w.key.startswith(prefix) and not w.disabled]
-        widgets += [("slider", w) for w in at.slider if w.key and w.key.startswith(prefix)]
-        if not widgets:
-            yield "", "", 0  # nothing to move: just rerun
-            continue
-        kind, w = widgets[next(step) % len(widgets)]
-        lo, hi = int(w.min), int(w.max)
-        yield kind, w.key, int(w.value) + 1 if w.value < hi else lo
+def _choices(key: str) -> tuple[str, ...]:
+    from ui.frame import DECLARED
+
+    stem, name = key.split(".", 1)
+    for p in DECLARED.get(stem, ()):
+        if p.name == name:
+            return tuple(getattr(p, "choices", ()))
+    return ()
 
 
-def measure(path: str, runs: int) -> dict[str, float | int | str]:
-    at = open_page(path)
+def measure(path: str) -> dict[str, Any]:
     stem = Path(path).stem
-    if stem == "output_size":
-        moves: Iterator[tuple[str, str, int]] = output_size_moves()
-    elif stem == "home":
-        moves = itertools.repeat(("", "", 0))
-    else:
-        moves = generic_moves(at, f"{stem}.")
-    server, wall, failed = [], [], 0
-    for _ in range(runs):
-        kind, key, value = next(moves)
-        if kind:
-            widget = getattr(at, kind)(key=key)
-            if widget.key is not None and not getattr(widget, "disabled", False):
-                widget.set_value(value)
-        start = time.perf_counter()
-        at.run()
-        wall.append(time.perf_counter() - start)
-        if at.exception:
-            failed += 1
-        server.append(at.session_state["_rerun_seconds"])
-    ms = sorted(1000 * s for s in server)
-    warm = [1000 * s for s in server[len(server) // 2:]]  # caches and templates filled
-    return {"page": stem, "runs": runs, "median": statistics.median(ms),
-            "p90": ms[min(len(ms) - 1, round(0.9 * (len(ms) - 1)))], "max": ms[-1],
-            "warm": statistics.median(warm), "wall": 1000 * statistics.median(wall),
-            "errors": failed}
+    starts: list[dict[str, str]] = [{}]
+    probe = open_page(path)
+    presets = [w for w in probe.selectbox if w.key == f"{stem}.preset"]
+    if presets:
+        starts += [{"preset": o} for o in _preset_ids(stem)]
+    server, wall, worst, errors = [], [], ("", 0.0), 0
+    for query in starts:
+        at = open_page(path, query)
+        for move in moves(at, f"{stem}.") or [("", "rerun", None)]:
+            apply(at, move)
+            what = move[1]
+            start = time.perf_counter()
+            at.run()
+            took = time.perf_counter() - start
+            wall.append(took)
+            server.append(at.session_state["_rerun_seconds"])
+            errors += bool(at.exception)
+            if took > worst[1]:
+                worst = (f"{what} {query or ''}".strip(), took)
+    return {"page": stem, "n": len(wall), "server_median": _ms(statistics.median(server)),
+            "server_p90": _ms(_p90(server)), "wall_median": _ms(statistics.median(wall)),
+            "wall_p90": _ms(_p90(wall)), "wall_max": _ms(max(wall)), "worst": worst[0],
+            "errors": errors}
 
 
-def table(rows: list[dict], columns: list[tuple[str, str, Callable]]) -> str:
-    cells = [[fmt(r[key]) for _, key, fmt in columns] for r in rows]
-    heads = [h for h, _, _ in columns]
-    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(heads)]
-    line = "  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in
-                     enumerate(zip(heads, widths, strict=True)))
-    out = [line, "-" * len(line)]
-    for c in cells:
-        out.append("  ".join(v.ljust(w) if i == 0 else v.rjust(w) for i, (v, w) in
-                             enumerate(zip(c, widths, strict=True))))
-    return "\n".join(out)
+def _preset_ids(stem: str) -> list[str]:
+    from ui.frame import DECLARED
+
+    for p in DECLARED.get(stem, ()):
+        if p.name == "preset":
+            return [c for c in getattr(p, "choices", ()) if c != p.default]
+    return []
+
+
+def _p90(values: list[float]) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, round(0.9 * (len(s) - 1)))]
+
+
+def _ms(seconds: float) -> str:
+    return f"{1000 * seconds:.1f}"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=30, help="reruns per page (>= 20)")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--pages", nargs="*", help="page stems (default: every page)")
     args = parser.parse_args()
     for name in ("streamlit.runtime.scriptrunner_utils.script_run_context",
                  "streamlit.runtime.state.session_state_proxy"):
         logging.getLogger(name).disabled = True  # AppTest: "missing ScriptRunContext"
-    rows = [measure(path, max(args.runs, 20)) for path in [p.path for p in PAGES]]
-    ms = lambda v: f"{v:.1f}"  # noqa: E731
-    for r in rows:
-        r["verdict"] = "ok" if r["p90"] <= TARGET_MS else "over"
-    print(f"Server-side rerun time per page (target {TARGET_MS:.0f} ms), widgets moving, "
-          "first run excluded")
-    print(table(rows, [("page", "page", str), ("reruns", "runs", str),
-                       ("median ms", "median", ms), ("p90 ms", "p90", ms), ("max ms", "max", ms),
-                       ("2nd-half median ms", "warm", ms),
-                       ("AppTest wall ms", "wall", ms), ("exceptions", "errors", str),
-                       (f"p90 <= {TARGET_MS:.0f} ms", "verdict", str)]))
+    heads = ["page", "n", "server_median", "server_p90", "wall_median", "wall_p90", "wall_max",
+             "errors", "worst"]
+    print("Rerun time per interaction, ms (server = page script; wall = AppTest round trip)")
+    print("  ".join(f"{h:>13}" for h in heads))
+    for info in PAGES:
+        if args.pages and info.stem not in args.pages:
+            continue
+        row = measure(info.path)
+        print("  ".join(f"{str(row[h]):>13}" for h in heads), flush=True)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,18 @@ from .correlate import (
     d2l_two_channel_example,
 )
 from .device import DeviceInfo, available_devices, default_device, resolve_device, torch_version
+from .equivalence import (
+    FC_PRESETS,
+    MODES,
+    FCExample,
+    check_input_shape,
+    crops_check,
+    equivalence_checks,
+    fc_example,
+    fc_on_crops,
+    linear_to_conv2d,
+    linear_to_conv2d_code,
+)
 from .errors import ConvConfigError
 from .multichannel import (
     LOOP_REFERENCE_LIMIT,
@@ -37,18 +49,33 @@ from .shapes import (
     window_index_map,
 )
 from .spec import Conv2dSpec, WindowPicture
+from .unroll import (
+    LAYERS,
+    MAX_UNROLL_ELEMENTS,
+    ParameterCount,
+    conv2d_to_linear,
+    conv2d_to_linear_code,
+    conv_example,
+    parameter_counts,
+    parameter_growth,
+    unroll_check,
+    unrolled_weight_index,
+)
 
 __all__ = [
-    "LOOP_REFERENCE_LIMIT", "MultiChannelResult", "Term", "multichannel_correlation",
-    "window_terms",
-    "d2l_two_channel_example", "torch_version",
-    "MAX_ORACLE_ELEMENTS", "TorchVerdict", "run_conv2d", "conv2d_code", "conv2d_forward_script",
-    "conv2d_shape_script", "tensor_literal",
-    "PADDING_MODES", "AxisArithmetic", "CheckResult", "Conv2dSpec", "ConvConfigError",
-    "DeviceInfo", "applied_padding", "compare_shapes", "available_devices", "compare", "conv2d_output_size",
-    "convolve2d_multi_in_out", "corr2d", "corr2d_loop", "corr2d_multi_in",
-    "corr2d_multi_in_loop", "corr2d_multi_in_out", "corr2d_multi_in_out_loop",
-    "corr2d_partials", "default_device", "explain_output_size", "resolve_device", "to_padding",
-    "to_pair", "window_coverage", "window_index_map", "axis_windows", "require_groups",
-    "require_same_unstrided", "WindowPicture", "cell_value_slips", "judge", "output_size_slips",
+    "applied_padding", "available_devices", "axis_windows", "AxisArithmetic", "cell_value_slips",
+    "check_input_shape", "CheckResult", "compare", "compare_shapes", "conv2d_code",
+    "conv2d_forward_script", "conv2d_output_size", "conv2d_shape_script", "conv2d_to_linear",
+    "conv2d_to_linear_code", "Conv2dSpec", "conv_example", "ConvConfigError",
+    "convolve2d_multi_in_out", "corr2d", "corr2d_loop", "corr2d_multi_in", "corr2d_multi_in_loop",
+    "corr2d_multi_in_out", "corr2d_multi_in_out_loop", "corr2d_partials", "crops_check",
+    "d2l_two_channel_example", "default_device", "DeviceInfo", "equivalence_checks",
+    "explain_output_size", "fc_example", "fc_on_crops", "FC_PRESETS", "FCExample", "judge",
+    "LAYERS", "linear_to_conv2d", "linear_to_conv2d_code", "LOOP_REFERENCE_LIMIT",
+    "MAX_ORACLE_ELEMENTS", "MAX_UNROLL_ELEMENTS", "MODES", "multichannel_correlation",
+    "MultiChannelResult", "output_size_slips", "PADDING_MODES", "parameter_counts",
+    "parameter_growth", "ParameterCount", "require_groups", "require_same_unstrided",
+    "resolve_device", "run_conv2d", "tensor_literal", "Term", "to_padding", "to_pair",
+    "torch_version", "TorchVerdict", "unroll_check", "unrolled_weight_index", "window_coverage",
+    "window_index_map", "window_terms", "WindowPicture",
 ]

@@ -73,7 +73,8 @@ def corr2d_loop(X: Tensor, K: Tensor, *, stride: Any = 1, padding: Any = 0,
     for i in range(h.output):
         for j in range(w.output):
             r, c = i * h.stride, j * w.stride
-            window = Xp[r: r + h.effective_kernel: h.dilation, c: c + w.effective_kernel: w.dilation]
+            window = Xp[r: r + h.effective_kernel: h.dilation,
+                        c: c + w.effective_kernel: w.dilation]
             Y[i, j] = (window * K).sum()
     return Y
 

@@ -68,7 +68,8 @@ def to_pair(name: str, value: Any) -> Pair:
     """
     if isinstance(value, (list, tuple)):
         if len(value) != 2:
-            suggestion = {name: value[0] if len(value) == 1 else tuple(value[:2])} if value else None
+            suggestion = ({name: value[0] if len(value) == 1 else tuple(value[:2])}
+                          if value else None)
             raise ConvConfigError(name, tuple(value),
                                   f"{name} must be an int or a pair (h, w) for a 2-D convolution",
                                   suggestion)

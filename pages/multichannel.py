@@ -84,7 +84,7 @@ with cols[2]:
 st.markdown(t("mc.arith", o=o, i=oi, j=oj))
 st.code(view.arithmetic(terms, bias, float(Y[o, oi, oj])), language="text", wrap_lines=True)
 
-# ---- every output channel, and the wiring ----------------------------------------------------------
+# ---- every output channel, and the wiring ---------------------------------------------
 if v["cout"] > 1:
     st.subheader(t("mc.all_outputs"))
     cols = st.columns(min(v["cout"], 4))

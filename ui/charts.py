@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeAlias
 
 import altair as alt
 import numpy as np
@@ -21,10 +21,13 @@ from convlab import WindowPicture
 OKABE_ITO = {"orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
              "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "grey": "#BBBBBB"}
 NUMBERS_UP_TO = 24
-Data = pd.DataFrame | alt.NamedData  # print values in cells while the grid's longer side is at most this
+# Numbers are printed in the cells while the grid's longer side is at most NUMBERS_UP_TO.
+Data: TypeAlias = pd.DataFrame | alt.NamedData
+# What a builder returns: an Altair chart, layered or not (Altair's own types disagree).
+AnyChart: TypeAlias = Any
 
 
-def spec(builder: Callable[..., alt.Chart], frame: pd.DataFrame, *args: Any,
+def spec(builder: Callable[..., AnyChart], frame: pd.DataFrame, *args: Any,
          **kwargs: Any) -> dict[str, Any]:
     """A builder's Vega-Lite spec with ``frame`` as its data, fast on every rerun.
 
@@ -65,6 +68,18 @@ def cell_words() -> dict[str, str]:
     from .i18n import t
 
     return {k: t(f"chart.{k}") for k in ("row", "col", "value")}
+
+
+def _grid(frame: Data, rows: int, cols: int, title: str) -> AnyChart:
+    """A chart of a rows x cols grid: columns across, rows down, labels on small grids."""
+    return alt.Chart(frame, title=title).encode(
+        x=alt.X("col:O", title=None, axis=alt.Axis(labels=cols <= NUMBERS_UP_TO, ticks=False)),
+        y=alt.Y("row:O", title=None, axis=alt.Axis(labels=rows <= NUMBERS_UP_TO, ticks=False)),
+    )
+
+
+def _cell_tips(words: dict[str, str]) -> list[alt.Tooltip]:
+    return [alt.Tooltip("row:O", title=words["row"]), alt.Tooltip("col:O", title=words["col"])]
 
 
 def cell_size(rows: int, cols: int, budget: int = 420) -> int:
@@ -119,7 +134,7 @@ def window_picture_frame(pic: WindowPicture, cell: tuple[int, int],
 
 
 def padded_grid_chart(frame: Data, rows: int, cols: int, labels: dict[str, str],
-                      title: str, legend: bool = True) -> alt.Chart:
+                      title: str, legend: bool = True) -> AnyChart:
     """The padded input: input cells, padding, the selected window's taps, unread cells.
 
     ``legend=False`` leaves the legend out (a thumbnail); ``configure_legend(disable=True)``
@@ -128,17 +143,12 @@ def padded_grid_chart(frame: Data, rows: int, cols: int, labels: dict[str, str],
     px = cell_size(rows, cols)
     order = ["input", "padding", "tap", "unread"]
     colours = [OKABE_ITO["sky"], OKABE_ITO["yellow"], OKABE_ITO["vermillion"], OKABE_ITO["grey"]]
-    base = alt.Chart(frame, title=title).encode(
-        x=alt.X("col:O", title=None, axis=alt.Axis(labels=cols <= NUMBERS_UP_TO, ticks=False)),
-        y=alt.Y("row:O", title=None, axis=alt.Axis(labels=rows <= NUMBERS_UP_TO, ticks=False)),
-    )
+    base = _grid(frame, rows, cols, title)
     rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color("role:N", scale=alt.Scale(domain=[labels[k] for k in order],
                                                   range=colours),
                         legend=alt.Legend(title=None, orient="bottom") if legend else None),
-        tooltip=[alt.Tooltip("row:O", title=labels["row"]),
-                 alt.Tooltip("col:O", title=labels["col"]),
-                 alt.Tooltip("value:N", title=labels["value"]),
+        tooltip=[*_cell_tips(labels), alt.Tooltip("value:N", title=labels["value"]),
                  alt.Tooltip("coverage:Q", title=labels["coverage"]),
                  alt.Tooltip("role:N", title=labels["role"])],
     )
@@ -149,18 +159,14 @@ def padded_grid_chart(frame: Data, rows: int, cols: int, labels: dict[str, str],
 
 
 def coverage_chart(frame: Data, rows: int, cols: int, title: str,
-                   legend_title: str, words: dict[str, str]) -> alt.Chart:
+                   legend_title: str, words: dict[str, str]) -> AnyChart:
     """How many windows read each padded-input cell (0 = never read)."""
     px = cell_size(rows, cols)
-    base = alt.Chart(frame, title=title).encode(
-        x=alt.X("col:O", title=None, axis=alt.Axis(labels=cols <= NUMBERS_UP_TO, ticks=False)),
-        y=alt.Y("row:O", title=None, axis=alt.Axis(labels=rows <= NUMBERS_UP_TO, ticks=False)),
-    )
+    base = _grid(frame, rows, cols, title)
     rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color("coverage:Q", scale=alt.Scale(scheme="viridis"),
                         legend=alt.Legend(title=legend_title, orient="bottom")),
-        tooltip=[alt.Tooltip("row:O", title=words["row"]), alt.Tooltip("col:O", title=words["col"]),
-                 alt.Tooltip("coverage:Q", title=legend_title)],
+        tooltip=[*_cell_tips(words), alt.Tooltip("coverage:Q", title=legend_title)],
     )
     layers = [rect]
     if max(rows, cols) <= NUMBERS_UP_TO:
@@ -177,18 +183,15 @@ def output_grid_frame(rows: int, cols: int, selected: tuple[int, int]) -> pd.Dat
 
 
 def output_grid_chart(frame: Data, rows: int, cols: int, title: str, words: dict[str, str],
-                      name: str = "cell") -> alt.Chart:
+                      name: str = "cell") -> AnyChart:
     """The output grid; clicking a cell selects it (selection parameter ``name``)."""
     px = cell_size(rows, cols, budget=300)
     pick = alt.selection_point(fields=["row", "col"], name=name, on="click", clear=False)
-    base = alt.Chart(frame, title=title).encode(
-        x=alt.X("col:O", title=None, axis=alt.Axis(labels=cols <= NUMBERS_UP_TO, ticks=False)),
-        y=alt.Y("row:O", title=None, axis=alt.Axis(labels=rows <= NUMBERS_UP_TO, ticks=False)),
-    )
+    base = _grid(frame, rows, cols, title)
     rect = base.mark_rect(stroke="white", strokeWidth=1, cursor="pointer").encode(
         color=alt.condition("datum.picked", alt.value(OKABE_ITO["vermillion"]),
                             alt.value(OKABE_ITO["green"])),
-        tooltip=[alt.Tooltip("row:O", title=words["row"]), alt.Tooltip("col:O", title=words["col"])],
+        tooltip=_cell_tips(words),
     ).add_params(pick)
     return rect.properties(width=px * cols, height=px * rows)
 
@@ -204,7 +207,7 @@ def heatmap_frame(matrix: np.ndarray, highlight: Iterable[tuple[int, int]] = ())
 
 
 def heatmap(frame: Data, rows: int, cols: int, title: str, bound: float, words: dict[str, str],
-            name: str | None = None, px_budget: int = 220) -> alt.Chart:
+            name: str | None = None, px_budget: int = 220) -> AnyChart:
     """A matrix as a heatmap with numbers in the cells; highlighted cells get a thick border.
 
     A diverging blue-orange scheme centred on zero (``[-bound, bound]``) keeps signs
@@ -212,17 +215,13 @@ def heatmap(frame: Data, rows: int, cols: int, title: str, bound: float, words: 
     """
     px = cell_size(rows, cols, budget=px_budget)
     bound = max(abs(bound), 1e-9)
-    base = alt.Chart(frame, title=title).encode(
-        x=alt.X("col:O", title=None, axis=alt.Axis(ticks=False, labels=cols <= NUMBERS_UP_TO)),
-        y=alt.Y("row:O", title=None, axis=alt.Axis(ticks=False, labels=rows <= NUMBERS_UP_TO)),
-    )
+    base = _grid(frame, rows, cols, title)
     rect = base.mark_rect().encode(
         color=alt.Color("v:Q", scale=alt.Scale(scheme="blueorange", domain=[-bound, bound]),
                         legend=None),
         stroke=alt.condition("datum.hl", alt.value("black"), alt.value("white")),
         strokeWidth=alt.condition("datum.hl", alt.value(3), alt.value(1)),
-        tooltip=[alt.Tooltip("row:O", title=words["row"]), alt.Tooltip("col:O", title=words["col"]),
-                 alt.Tooltip("label:N", title=words["value"])],
+        tooltip=[*_cell_tips(words), alt.Tooltip("label:N", title=words["value"])],
     )
     if name:
         rect = rect.add_params(alt.selection_point(fields=["row", "col"], name=name,
@@ -242,7 +241,7 @@ def wiring_frame(c_in: int, c_out: int, groups: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def wiring_chart(frame: Data, c_in: int, c_out: int, in_label: str, out_label: str) -> alt.Chart:
+def wiring_chart(frame: Data, c_in: int, c_out: int, in_label: str, out_label: str) -> AnyChart:
     """Input channels on the left, output channels on the right, a line per connection.
 
     Lines are coloured by group, so each group's block of the weight is visible.

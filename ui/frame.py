@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn, TypeVar
 
 import streamlit as st
+
 import convlab
 
 from . import conv_controls as cc
@@ -128,7 +129,7 @@ class Frame:
         # where t() cannot see the language.
         words = {o: self._option(name, o) for o in p.choices}
         target = container or st
-        common = dict(key=self.key(name), format_func=words.get, help=self._help(name),
+        common = dict(key=self.key(name), format_func=words.__getitem__, help=self._help(name),
                       on_change=self._mark_custom if custom else None)
         if segmented:
             target.segmented_control(self.label(name), list(p.choices), required=True, **common)
@@ -182,8 +183,8 @@ class Frame:
 
     def _preset_box(self) -> None:
         words = {k: t(f"{self.info.ns}.preset.{k}") for k in self.presets}
-        st.selectbox(t(f"{self.info.ns}.preset"), list(self.presets), key=self.key("preset"),
-                     format_func=words.get, on_change=self.apply_preset)
+        st.selectbox(t(f"{self.info.ns}.preset"), self.presets, key=self.key("preset"),
+                     format_func=words.__getitem__, on_change=self.apply_preset)
 
     # ---- the Conv2d group ------------------------------------------------------------------
     def conv2d(self, in_channels: int, out_channels: int) -> ConvChoice:
@@ -303,7 +304,8 @@ class Frame:
                 return
             if len(numbers) == 1 < len(truth):  # "13" for a square 13 x 13
                 numbers = numbers * len(truth)
-            right, matched = convlab.judge(numbers, tuple(truth), dict(slips))
+            right, matched = convlab.judge(numbers, tuple(truth),
+                                           {k: tuple(v) for k, v in slips.items()})
             answer = " × ".join(_show(v) for v in truth)
             if right:
                 st.success(t("predict.right", answer=answer), icon=":material/check_circle:")
@@ -367,8 +369,8 @@ def open_page(stem: str, params: Sequence[Param], *,
     state = PageState(stem, list(params))
     state.load(entering=entering)
     names = {p.name for p in params}
-    presets = next((p.choices for p in params if p.name == "preset"), ())
-    assert isinstance(presets, tuple)
+    presets = next((tuple(p.choices) for p in params
+                    if isinstance(p, ChoiceParam) and p.name == "preset"), ())
     page = Frame(info, state, presets, preset_values)
     if entering and presets:
         page._preset_from_url()

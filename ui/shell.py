@@ -59,13 +59,13 @@ def start() -> tuple[list[Notice], bool]:
         for page in PAGES:
             st.page_link(page.path, label=t(page.title_key), icon=page.icon)
         st.divider()
-        st.selectbox(t("shell.language"), list(LANGUAGES), key=state.key("lang"),
-                     format_func=LANGUAGES.get)
+        st.selectbox(t("shell.language"), tuple(LANGUAGES), key=state.key("lang"),
+                     format_func=LANGUAGES.__getitem__)
         st.session_state["lang"] = state["lang"]
         devices = {d.name: f"{d.label} ({d.name})" if d.kind != "cpu" else d.label
                    for d in convlab.available_devices()}
-        st.selectbox(t("shell.device"), list(devices), key=state.key("device"),
-                     format_func=devices.get, help=t("shell.device_help"))
+        st.selectbox(t("shell.device"), tuple(devices), key=state.key("device"),
+                     format_func=devices.__getitem__, help=t("shell.device_help"))
         st.caption(t("shell.about"))
     return state.notices, entering
 

@@ -137,8 +137,6 @@ TEXT: dict[str, dict[str, str]] = {
     "check.oracle.torch_refuses": {"en": "nn.Conv2d refuses it too", "zh": "nn.Conv2d 同样拒绝"},
     "check.oracle.torch_accepts": {"en": "nn.Conv2d accepts it, giving {shape}",
                                    "zh": "nn.Conv2d 接受它，得到 {shape}"},
-    # ---- the page frame ----
-    "frame.running_torch": {"en": "Running nn.Conv2d…", "zh": "正在运行 nn.Conv2d…"},
     # ---- predict, then check ----
     "predict.title": {"en": "Predict, then check", "zh": "先预测，再核对"},
     "predict.input": {"en": "Your prediction (optional)", "zh": "你的预测（可选）"},

@@ -257,7 +257,7 @@ def fc_example(preset_id: str, device: torch.device | str = "cpu",
     return FCExample(linear.to(device, dtype), x.to(device, dtype), r.input_shape, r.relu)
 
 
-# ---- checks for the page's panel -----------------------------------------------------------
+# ---- checks ----------------------------------------------------------------------------------
 def equivalence_checks(linear: nn.Linear, input_shape: Any, x: Tensor) -> list[CheckResult]:
     """``linear(x)`` against both convolutions, ``x`` flat ``(N, in_features)``.
 

@@ -194,6 +194,7 @@ def test_the_url_round_trips(stem):
 REFUSALS = {
     "output_size": {"sh": "0"},
     "multichannel": {"groups": "3"},
+    "fc_conv": {"groups": "2"},
 }
 
 
@@ -239,7 +240,17 @@ def _multichannel(at: AppTest, ns: dict[str, Any], printed: str) -> None:
     assert re.search(r"tensor\(", printed)
 
 
+def _fc_conv(at: AppTest, ns: dict[str, Any], printed: str) -> None:
+    table = at.dataframe[0].value  # the outputs side by side
+    linear = [round(v, 4) for v in table.iloc[:, 0]]
+    diff = float(printed.rsplit("max_abs_diff", 1)[1].split()[0])
+    assert diff < 1e-5  # the two forms agree when a learner runs them too
+    if "in_features" not in printed:  # the Linear -> Conv2d scripts print the page's outputs
+        assert [round(v, 4) for v in ns["y_linear"].flatten().tolist()] == linear
+
+
 CODE_CHECKS: dict[str, Callable[[AppTest, dict[str, Any], str], None]] = {
+    "fc_conv": _fc_conv,
     "output_size": _output_size,
     "multichannel": _multichannel,
 }
@@ -255,5 +266,6 @@ def test_reproduce_code_prints_the_page_numbers(stem):
     assert_clean(at)
     scripts = [c.value for c in at.code if c.language == "python"]
     assert scripts, "no reproduce-in-PyTorch block"
-    ns, printed = run_code(scripts[-1])
-    CODE_CHECKS[stem](at, ns, printed)
+    for script in scripts:  # a page may reproduce each of its parts
+        ns, printed = run_code(script)
+        CODE_CHECKS[stem](at, ns, printed)

@@ -261,3 +261,50 @@ def wiring_chart(frame: Data, c_in: int, c_out: int, in_label: str, out_label: s
         text=alt.Text("dst:N"))
     return alt.layer(lines, ins, outs).properties(
         width=300, height=height, title=f"{in_label}  →  {out_label}")
+
+
+def shared_weight_frame(index: np.ndarray, values: np.ndarray,
+                        names: list[str]) -> pd.DataFrame:
+    """One row per non-zero entry of an unrolled weight matrix: which shared weight it is.
+
+    Args:
+        index: ``(rows, cols)`` flat index into the kernel, -1 for a structural zero.
+        values: ``(rows, cols)`` the matrix itself.
+        names: a printable name per kernel weight (``"K[0,0,1,2]"``).
+    """
+    r, c = np.nonzero(index >= 0)
+    k = index[r, c]
+    return pd.DataFrame({"row": r, "col": c, "weight": [names[i] for i in k],
+                         "value": [_fmt(v) for v in values[r, c]]})
+
+
+def shared_weight_chart(frame: Data, rows: int, cols: int, title: str, words: dict[str, str],
+                        weights: int) -> AnyChart:
+    """An unrolled convolution: blank where the matrix is zero, each shared weight in its
+    own colour (the same weight recurs along the diagonals: translation invariance; the
+    blanks are locality)."""
+    px = max(4, min(16, 640 // max(cols, 1), 420 // max(rows, 1)))
+    palette = list(OKABE_ITO.values())
+    rect = _grid(frame, rows, cols, title).mark_rect().encode(
+        color=alt.Color("weight:N", scale=alt.Scale(range=palette),
+                        legend=alt.Legend(title=words["weight"], orient="right",
+                                          columns=1 + weights // 12)),
+        tooltip=[*_cell_tips(words), alt.Tooltip("weight:N", title=words["weight"]),
+                 alt.Tooltip("value:N", title=words["value"])],
+    )
+    return rect.properties(width=px * cols, height=px * rows)
+
+
+def growth_chart(frame: Data, title: str, x_title: str, y_title: str,
+                 legend_title: str) -> AnyChart:
+    """Parameters (log scale) against the input side, one line per kind of layer."""
+    palette = [OKABE_ITO["vermillion"], OKABE_ITO["orange"], OKABE_ITO["blue"]]
+    return alt.Chart(frame, title=title).mark_line(point=True).encode(
+        x=alt.X("side:Q", title=x_title),
+        y=alt.Y("parameters:Q", title=y_title, scale=alt.Scale(type="log")),
+        color=alt.Color("layer:N", scale=alt.Scale(range=palette),
+                        legend=alt.Legend(title=legend_title, orient="bottom")),
+        tooltip=[alt.Tooltip("layer:N", title=legend_title),
+                 alt.Tooltip("side:Q", title=x_title),
+                 alt.Tooltip("parameters:Q", title=y_title, format=",")],
+    ).properties(width=420, height=260)

@@ -285,8 +285,9 @@ class Frame:
     def check(self, results: Sequence[convlab.CheckResult], note: str | None = None) -> None:
         panels.check_panel(results, note)
 
-    def code(self, script: str) -> None:
-        panels.code_block(script)
+    def code(self, script: str, title: str | None = None) -> None:
+        """The reproduce-in-PyTorch block (``title`` names which part it reproduces)."""
+        panels.code_block(script, title)
 
     def predict(self, question: str, truth: Sequence[float],
                 slips: Mapping[str, Sequence[float]]) -> None:

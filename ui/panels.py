@@ -35,9 +35,10 @@ def _args(r: convlab.CheckResult) -> dict[str, str]:
     return {k: str(tuple(v)) if isinstance(v, (tuple, list)) else str(v) for k, v in r.args}
 
 
-def code_block(code: str) -> None:
+def code_block(code: str, title: str | None = None) -> None:
     """Self-contained PyTorch code that prints this page's numbers."""
-    with st.expander(t("code.title"), icon=":material/code:"):
+    label = t("code.title") + (f": {title}" if title else "")
+    with st.expander(label, icon=":material/code:"):
         st.caption(t("code.caption"))
         st.code(code, language="python")
 

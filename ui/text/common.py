@@ -7,6 +7,7 @@ TEXT: dict[str, dict[str, str]] = {
     'nav.output_size': {
         "en": 'Output size',
         "zh": '输出尺寸'},
+    "nav.fc_conv": {"en": "Fully connected ≡ convolution", "zh": "全连接 ≡ 卷积"},
     'nav.multichannel': {
         "en": 'Multi-channel correlation',
         "zh": '多通道互相关'},
@@ -173,4 +174,15 @@ TEXT: dict[str, dict[str, str]] = {
     "chart.row": {"en": "row", "zh": "行"},
     "chart.col": {"en": "column", "zh": "列"},
     "chart.value": {"en": "value", "zh": "数值"},
+    "check.what.conv2d_full": {"en": "Conv2d with a kernel as large as the input",
+                               "zh": "卷积核与输入一样大的 Conv2d"},
+    "check.what.conv2d_pointwise": {"en": "1×1 Conv2d on the flattened input",
+                                    "zh": "作用于展平输入的 1×1 Conv2d"},
+    "check.what.linear_unrolled": {"en": "Linear with the unrolled weight matrix",
+                                   "zh": "使用展开权重矩阵的 Linear"},
+    "check.what.fc_on_crops": {"en": "the Linear on every crop", "zh": "对每个裁剪块应用 Linear"},
+    "check.oracle.nn_linear": {"en": "nn.Linear(x.flatten(1))", "zh": "nn.Linear(x.flatten(1))"},
+    "check.oracle.nn_conv2d": {"en": "nn.Conv2d(x).flatten(1)", "zh": "nn.Conv2d(x).flatten(1)"},
+    "check.oracle.conv2d_full": {"en": "the converted Conv2d on the whole input",
+                                 "zh": "转换得到的 Conv2d 作用于整个输入"},
 }

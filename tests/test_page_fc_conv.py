@@ -1,0 +1,63 @@
+"""AppTest of the fully-connected ≡ convolution page: the study notes' numbers from the
+presets, the unrolled matrix, sliding, and the checks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import make_app
+from pagekit import EN, assert_clean, check_passed, check_table, vega_charts
+
+FC = "pages/fc_conv.py"
+
+
+def outputs(at) -> list[list[float]]:
+    table = at.dataframe[0].value
+    return [[round(float(v), 4) for v in table.iloc[:, i]] for i in range(3)]
+
+
+@pytest.mark.parametrize("preset,expected", [
+    ("seed888", [0.2983, 1.4994]),
+    ("fixed_relu", [14.9, 19.0]),
+])
+def test_the_notes_numbers_three_ways(preset, expected):
+    at = make_app(FC, {"preset": preset})
+    assert_clean(at)
+    linear, full, pointwise = outputs(at)
+    assert linear == full == pointwise == expected
+    assert check_passed(at)
+
+
+def test_image4x4_gives_two_4x4_kernels():
+    at = make_app(FC, {"preset": "image4x4"})
+    assert_clean(at)
+    kernels = [c for c in at.caption if c.value.startswith("becomes kernel")]
+    assert len(kernels) == 2  # two outputs, one channel each
+    widths = {json.loads(c.spec).get("width") for c in vega_charts(at)}
+    assert widths  # the kernels are drawn
+
+
+def test_unrolled_matrix_has_one_row_per_output_and_a_column_per_input():
+    at = make_app(FC, {"h": "4", "kh": "3"})
+    assert_clean(at)
+    title = EN["fc.unrolled_title"].format(rows=4, cols=16)
+    charts = [c for c in vega_charts(at) if json.loads(c.spec).get("title") == title]
+    assert len(charts) == 1
+    assert "linear_unrolled" not in str(check_table(at))  # worded, not identifiers
+    assert check_passed(at)
+
+
+def test_sliding_checks_every_crop():
+    at = make_app(FC, {"extra": "5"})
+    assert_clean(at)
+    assert EN["fc.check_note"].format(n=36) in [c.value for c in at.caption]
+    assert check_passed(at)
+
+
+def test_predict_the_first_output():
+    at = make_app(FC)
+    at.text_input(key="fc_conv.guess").input("0.2983").run()
+    assert at.success
+    at.text_input(key="fc_conv.guess").input("0.5").run()
+    assert at.warning

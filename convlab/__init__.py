@@ -35,6 +35,22 @@ from .multichannel import (
 )
 from .oracle import MAX_ORACLE_ELEMENTS, TorchVerdict, run_conv2d
 from .params import PADDING_MODES, to_padding, to_pair
+from .pointwise import (
+    FORM_IDS,
+    LayerCost,
+    PixelLinear,
+    PointwiseTiming,
+    bottleneck_costs,
+    corr2d_multi_in_out_1x1,
+    depthwise_separable_costs,
+    linear_channels_last,
+    pixel_as_linear,
+    pointwise_code,
+    pointwise_costs,
+    pointwise_example,
+    time_pointwise_forms,
+)
+from .pointwise_checks import PointwiseResult, pointwise_checks
 from .predict import cell_value_slips, judge, output_size_slips
 from .reproduce import conv2d_code, conv2d_forward_script, conv2d_shape_script, tensor_literal
 from .shapes import (
@@ -63,19 +79,22 @@ from .unroll import (
 )
 
 __all__ = [
-    "applied_padding", "available_devices", "axis_windows", "AxisArithmetic", "cell_value_slips",
-    "check_input_shape", "CheckResult", "compare", "compare_shapes", "conv2d_code",
-    "conv2d_forward_script", "conv2d_output_size", "conv2d_shape_script", "conv2d_to_linear",
-    "conv2d_to_linear_code", "Conv2dSpec", "conv_example", "ConvConfigError",
+    "applied_padding", "available_devices", "axis_windows", "AxisArithmetic", "bottleneck_costs",
+    "cell_value_slips", "check_input_shape", "CheckResult", "compare", "compare_shapes",
+    "conv2d_code", "conv2d_forward_script", "conv2d_output_size", "conv2d_shape_script",
+    "conv2d_to_linear", "conv2d_to_linear_code", "Conv2dSpec", "conv_example", "ConvConfigError",
     "convolve2d_multi_in_out", "corr2d", "corr2d_loop", "corr2d_multi_in", "corr2d_multi_in_loop",
-    "corr2d_multi_in_out", "corr2d_multi_in_out_loop", "corr2d_partials", "crops_check",
-    "d2l_two_channel_example", "default_device", "DeviceInfo", "equivalence_checks",
-    "explain_output_size", "fc_example", "fc_on_crops", "FC_PRESETS", "FCExample", "judge",
-    "LAYERS", "linear_to_conv2d", "linear_to_conv2d_code", "LOOP_REFERENCE_LIMIT",
-    "MAX_ORACLE_ELEMENTS", "MAX_UNROLL_ELEMENTS", "MODES", "multichannel_correlation",
-    "MultiChannelResult", "output_size_slips", "PADDING_MODES", "parameter_counts",
-    "parameter_growth", "ParameterCount", "require_groups", "require_same_unstrided",
-    "resolve_device", "run_conv2d", "tensor_literal", "Term", "to_padding", "to_pair",
-    "torch_version", "TorchVerdict", "unroll_check", "unrolled_weight_index", "window_coverage",
-    "window_index_map", "window_terms", "WindowPicture",
+    "corr2d_multi_in_out", "corr2d_multi_in_out_1x1", "corr2d_multi_in_out_loop",
+    "corr2d_partials", "crops_check", "d2l_two_channel_example", "default_device",
+    "depthwise_separable_costs", "DeviceInfo", "equivalence_checks", "explain_output_size",
+    "fc_example", "fc_on_crops", "FC_PRESETS", "FCExample", "FORM_IDS", "judge", "LayerCost",
+    "LAYERS", "linear_channels_last", "linear_to_conv2d", "linear_to_conv2d_code",
+    "LOOP_REFERENCE_LIMIT", "MAX_ORACLE_ELEMENTS", "MAX_UNROLL_ELEMENTS", "MODES",
+    "multichannel_correlation", "MultiChannelResult", "output_size_slips", "PADDING_MODES",
+    "parameter_counts", "parameter_growth", "ParameterCount", "pixel_as_linear", "PixelLinear",
+    "pointwise_checks", "pointwise_code", "pointwise_costs", "pointwise_example",
+    "PointwiseResult", "PointwiseTiming", "require_groups", "require_same_unstrided",
+    "resolve_device", "run_conv2d", "tensor_literal", "Term", "time_pointwise_forms", "to_padding",
+    "to_pair", "torch_version", "TorchVerdict", "unroll_check", "unrolled_weight_index",
+    "window_coverage", "window_index_map", "window_terms", "WindowPicture",
 ]

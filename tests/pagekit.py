@@ -153,7 +153,8 @@ ALLOWED_WORDS = {
     "in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups",
     "bias", "padding_mode", "same", "valid", "zeros", "reflect", "replicate", "circular",
     "dtype", "float32", "float64", "shape", "weight", "in_features", "out_features",
-    "manual_seed", "randn", "normal", "mse", "sgd", "lr", "corr2d", "eff", "pad", "out",
+    "manual_seed", "randn", "normal", "mse", "sgd", "lr", "corr2d", "corr2d_multi_in_out",
+    "corr2d_multi_in", "conv2d_to_linear", "linear_to_conv2d", "eff", "pad", "out",
     "text", "before", "after", "left", "lfloor", "rfloor", "frac", "cdot", "right", "ldots",
     # units
     "ms", "gflop", "gflops", "mb", "kb", "png", "jpeg", "jpg",

@@ -249,7 +249,18 @@ def _fc_conv(at: AppTest, ns: dict[str, Any], printed: str) -> None:
         assert [round(v, 4) for v in ns["y_linear"].flatten().tolist()] == linear
 
 
+def _pointwise(at: AppTest, ns: dict[str, Any], printed: str) -> None:
+    table = at.dataframe[0].value  # the picked pixel's outputs
+    i, j, n = (at.session_state[f"pointwise.{k}"] for k in ("oi", "oj", "img"))
+    Y = ns["Y1"] if ns["Y1"].dim() == 4 else ns["Y1"][None]
+    conv = [round(v, 4) for v in table.iloc[:, 1]]
+    if not at.session_state["pointwise.bias"]:  # the script reproduces the bias-free layer
+        assert [round(float(v), 4) for v in Y[n, :, i, j]] == conv
+    assert printed.strip()
+
+
 CODE_CHECKS: dict[str, Callable[[AppTest, dict[str, Any], str], None]] = {
+    "pointwise": _pointwise,
     "fc_conv": _fc_conv,
     "output_size": _output_size,
     "multichannel": _multichannel,

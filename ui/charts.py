@@ -70,11 +70,19 @@ def cell_words() -> dict[str, str]:
     return {k: t(f"chart.{k}") for k in ("row", "col", "value")}
 
 
-def _grid(frame: Data, rows: int, cols: int, title: str) -> AnyChart:
-    """A chart of a rows x cols grid: columns across, rows down, labels on small grids."""
+def _grid(frame: Data, rows: int, cols: int, title: str,
+          axes: tuple[str, str, str, str] | None = None) -> AnyChart:
+    """A chart of a rows x cols grid: columns across, rows down, labels on small grids.
+
+    ``axes`` = (row title, row colour, column title, column colour) names the dimensions,
+    so that matching axes of several charts can share a colour.
+    """
+    row_title, row_colour, col_title, col_colour = axes or (None, "black", None, "black")
     return alt.Chart(frame, title=title).encode(
-        x=alt.X("col:O", title=None, axis=alt.Axis(labels=cols <= NUMBERS_UP_TO, ticks=False)),
-        y=alt.Y("row:O", title=None, axis=alt.Axis(labels=rows <= NUMBERS_UP_TO, ticks=False)),
+        x=alt.X("col:O", title=col_title, axis=alt.Axis(
+            labels=cols <= NUMBERS_UP_TO, ticks=False, titleColor=col_colour)),
+        y=alt.Y("row:O", title=row_title, axis=alt.Axis(
+            labels=rows <= NUMBERS_UP_TO, ticks=False, titleColor=row_colour)),
     )
 
 
@@ -207,7 +215,8 @@ def heatmap_frame(matrix: np.ndarray, highlight: Iterable[tuple[int, int]] = ())
 
 
 def heatmap(frame: Data, rows: int, cols: int, title: str, bound: float, words: dict[str, str],
-            name: str | None = None, px_budget: int = 220) -> AnyChart:
+            name: str | None = None, px_budget: int = 220,
+            axes: tuple[str, str, str, str] | None = None) -> AnyChart:
     """A matrix as a heatmap with numbers in the cells; highlighted cells get a thick border.
 
     A diverging blue-orange scheme centred on zero (``[-bound, bound]``) keeps signs
@@ -215,7 +224,7 @@ def heatmap(frame: Data, rows: int, cols: int, title: str, bound: float, words: 
     """
     px = cell_size(rows, cols, budget=px_budget)
     bound = max(abs(bound), 1e-9)
-    base = _grid(frame, rows, cols, title)
+    base = _grid(frame, rows, cols, title, axes)
     rect = base.mark_rect().encode(
         color=alt.Color("v:Q", scale=alt.Scale(scheme="blueorange", domain=[-bound, bound]),
                         legend=None),
@@ -293,6 +302,46 @@ def shared_weight_chart(frame: Data, rows: int, cols: int, title: str, words: di
                  alt.Tooltip("value:N", title=words["value"])],
     )
     return rect.properties(width=px * cols, height=px * rows)
+
+
+def cost_frame(names: list[str], groups: list[str], params: list[int],
+               macs: list[int], measures: tuple[str, str]) -> pd.DataFrame:
+    """Long form for :func:`cost_chart`: one row per layer and measure."""
+    n = len(names)
+    return pd.DataFrame({"layer": names * 2, "group": groups * 2,
+                         "measure": [measures[0]] * n + [measures[1]] * n,
+                         "count": params + macs})
+
+
+def cost_chart(frame: Data, title: str, count_title: str, group_title: str) -> AnyChart:
+    """Parameters and multiply-accumulates side by side (log scale), one panel per measure,
+    bars grouped by comparison."""
+    palette = [OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["green"],
+               OKABE_ITO["vermillion"], OKABE_ITO["purple"], OKABE_ITO["sky"]]
+    return alt.Chart(frame, title=title).mark_bar().encode(
+        y=alt.Y("layer:N", title=None, sort=None),
+        x=alt.X("count:Q", title=count_title, scale=alt.Scale(type="log")),
+        color=alt.Color("group:N", scale=alt.Scale(range=palette),
+                        legend=alt.Legend(title=group_title, orient="bottom")),
+        column=alt.Column("measure:N", title=None, sort=None),
+        tooltip=[alt.Tooltip("layer:N", title=group_title),
+                 alt.Tooltip("count:Q", title=count_title, format=",")],
+    ).properties(width=260)
+
+
+def timing_chart(frame: Data, title: str, x_title: str, y_title: str,
+                 legend_title: str, log: bool = True) -> AnyChart:
+    """Time (or GFLOP/s) of each form against the problem size, one line per form."""
+    palette = [OKABE_ITO["blue"], OKABE_ITO["vermillion"], OKABE_ITO["green"],
+               OKABE_ITO["orange"]]
+    return alt.Chart(frame, title=title).mark_line(point=True).encode(
+        x=alt.X("size:N", title=x_title, sort=None),
+        y=alt.Y("value:Q", title=y_title, scale=alt.Scale(type="log" if log else "linear")),
+        color=alt.Color("form:N", scale=alt.Scale(range=palette),
+                        legend=alt.Legend(title=legend_title, orient="bottom")),
+        tooltip=[alt.Tooltip("form:N", title=legend_title), alt.Tooltip("size:N", title=x_title),
+                 alt.Tooltip("value:Q", title=y_title, format=".3g")],
+    ).properties(width=380, height=240)
 
 
 def growth_chart(frame: Data, title: str, x_title: str, y_title: str,

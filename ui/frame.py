@@ -281,6 +281,22 @@ class Frame:
             target.vega_lite_chart(spec=spec, key=self.key(f"chart.{name}"), width="content",
                                    theme=None)
 
+    def on_demand(self, name: str, fn: Callable[..., R], *args: Any) -> R | None:
+        """Work a learner starts with a button (a timing run): a progress bar while it runs,
+        and its result kept for this session until ``args`` change.
+
+        ``fn(*args, progress=...)`` receives a callable taking the fraction done.
+        """
+        slot = self.key(f"_done.{name}")
+        if st.button(self.label(name), key=self.key(name), icon=":material/play_arrow:"):
+            bar = st.progress(0.0, text=t("frame.working"))
+            result = fn(*args, progress=lambda f: bar.progress(min(max(f, 0.0), 1.0),
+                                                               text=t("frame.working")))
+            bar.empty()
+            st.session_state[slot] = (args, result)
+        done = st.session_state.get(slot)
+        return done[1] if done is not None and done[0] == args else None
+
     # ---- panels ---------------------------------------------------------------------------
     def check(self, results: Sequence[convlab.CheckResult], note: str | None = None) -> None:
         panels.check_panel(results, note)

@@ -30,6 +30,7 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("home", "home", ":material/home:", lesson=False),
     PageInfo("output_size", "os", ":material/straighten:"),
     PageInfo("multichannel", "mc", ":material/layers:"),
+    PageInfo("pointwise", "pw", ":material/grid_view:"),
     PageInfo("fc_conv", "fc", ":material/swap_horiz:"),
 )
 BY_STEM = {p.stem: p for p in PAGES}

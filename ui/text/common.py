@@ -185,4 +185,13 @@ TEXT: dict[str, dict[str, str]] = {
     "check.oracle.nn_conv2d": {"en": "nn.Conv2d(x).flatten(1)", "zh": "nn.Conv2d(x).flatten(1)"},
     "check.oracle.conv2d_full": {"en": "the converted Conv2d on the whole input",
                                  "zh": "转换得到的 Conv2d 作用于整个输入"},
+    "frame.working": {"en": "Working…", "zh": "正在计算…"},
+    "predict.slip.no_batch": {"en": "Your shape leaves out the batch dimension N: a 1×1 convolution keeps it.",
+                              "zh": "你的形状漏掉了批量维 N：1×1 卷积会保留它。"},
+    "predict.slip.swapped": {"en": "Your shape keeps C_in: the output has C_out channels, one per row of K.",
+                             "zh": "你的形状保留了 C_in：输出有 C_out 个通道，K 的每一行对应一个。"},
+    "check.what.matmul": {"en": "K @ X (one matrix multiply)", "zh": "K @ X（一次矩阵乘法）"},
+    "check.what.linear_channels_last": {"en": "nn.Linear on channels-last", "zh": "通道在后的 nn.Linear"},
+    "check.what.loop": {"en": "loop reference (corr2d_multi_in_out)", "zh": "循环参考实现（corr2d_multi_in_out）"},
+    "check.oracle.f_conv2d_1x1": {"en": "F.conv2d(X, K, b)", "zh": "F.conv2d(X, K, b)"},
 }

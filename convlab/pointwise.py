@@ -1,0 +1,442 @@
+"""1x1 convolution as a matrix multiply: the computation, the per-pixel Linear view, its cost
+against larger kernels, how fast each way of writing it runs, and code to reproduce it."""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .device import available_devices
+from .errors import ConvConfigError
+from .params import _as_int
+from .spec import Conv2dSpec
+
+Tensor = torch.Tensor
+Shape5 = tuple[int, int, int, int, int]  # (N, C_in, C_out, H, W)
+
+MAX_ELEMENTS = 2**24  # per tensor (64 MiB in float32): what one timing or example may allocate
+FORM_IDS = ("conv2d", "matmul", "einsum", "linear_channels_last")
+# From a few channels on a tiny map to a wide layer; the whole sweep takes about a second on
+# two CPU cores with the default repeats.
+DEFAULT_SHAPES: tuple[Shape5, ...] = (
+    (1, 16, 16, 8, 8),
+    (1, 64, 64, 16, 16),
+    (1, 3, 64, 112, 112),
+    (1, 512, 512, 7, 7),
+    (8, 64, 128, 28, 28),
+    (8, 256, 256, 14, 14),
+    (8, 128, 128, 56, 56),
+)
+
+
+# ---- the layer -----------------------------------------------------------------------------
+def _check_pointwise(X: Tensor, K: Tensor, bias: Tensor | None) -> tuple[int, int]:
+    """Refuse what ``F.conv2d(X, K, bias)`` refuses for a 1x1 kernel; return (C_out, C_in)."""
+    if X.dim() not in (3, 4):
+        fix = {"X": (1, *X.shape)} if X.dim() == 2 else None
+        raise ConvConfigError("X", tuple(X.shape), "Expected 3D (unbatched) or 4D (batched) "
+                              "input to conv2d", fix)
+    if not (X.is_floating_point() or X.is_complex()):
+        raise ConvConfigError("dtype", _name(X.dtype), "conv2d needs a floating-point input",
+                              {"dtype": "float32"})
+    if K.dim() not in (2, 4):
+        raise ConvConfigError("K", tuple(K.shape), "K must be 4-D (C_out, C_in, 1, 1) or 2-D "
+                              "(C_out, C_in)")
+    if K.dim() == 4 and K.shape[-2:] != (1, 1):
+        raise ConvConfigError("kernel_size", tuple(K.shape[-2:]), "kernel_size must be (1, 1) "
+                              "for a pointwise convolution", {"kernel_size": 1})
+    c_out, c_in = K.shape[0], K.shape[1]
+    if X.shape[-3] != c_in:
+        raise ConvConfigError("in_channels", c_in, f"Given groups=1, weight of size "
+                              f"{list(K.shape)}, expected input{list(X.shape)} to have {c_in} "
+                              "channels", {"in_channels": X.shape[-3]})
+    if bias is not None and (bias.dim() != 1 or bias.shape[0] != c_out):
+        raise ConvConfigError("bias", tuple(bias.shape), f"Given weight of size {list(K.shape)}, "
+                              f"expected bias to be 1-dimensional with {c_out} elements",
+                              {"bias": (c_out,)})
+    for name, T in (("K", K), ("bias", bias)):
+        if T is not None and T.dtype != X.dtype:
+            raise ConvConfigError(name, _name(T.dtype), f"Input type ({_name(X.dtype)}) and "
+                                  f"{name} type should be the same", {"dtype": _name(X.dtype)})
+        if T is not None and T.device != X.device:
+            raise ConvConfigError(name, str(T.device), f"Input and {name} should be on the same "
+                                  "device", {"device": str(X.device)})
+    return c_out, c_in
+
+
+def corr2d_multi_in_out_1x1(X: Tensor, K: Tensor, bias: Tensor | None = None) -> Tensor:
+    """A 1x1 convolution computed as one matrix multiply over the channels (d2l's form).
+
+    Every pixel's ``C_in`` values meet the same ``(C_out, C_in)`` matrix, so the whole map is
+    one product with the pixels as columns.
+
+    Args:
+        X: input, ``(C_in, H, W)`` or batched ``(N, C_in, H, W)``.
+        K: kernel, ``(C_out, C_in, 1, 1)`` or already the matrix ``(C_out, C_in)``.
+        bias: ``(C_out,)`` or ``None``.
+
+    Returns:
+        What ``F.conv2d(X, K, bias)`` returns: same shape, device and dtype.
+
+    Shape:
+        ``(C_in, H, W)`` -> ``(C_out, H, W)``; ``(N, C_in, H, W)`` -> ``(N, C_out, H, W)``.
+
+    Raises:
+        ConvConfigError: for wrong ranks, a kernel that is not 1x1, a channel mismatch, a
+            bias of the wrong length, or K / bias in another dtype or on another device.
+
+    d2l's two-channel X with weights 1 and 2: ``Y = X[0] + 2 X[1]``.
+
+    >>> from convlab.correlate import d2l_two_channel_example
+    >>> X, _ = d2l_two_channel_example()
+    >>> corr2d_multi_in_out_1x1(X, torch.tensor([[[[1.]], [[2.]]]]))
+    tensor([[[ 2.,  5.,  8.],
+             [11., 14., 17.],
+             [20., 23., 26.]]])
+    """
+    c_out, c_in = _check_pointwise(X, K, bias)
+    h, w = X.shape[-2:]
+    Xm = X.reshape(*X.shape[:-2], h * w)  # (N?, C_in, H, W) -> (N?, C_in, H*W)
+    Km = K.reshape(c_out, c_in)  # (C_out, C_in, 1, 1) -> (C_out, C_in)
+    Y = torch.matmul(Km, Xm)  # (C_out, C_in) @ (N?, C_in, H*W) -> (N?, C_out, H*W)
+    if bias is not None:
+        Y += bias[:, None]  # (C_out, 1) broadcasts over the pixels
+    return Y.reshape(*X.shape[:-3], c_out, h, w)  # (N?, C_out, H*W) -> (N?, C_out, H, W)
+
+
+@dataclass(frozen=True)
+class PixelLinear:
+    """One pixel seen as a Linear layer: ``y = weight @ x + bias``.
+
+    Shapes: ``x`` ``(C_in,)``, ``weight`` ``(C_out, C_in)``, ``bias`` ``(C_out,)`` or ``None``,
+    ``y`` ``(C_out,)`` (equal to the convolution's output at that pixel).
+    """
+
+    x: Tensor
+    weight: Tensor
+    bias: Tensor | None
+    y: Tensor
+
+
+def pixel_as_linear(X: Tensor, K: Tensor, bias: Tensor | None, i: int, j: int, *,
+                    n: int = 0) -> PixelLinear:
+    """The C_in values at pixel ``(i, j)`` (of image ``n`` when batched) through the weight matrix.
+
+    Raises:
+        ConvConfigError: as :func:`corr2d_multi_in_out_1x1`, or for an index off the map.
+
+    >>> X = torch.arange(8.).reshape(2, 2, 2)
+    >>> pixel_as_linear(X, torch.tensor([[1., 10.]]), None, 1, 0).y
+    tensor([62.])
+    """
+    c_out, c_in = _check_pointwise(X, K, bias)
+    sizes = {"n": X.shape[0] if X.dim() == 4 else 1, "i": X.shape[-2], "j": X.shape[-1]}
+    for name, index in (("n", n), ("i", i), ("j", j)):
+        index, size = _as_int(name, index), sizes[name]
+        if not 0 <= index < size:
+            raise ConvConfigError(name, index, f"{name} must be an index in [0, {size - 1}]",
+                                  {name: min(max(index, 0), size - 1)})
+    x = X[n, :, i, j] if X.dim() == 4 else X[:, i, j]  # (C_in,)
+    weight = K.reshape(c_out, c_in)  # (C_out, C_in, 1, 1) -> (C_out, C_in)
+    y = weight @ x  # (C_out, C_in) @ (C_in,) -> (C_out,)
+    return PixelLinear(x, weight, bias, y if bias is None else y + bias)
+
+
+def linear_channels_last(X: Tensor, K: Tensor, bias: Tensor | None = None) -> Tensor:
+    """``nn.Linear(C_in, C_out)`` with K's weights, applied to X laid out channels-last.
+
+    Shape:
+        ``(..., C_in, H, W)`` -> ``(..., C_out, H, W)``, as :func:`corr2d_multi_in_out_1x1`.
+
+    >>> X = torch.arange(8.).reshape(2, 2, 2)
+    >>> linear_channels_last(X, torch.tensor([[1., 10.]]))
+    tensor([[[40., 51.],
+             [62., 73.]]])
+    """
+    c_out, c_in = _check_pointwise(X, K, bias)
+    # skip_init: the weights are overwritten, so don't draw (and advance the global RNG).
+    layer = nn.utils.skip_init(nn.Linear, c_in, c_out, bias=bias is not None, device=X.device,
+                               dtype=X.dtype)
+    with torch.no_grad():
+        layer.weight.copy_(K.reshape(c_out, c_in))  # (C_out, C_in, 1, 1) -> (C_out, C_in)
+        if bias is not None:
+            layer.bias.copy_(bias)
+        Y = layer(X.movedim(-3, -1))  # (..., H, W, C_in) -> (..., H, W, C_out)
+    return Y.movedim(-1, -3)  # (..., H, W, C_out) -> (..., C_out, H, W)
+
+
+# ---- what it costs -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LayerCost:
+    """Parameters and multiply-accumulates (bias additions not counted) of one image's pass.
+
+    ``spec`` is the layer for one layer, ``None`` for a block's total.
+    """
+
+    name_id: str
+    params: int
+    macs: int
+    spec: Conv2dSpec | None = None
+
+
+def _layer(name_id: str, spec: Conv2dSpec, h: int, w: int) -> LayerCost:
+    return LayerCost(name_id, spec.num_parameters, spec.macs((spec.in_channels, h, w)), spec)
+
+
+def _total(name_id: str, parts: list[LayerCost]) -> LayerCost:
+    return LayerCost(name_id, sum(p.params for p in parts), sum(p.macs for p in parts))
+
+
+def pointwise_costs(c_in: int, c_out: int, h: int, w: int, k: int = 3,
+                    bias: bool = True) -> list[LayerCost]:
+    """``conv1x1`` against ``convkxk``: the same channels, a k x k kernel ('same' padding).
+
+    >>> [(c.name_id, c.params, c.macs) for c in pointwise_costs(64, 64, 8, 8, bias=False)]
+    [('conv1x1', 4096, 262144), ('convkxk', 36864, 2359296)]
+    """
+    return [_layer("conv1x1", Conv2dSpec(c_in, c_out, 1, bias=bias), h, w),
+            _layer("convkxk", Conv2dSpec(c_in, c_out, k, padding="same", bias=bias), h, w)]
+
+
+def bottleneck_costs(channels: int, h: int, w: int, bias: bool = True) -> list[LayerCost]:
+    """ResNet's bottleneck C -> C/4 -> C (1x1, 3x3 padding 1, 1x1) against one 3x3 C -> C.
+
+    Returns ``reduce1x1``, ``conv3x3``, ``expand1x1``, their total ``bottleneck``, and
+    ``standard``.
+
+    Raises:
+        ConvConfigError: when ``channels`` is not a positive multiple of 4.
+
+    >>> [(c.name_id, c.params) for c in bottleneck_costs(256, 14, 14, bias=False)][-2:]
+    [('bottleneck', 69632), ('standard', 589824)]
+    """
+    c = _as_int("channels", channels)
+    if c <= 0 or c % 4:
+        raise ConvConfigError("channels", c, "channels must be a positive multiple of 4 "
+                              "(the bottleneck narrows to channels / 4)",
+                              {"channels": max(4, 4 * round(c / 4))})
+    parts = [_layer("reduce1x1", Conv2dSpec(c, c // 4, 1, bias=bias), h, w),
+             _layer("conv3x3", Conv2dSpec(c // 4, c // 4, 3, padding=1, bias=bias), h, w),
+             _layer("expand1x1", Conv2dSpec(c // 4, c, 1, bias=bias), h, w)]
+    standard = _layer("standard", Conv2dSpec(c, c, 3, padding=1, bias=bias), h, w)
+    return [*parts, _total("bottleneck", parts), standard]
+
+
+def depthwise_separable_costs(c_in: int, c_out: int, h: int, w: int, k: int = 3,
+                              bias: bool = True) -> list[LayerCost]:
+    """Depthwise k x k (groups=C_in) then pointwise 1x1, against a standard k x k conv.
+
+    Returns ``depthwise``, ``pointwise``, their total ``depthwise_separable``, and
+    ``standard``; all with 'same' padding.
+
+    >>> [(c.name_id, c.macs) for c in depthwise_separable_costs(32, 64, 8, 8, bias=False)][-2:]
+    [('depthwise_separable', 149504), ('standard', 1179648)]
+    """
+    parts = [_layer("depthwise", Conv2dSpec(c_in, c_in, k, padding="same", groups=c_in,
+                                            bias=bias), h, w),
+             _layer("pointwise", Conv2dSpec(c_in, c_out, 1, bias=bias), h, w)]
+    standard = _layer("standard", Conv2dSpec(c_in, c_out, k, padding="same", bias=bias), h, w)
+    return [*parts, _total("depthwise_separable", parts), standard]
+
+
+# ---- how fast each form runs ---------------------------------------------------------------
+@dataclass(frozen=True)
+class PointwiseTiming:
+    """Median seconds of one form on one ``(N, C_in, C_out, H, W)``, and the GFLOP/s it reached
+    (``2 N C_in C_out H W`` floating-point operations per call)."""
+
+    shape: Shape5
+    form_id: str
+    seconds: float
+    gflops: float
+
+
+def check_pointwise_shape(shape: Sequence[int]) -> Shape5:
+    """Validate one ``(N, C_in, C_out, H, W)``: positive ints, each tensor within MAX_ELEMENTS.
+
+    Raises:
+        ConvConfigError: otherwise; for a tensor too large, the suggestion shrinks H and W.
+    """
+    if len(shape) != 5:
+        raise ConvConfigError("shape", tuple(shape), "shape must be (N, C_in, C_out, H, W)")
+    names = ("N", "C_in", "C_out", "H", "W")
+    n, c_in, c_out, h, w = (_as_int(name, v) for name, v in zip(names, shape, strict=True))
+    for name, v in zip(names, (n, c_in, c_out, h, w), strict=True):
+        if v <= 0:
+            raise ConvConfigError(name, v, f"{name} must be positive", {name: 1})
+    largest = max(n * c_in * h * w, n * c_out * h * w, c_out * c_in)
+    if largest > MAX_ELEMENTS:
+        # Shrink the map, keeping its aspect; when the weight alone is too large, no map fits.
+        scale = math.sqrt(MAX_ELEMENTS / largest)
+        h_fit, w_fit = max(1, int(h * scale)), max(1, int(w * scale))
+        fits = (max(n * c_in, n * c_out) * h_fit * w_fit <= MAX_ELEMENTS
+                and c_out * c_in <= MAX_ELEMENTS)
+        raise ConvConfigError("shape", (n, c_in, c_out, h, w), f"each tensor may hold at most "
+                              f"{MAX_ELEMENTS} elements, and the largest would hold {largest}",
+                              {"shape": (n, c_in, c_out, h_fit, w_fit)} if fits else None)
+    return n, c_in, c_out, h, w
+
+
+def _forms(X: Tensor, K: Tensor) -> dict[str, Callable[[], Tensor]]:
+    c_out, c_in = K.shape[:2]
+    Km = K.reshape(c_out, c_in)  # (C_out, C_in, 1, 1) -> (C_out, C_in)
+    linear = nn.utils.skip_init(nn.Linear, c_in, c_out, bias=False, device=X.device,
+                                dtype=X.dtype)
+    linear.weight.data.copy_(Km)
+    # Channels-last data as a transformer stores it: the permute is not part of the timing.
+    X_cl = X.permute(0, 2, 3, 1).contiguous()  # (N, C_in, H, W) -> (N, H, W, C_in)
+    return {
+        "conv2d": lambda: F.conv2d(X, K),
+        "matmul": lambda: corr2d_multi_in_out_1x1(X, K),
+        "einsum": lambda: torch.einsum("oc,nchw->nohw", Km, X),
+        "linear_channels_last": lambda: linear(X_cl),  # (N, H, W, C_in) -> (N, H, W, C_out)
+    }
+
+
+def _median_seconds(fn: Callable[[], Tensor], device: torch.device, repeats: int,
+                    warmup: int) -> float:
+    for _ in range(warmup):
+        fn()
+    if device.type == "cuda":
+        # Events time the GPU's work, not the Python call that only queues it.
+        torch.cuda.synchronize(device)
+        events = [(torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True))
+                  for _ in range(repeats)]
+        for start, end in events:
+            start.record()
+            fn()
+            end.record()
+        torch.cuda.synchronize(device)
+        return statistics.median(s.elapsed_time(e) / 1e3 for s, e in events)
+    samples = []
+    for _ in range(repeats):
+        begin = time.perf_counter()
+        fn()
+        if device.type == "mps":
+            torch.mps.synchronize()
+        samples.append(time.perf_counter() - begin)
+    return statistics.median(samples)
+
+
+def time_pointwise_forms(shapes: Sequence[Sequence[int]] = DEFAULT_SHAPES,
+                         device: str | torch.device = "cpu", repeats: int = 5, warmup: int = 2,
+                         progress: Callable[[float], object] | None = None,
+                         dtype: torch.dtype = torch.float32) -> list[PointwiseTiming]:
+    """Time ``F.conv2d`` (1x1), the matmul form, ``torch.einsum`` and channels-last
+    ``nn.Linear`` on each ``(N, C_in, C_out, H, W)``, without bias.
+
+    Args:
+        shapes: the ``(N, C_in, C_out, H, W)`` to time, all validated before any is timed.
+        device: where to run; on CUDA, timed with CUDA events after warm-up.
+        repeats, warmup: timed and untimed calls per form; the median is reported.
+        progress: called with the fraction done (0 to 1] after each shape.
+
+    Returns:
+        One record per shape and form, in the order of ``shapes`` and ``FORM_IDS``.
+
+    Raises:
+        ConvConfigError: for a bad shape, one over ``MAX_ELEMENTS``, a bad count, or a
+            device this machine lacks.
+    """
+    checked = [check_pointwise_shape(s) for s in shapes]
+    repeats, warmup = _as_int("repeats", repeats), _as_int("warmup", warmup)
+    if repeats < 1 or warmup < 0:
+        raise ConvConfigError("repeats" if repeats < 1 else "warmup", min(repeats, warmup),
+                              "repeats must be positive and warmup non-negative",
+                              {"repeats": max(repeats, 1), "warmup": max(warmup, 0)})
+    dev = torch.device(device)
+    if dev.type not in {d.kind for d in available_devices()}:
+        raise ConvConfigError("device", str(device), "device is not available on this machine",
+                              {"device": "cpu"})
+    records: list[PointwiseTiming] = []
+    generator = torch.Generator().manual_seed(0)
+    for done, (n, c_in, c_out, h, w) in enumerate(checked, start=1):
+        X = torch.randn(n, c_in, h, w, generator=generator, dtype=dtype).to(dev)
+        K = torch.randn(c_out, c_in, 1, 1, generator=generator, dtype=dtype).to(dev)
+        flops = 2 * n * c_in * c_out * h * w
+        with torch.no_grad():
+            for form_id, fn in _forms(X, K).items():
+                seconds = _median_seconds(fn, dev, repeats, warmup)
+                records.append(PointwiseTiming((n, c_in, c_out, h, w), form_id, seconds,
+                                               flops / seconds / 1e9 if seconds > 0 else 0.0))
+        if progress is not None:
+            progress(done / len(checked))
+    return records
+
+
+# ---- the example, and code that reproduces it ----------------------------------------------
+def _check_example(c_in: int, c_out: int, h: int, w: int, n: int | None,
+                   seed: int) -> tuple[tuple[int, ...], tuple[int, ...], int]:
+    """The X and K sizes for :func:`pointwise_example`, and the seed, validated."""
+    n_ = 1 if n is None else n
+    _, c_in, c_out, h, w = check_pointwise_shape((n_, c_in, c_out, h, w))
+    seed = _as_int("seed", seed)
+    if not 0 <= seed < 2**63:
+        raise ConvConfigError("seed", seed, "seed must be a non-negative 64-bit integer",
+                              {"seed": 0})
+    x_size = (c_in, h, w) if n is None else (n_, c_in, h, w)
+    return x_size, (c_out, c_in, 1, 1), seed
+
+
+def pointwise_example(c_in: int, c_out: int, h: int, w: int, n: int | None = None,
+                      seed: int = 0) -> tuple[Tensor, Tensor]:
+    """X and K drawn as d2l draws them: ``torch.manual_seed(seed)``, then ``torch.normal(0, 1,
+    ...)`` for X, then for K (from a private generator: the global RNG is left alone).
+
+    Returns:
+        X ``(C_in, H, W)`` (``(N, C_in, H, W)`` when ``n`` is given), K ``(C_out, C_in, 1, 1)``.
+
+    d2l's check, X (3, 3, 3) and K (2, 3, 1, 1): the matmul form equals the loop.
+
+    >>> from convlab.correlate import corr2d_multi_in_out_loop
+    >>> X, K = pointwise_example(3, 2, 3, 3)
+    >>> Y1, Y2 = corr2d_multi_in_out_1x1(X, K), corr2d_multi_in_out_loop(X, K)
+    >>> float(torch.abs(Y1 - Y2).sum()) < 1e-6
+    True
+    """
+    x_size, k_size, seed = _check_example(c_in, c_out, h, w, n, seed)
+    generator = torch.Generator().manual_seed(seed)  # the same stream as torch.manual_seed
+    X = torch.normal(0, 1, x_size, generator=generator)
+    K = torch.normal(0, 1, k_size, generator=generator)
+    return X, K
+
+
+def pointwise_code(c_in: int, c_out: int, h: int, w: int, n: int | None = None,
+                   seed: int = 0) -> str:
+    """A PyTorch script that draws :func:`pointwise_example`'s X and K and prints the matmul
+    form ``Y1``, ``F.conv2d``'s ``Y2`` and ``|Y1 - Y2|.sum()``.
+
+    >>> print(pointwise_code(3, 2, 3, 3).splitlines()[4])
+    X = torch.normal(0, 1, (3, 3, 3))  # (C_in, H, W)
+    """
+    x_size, k_size, seed = _check_example(c_in, c_out, h, w, n, seed)
+    (c_out, c_in), (h, w) = k_size[:2], x_size[-2:]
+    batch, lead = ((x_size[0],), "N, ") if n is not None else ((), "")
+    return "\n".join([
+        "import torch",
+        "import torch.nn.functional as F",
+        "",
+        f"torch.manual_seed({seed})",
+        f"X = torch.normal(0, 1, {x_size})  # ({lead}C_in, H, W)",
+        f"K = torch.normal(0, 1, {k_size})  # (C_out, C_in, 1, 1)",
+        "# a 1x1 convolution is one matrix multiply: the pixels are the columns",
+        f"Y1 = torch.matmul(K.reshape{(c_out, c_in)}, X.reshape{(*batch, c_in, h * w)})"
+        f"  # (C_out, C_in) @ ({lead}C_in, H*W) -> ({lead}C_out, H*W)",
+        f"Y1 = Y1.reshape{(*batch, c_out, h, w)}  # ({lead}C_out, H*W) -> ({lead}C_out, H, W)",
+        f"Y2 = F.conv2d(X, K)  # ({lead}C_out, H, W)",
+        "torch.set_printoptions(precision=4, sci_mode=False)",
+        "print(Y1)",
+        "print(Y2)",
+        "print(float(torch.abs(Y1 - Y2).sum()))",
+    ])
+
+
+def _name(dtype: torch.dtype) -> str:
+    return str(dtype).removeprefix("torch.")

@@ -1,0 +1,60 @@
+"""AppTest of the 1×1-convolution page: d2l's check, the pixel as nn.Linear, the costs,
+the timing panel."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import make_app
+from pagekit import EN, assert_clean, check_passed, vega_charts
+
+PW = "pages/pointwise.py"
+
+
+def test_d2l_check_is_shown_and_passes():
+    at = make_app(PW)
+    assert_clean(at)
+    lesson = [s.value for s in at.success if "1e-6" in s.value]
+    assert len(lesson) == 1
+    assert check_passed(at)
+
+
+def test_pixel_as_linear_matches_the_convolution():
+    at = make_app(PW, {"preset": "batch", "img": "1", "oi": "2", "oj": "3"})
+    assert_clean(at)
+    table = at.dataframe[0].value
+    assert table.iloc[:, 1].tolist() == table.iloc[:, 2].tolist()
+    assert EN["pw.pixel"].format(i=2, j=3) in [h.value for h in at.subheader]
+
+
+def test_reshape_picture_has_matching_axis_colours():
+    at = make_app(PW)
+    specs = [json.loads(c.spec) for c in vega_charts(at)][:3]
+
+    def axis(spec, channel):
+        enc = spec["layer"][0]["encoding"][channel]
+        return enc["title"], enc["axis"]["titleColor"]
+
+    k, x, y = specs
+    assert axis(k, "x") == axis(x, "y")  # C_in
+    assert axis(k, "y") == axis(y, "y")  # C_out
+    assert axis(x, "x") == axis(y, "x")  # H·W
+
+
+def test_predict_the_shape():
+    at = make_app(PW)
+    at.text_input(key="pointwise.guess").input("1, 2, 3, 3").run()
+    assert at.success and not at.warning
+    at.text_input(key="pointwise.guess").input("2, 3, 3").run()
+    assert EN["predict.slip.no_batch"] in at.warning[0].value
+
+
+def test_costs_chart_and_timing_on_demand():
+    at = make_app(PW)
+    assert any(json.loads(c.spec).get("title") == EN["pw.cost_title"] for c in vega_charts(at))
+    before = len(vega_charts(at))
+    at.button(key="pointwise.run_timing").click().run()
+    assert_clean(at)
+    assert len(vega_charts(at)) == before + 2  # time and GFLOP/s
+    at.run()  # the result stays for the session
+    assert len(vega_charts(at)) == before + 2

@@ -1,0 +1,112 @@
+"""The 1×1-convolution page: parameters, presets and its pictures."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+import torch
+
+import convlab
+
+from . import charts
+from .frame import Frame, pick_params, preset_param
+from .i18n import t
+from .urlstate import BoolParam, IntParam
+
+PAGE = "pointwise"
+# 8 channels each way on 8 x 8 pixels keeps every matrix drawable cell by cell (8 x 64).
+BOUNDS = {"cin": (1, 8), "cout": (1, 8), "h": (1, 8), "w": (1, 8), "n": (1, 4),
+          "seed": (0, 9999), "img": (0, 3)}
+PRESETS: dict[str, dict[str, Any]] = {
+    "d2l": {"cin": 3, "cout": 2, "h": 3, "w": 3, "n": 1, "seed": 0, "bias": False},
+    "rgb_to_4": {"cin": 3, "cout": 4, "h": 6, "w": 6, "n": 1, "seed": 1, "bias": True},
+    "batch": {"cin": 4, "cout": 2, "h": 4, "w": 5, "n": 3, "seed": 2, "bias": True},
+    "custom": {},
+}
+DEFAULTS = PRESETS["d2l"]
+INPUT = ("cin", "cout", "h", "w", "n", "seed")
+PARAMS = [preset_param(list(PRESETS)),
+          *[IntParam(k, DEFAULTS.get(k, 0), *BOUNDS[k]) for k in (*INPUT, "img")],
+          BoolParam("bias", False), *pick_params(8, 8)]
+DIM_COLOURS = {"cin": charts.OKABE_ITO["orange"], "cout": charts.OKABE_ITO["blue"],
+               "hw": charts.OKABE_ITO["green"]}
+# The timing sweep: (N, C_in, C_out, H, W) from small to large.
+SWEEP = ((1, 16, 16, 16, 16), (1, 64, 64, 28, 28), (8, 64, 128, 28, 28),
+         (8, 256, 256, 14, 14), (16, 256, 512, 28, 28))
+
+
+def preset_values(name: str, current: Mapping[str, Any]) -> dict[str, Any]:
+    return {**PRESETS[name], "img": 0, "oi": 0, "oj": 0} if PRESETS.get(name) else {}
+
+
+def tensors(v: Mapping[str, Any]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+    """X (N, C_in, H, W), K (C_out, C_in, 1, 1) and the bias, drawn as d2l draws them."""
+    X, K = convlab.pointwise_example(v["cin"], v["cout"], v["h"], v["w"], v["n"], v["seed"])
+    bias = (torch.arange(v["cout"], dtype=X.dtype) - (v["cout"] - 1) / 2) / 2 if v["bias"] \
+        else None
+    return X, K, bias
+
+
+def _matrix(page: Frame, M: np.ndarray, title: str, name: str, axes: tuple[str, str, str, str],
+            highlight: list[tuple[int, int]], bound: float) -> None:
+    st.caption(title)
+    page.chart(charts.spec(charts.heatmap, charts.heatmap_frame(M, highlight), M.shape[0],
+                           M.shape[1], "", bound, charts.cell_words(), px_budget=300,
+                           axes=axes), name)
+
+
+def reshape_picture(page: Frame, X: np.ndarray, K: np.ndarray, Y: np.ndarray,
+                    pixel: int) -> None:
+    """K (C_out, C_in) @ X (C_in, H·W) = Y (C_out, H·W), each axis in its dimension's colour,
+    the picked pixel's column outlined."""
+    c_in, c_out, hw = K.shape[1], K.shape[0], X.shape[1]
+    cin, cout, pix = (t("pw.dim.cin"), DIM_COLOURS["cin"]), (t("pw.dim.cout"),
+                                                             DIM_COLOURS["cout"]), (
+        t("pw.dim.hw"), DIM_COLOURS["hw"])
+    cols = st.columns([2, 3, 3])
+    bound = float(max(np.abs(X).max(), np.abs(K).max(), np.abs(Y).max(), 1e-9))
+    with cols[0]:
+        _matrix(page, K, t("pw.k_matrix", o=c_out, i=c_in), "K", (*cout, *cin), [], bound)
+    with cols[1]:
+        _matrix(page, X, t("pw.x_matrix", i=c_in, hw=hw), "X",
+                (*cin, *pix), [(c, pixel) for c in range(c_in)], bound)
+    with cols[2]:
+        _matrix(page, Y, t("pw.y_matrix", o=c_out, hw=hw), "Y",
+                (*cout, *pix), [(o, pixel) for o in range(c_out)], bound)
+
+
+def pixel_table(pixel: convlab.PixelLinear, linear_y: torch.Tensor) -> pd.DataFrame:
+    """The pixel's output from the convolution and from nn.Linear, side by side."""
+    return pd.DataFrame({t("pw.col.out"): list(range(pixel.y.numel())),
+                         t("pw.col.conv"): pixel.y.cpu().tolist(),
+                         t("pw.col.linear"): linear_y.cpu().tolist()}).round(4)
+
+
+def costs(page: Frame, c_in: int, c_out: int, h: int, w: int) -> None:
+    """Why 1×1 layers are used: parameters and multiply-accumulates of each comparison."""
+    rows = [(c, "pw.group.k") for c in convlab.pointwise_costs(c_in, c_out, h, w)]
+    rows += [(c, "pw.group.bottleneck") for c in convlab.bottleneck_costs(256, 14, 14)
+             if c.name_id in ("bottleneck", "standard")]
+    rows += [(c, "pw.group.separable") for c in convlab.depthwise_separable_costs(
+        c_in, c_out, h, w) if c.name_id in ("depthwise_separable", "standard")]
+    names = [t(f"pw.cost.{c.name_id}", g=t(group)) for c, group in rows]
+    frame = charts.cost_frame(names, [t(g) for _, g in rows], [c.params for c, _ in rows],
+                              [c.macs for c, _ in rows], (t("pw.params"), t("pw.macs")))
+    page.chart(charts.spec(charts.cost_chart, frame, t("pw.cost_title"), t("pw.count"),
+                           t("pw.comparison")), "costs")
+
+
+def timing_chart(page: Frame, timings: list[convlab.PointwiseTiming]) -> None:
+    """Time and achieved GFLOP/s of each form over the sweep."""
+    size = ["×".join(map(str, r.shape)) for r in timings]
+    form = [t(f"pw.form.{r.form_id}") for r in timings]
+    for measure, values, log in (("ms", [1000 * r.seconds for r in timings], True),
+                                 ("gflops", [r.gflops for r in timings], False)):
+        frame = pd.DataFrame({"size": size, "form": form, "value": values})
+        page.chart(charts.spec(charts.timing_chart, frame, t(f"pw.timing.{measure}"),
+                               t("pw.timing.size"), t(f"pw.timing.{measure}_axis"),
+                               t("pw.timing.form"), log), f"timing_{measure}")

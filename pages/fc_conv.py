@@ -59,10 +59,7 @@ gen = torch.Generator().manual_seed(page["seed"])
 X = torch.randn(1, c, h + extra, w + extra, generator=gen).to(page.device)
 with torch.no_grad():
     Y = convlab.linear_to_conv2d(ex.linear, ex.input_shape)(X)[0]  # (out, extra+1, extra+1)
-cols = st.columns(min(Y.shape[0], 4))
-for o in range(Y.shape[0]):
-    with cols[o % len(cols)]:
-        view.output_map(page, Y[o].cpu().double().numpy(), o)
+view.output_maps(page, Y.cpu().double().numpy())
 checks.append(convlab.crops_check(ex.linear, ex.input_shape, X))
 
 page.check(checks, t("fc.check_note", n=(extra + 1) ** 2))

@@ -62,21 +62,8 @@ page.predict(t("mc.predict", o=o, i=oi, j=oj), (float(Y[o, oi, oj]),),
              convlab.cell_value_slips(terms, bias, result.kernel_used[o].flip(-2, -1)))
 if flip:
     st.info(t("mc.flip_note"), icon=":material/flip:")
-for c_local in range(k_in):
-    c = terms[c_local * v["kh"] * v["kw"]].channel
-    taps = [(tm.row, tm.col) for tm in terms if tm.channel == c]
-    cols = st.columns([3, 2, 3])
-    with cols[0]:
-        view.heat(page, result.padded[c].numpy(), t("mc.x_title", c=c), f"x{c}", taps)
-    with cols[1]:
-        view.heat(page, result.kernel_used[o, c_local].numpy(),
-                  t("mc.kflip_title" if flip else "mc.k_title", o=o, c=c_local), f"k{c}")
-    with cols[2]:
-        view.heat(page, result.partials[o, c_local].numpy(), t("mc.partial_title", c=c),
-                  f"p{c}", [(oi, oj)])
+view.channel_by_channel(page, result, terms, o, (oi, oj), flip)
 cols = st.columns([3, 2, 3])
-with cols[0]:
-    view.heat(page, result.partials[o].sum(0).numpy(), t("mc.sum_title"), "sum", [(oi, oj)])
 cols[1].metric(t("mc.bias_value", o=o), tt._num(round(bias or 0.0, 4)))
 with cols[2]:
     view.heat(page, Y[o], t("mc.y_title", o=o), "y", [(oi, oj)], picker=True)
@@ -87,10 +74,7 @@ st.code(view.arithmetic(terms, bias, float(Y[o, oi, oj])), language="text", wrap
 # ---- every output channel, and the wiring ---------------------------------------------
 if v["cout"] > 1:
     st.subheader(t("mc.all_outputs"))
-    cols = st.columns(min(v["cout"], 4))
-    for q in range(v["cout"]):
-        with cols[q % len(cols)]:
-            view.heat(page, Y[q], t("mc.y_title", o=q), f"all{q}", px_budget=160)
+    view.all_outputs(page, Y)
 if v["groups"] > 1:
     view.wiring(page, v["cin"], v["cout"], v["groups"], k_in)
 

@@ -32,10 +32,12 @@ def test_the_notes_numbers_three_ways(preset, expected):
 def test_image4x4_gives_two_4x4_kernels():
     at = make_app(FC, {"preset": "image4x4"})
     assert_clean(at)
-    kernels = [c for c in at.caption if c.value.startswith("becomes kernel")]
-    assert len(kernels) == 2  # two outputs, one channel each
-    widths = {json.loads(c.spec).get("width") for c in vega_charts(at)}
-    assert widths  # the kernels are drawn
+    mapping = next(json.loads(c.spec) for c in vega_charts(at) if "vconcat" in c.spec)
+    rows = [[p["title"] for p in row["hconcat"]] for row in mapping["vconcat"]]
+    assert rows == [[EN["fc.row_title"].format(r=r), EN["fc.kernel_title"].format(r=r, c=0)]
+                    for r in range(2)]  # each weight row beside the 4x4 kernel it becomes
+    assert mapping["vconcat"][0]["hconcat"][1]["height"] == \
+        mapping["vconcat"][0]["hconcat"][1]["width"]  # square kernel
 
 
 def test_unrolled_matrix_has_one_row_per_output_and_a_column_per_input():

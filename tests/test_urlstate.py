@@ -215,18 +215,20 @@ def test_output_grid_chart_selects_a_cell_by_click():
 
 @pytest.mark.parametrize("size,marks", [(2, ["rect", "text"]), (25, ["rect"])])
 def test_heatmap_diverging_scale_centred_on_zero(size, marks):
-    d = charts.heatmap(CELLS, size, size, "Y", -7.5, WORDS).to_dict()
+    d = charts.heatmap(CELLS, size, size, "Y", WORDS).to_dict()
     assert _marks(d) == marks
     scale = _layers(d)[0]["encoding"]["color"]["scale"]
-    assert scale == {"domain": [-7.5, 7.5], "scheme": "blueorange"}
+    assert scale == {"domain": [-1, 1], "scheme": "blueorange"}
     assert "params" not in d and "params" not in _layers(d)[0]
-    zero = charts.heatmap(CELLS, 2, 2, "Y", 0.0, WORDS).to_dict()
-    lo, hi = _layers(zero)[0]["encoding"]["color"]["scale"]["domain"]
-    assert lo < 0 < hi  # an all-zero matrix still gets a usable scale
+    zero = charts.heatmap_frame(np.zeros((2, 2)))
+    assert zero["z"].tolist() == [0.0] * 4  # an all-zero matrix still gets a usable scale
+    frame = charts.heatmap_frame(np.array([[-7.5, 3.0]]))
+    assert frame["z"].tolist() == [-1.0, 0.4]  # colour position: value / largest magnitude
+    assert charts.heatmap_frame(np.array([[3.0]]), bound=6.0)["z"].tolist() == [0.5]
 
 
 def test_heatmap_with_a_name_is_selectable():
-    d = charts.heatmap(CELLS, 2, 2, "Y", 1.0, WORDS, name="cell").to_dict()
+    d = charts.heatmap(CELLS, 2, 2, "Y", WORDS, name="cell").to_dict()
     (param,) = d["params"]  # Altair lifts a layer's parameter to the top, bound to the view
     assert param["name"] == "cell" and param["select"]["on"] == "click"
     assert _marks(d) == ["rect", "text"]
@@ -292,7 +294,7 @@ def test_spec_equals_the_builder_with_named_data():
     direct = charts.padded_grid_chart(CELLS, 3, 3, LABELS, "grid").to_dict()
     assert {k: v for k, v in out.items() if k != "datasets"} == direct
     # the template is keyed on the builder itself, not its name
-    assert charts.spec(charts.heatmap, frame, 3, 3, "grid", 1.0, WORDS) != out
+    assert charts.spec(charts.heatmap, frame, 3, 3, "grid", WORDS) != out
 
 
 def test_spec_distinguishes_arguments():
@@ -313,3 +315,16 @@ def test_spec_does_not_let_callers_corrupt_the_template():
     del first["data"]
     again = charts.spec(charts.output_grid_chart, frame, 5, 5, "t", WORDS)
     assert "autosize" not in again and again["data"] == {"name": "cells"}
+
+
+def test_heatmap_grid_draws_every_panel_from_its_own_dataset():
+    frames = {"a": charts.heatmap_frame(np.ones((2, 3))), "b": charts.heatmap_frame(np.eye(2))}
+    panels = [[("a", 2, 3, "A"), ("b", 2, 2, "B")], [("b", 2, 2, "B again")]]
+    out = charts.heatmap_grid(frames, panels, WORDS)
+    assert set(out["datasets"]) == {"a", "b"} and out["datasets"]["a"] is frames["a"]
+    rows = out["vconcat"]
+    assert [len(r["hconcat"]) for r in rows] == [2, 1]
+    titles = [p["title"] for r in rows for p in r["hconcat"]]
+    assert titles == ["A", "B", "B again"]
+    assert [p["data"]["name"] for r in rows for p in r["hconcat"]] == ["a", "b", "b"]
+    assert rows[0]["hconcat"][1]["width"] == charts.cell_size(2, 2, 200) * 2

@@ -27,24 +27,28 @@ Data: TypeAlias = pd.DataFrame | alt.NamedData
 AnyChart: TypeAlias = Any
 
 
-def spec(builder: Callable[..., AnyChart], frame: pd.DataFrame, *args: Any,
-         **kwargs: Any) -> dict[str, Any]:
+def spec(builder: Callable[..., AnyChart], frame: pd.DataFrame | dict[str, pd.DataFrame],
+         *args: Any, **kwargs: Any) -> dict[str, Any]:
     """A builder's Vega-Lite spec with ``frame`` as its data, fast on every rerun.
 
     Building Altair objects costs tens of milliseconds per chart, so the spec is built once
     per builder and distinct arguments (dicts frozen recursively to make them a key) with
     a named data source, kept as JSON text nobody can mutate, and only the data is swapped.
+    ``frame`` may be a dict of frames for a builder that draws several datasets.
     """
-    key = (builder, _freeze(args), _freeze(kwargs))
+    names = tuple(frame) if isinstance(frame, dict) else None
+    key = (builder, names, _freeze(args), _freeze(kwargs))
     out: dict[str, Any] = json.loads(_template(key))
-    out["datasets"] = {"cells": frame}
+    out["datasets"] = dict(frame) if isinstance(frame, dict) else {"cells": frame}
     return out
 
 
 @functools.lru_cache(maxsize=512)
-def _template(key: tuple[Any, Any, Any]) -> str:
-    builder, args, kwargs = key
-    return json.dumps(builder(alt.NamedData("cells"), *_thaw(args), **_thaw(kwargs)).to_dict())
+def _template(key: tuple[Any, Any, Any, Any]) -> str:
+    builder, names, args, kwargs = key
+    data = ({n: alt.NamedData(n) for n in names} if names is not None
+            else alt.NamedData("cells"))
+    return json.dumps(builder(data, *_thaw(args), **_thaw(kwargs)).to_dict())
 
 
 def _freeze(value: Any) -> Any:
@@ -204,29 +208,38 @@ def output_grid_chart(frame: Data, rows: int, cols: int, title: str, words: dict
     return rect.properties(width=px * cols, height=px * rows)
 
 
-def heatmap_frame(matrix: np.ndarray, highlight: Iterable[tuple[int, int]] = ()) -> pd.DataFrame:
-    """One row per matrix cell: value, printed label, and whether it is highlighted."""
+def heatmap_frame(matrix: np.ndarray, highlight: Iterable[tuple[int, int]] = (),
+                  bound: float | None = None) -> pd.DataFrame:
+    """One row per matrix cell: value, its colour position ``z`` = value / ``bound`` in
+    [-1, 1] (``bound`` defaults to the largest magnitude), printed label, highlight.
+
+    Colouring from ``z`` keeps the chart template independent of the values, so a new
+    matrix of the same size reuses the cached spec.
+    """
     rows, cols = matrix.shape
     r, c = np.divmod(np.arange(rows * cols), cols)
+    values = matrix.ravel().astype(float)
+    scale = max(float(np.abs(values).max()) if bound is None and values.size else
+                abs(bound or 0.0), 1e-9)
     hl = {(int(a), int(b)) for a, b in highlight}
-    return pd.DataFrame({"row": r, "col": c, "v": matrix.ravel().astype(float),
-                         "label": [_fmt(v) for v in matrix.ravel()],
+    return pd.DataFrame({"row": r, "col": c, "v": values, "z": values / scale,
+                         "label": [_fmt(v) for v in values],
                          "hl": [(int(a), int(b)) in hl for a, b in zip(r, c, strict=True)]})
 
 
-def heatmap(frame: Data, rows: int, cols: int, title: str, bound: float, words: dict[str, str],
+def heatmap(frame: Data, rows: int, cols: int, title: str, words: dict[str, str],
             name: str | None = None, px_budget: int = 220,
             axes: tuple[str, str, str, str] | None = None) -> AnyChart:
     """A matrix as a heatmap with numbers in the cells; highlighted cells get a thick border.
 
-    A diverging blue-orange scheme centred on zero (``[-bound, bound]``) keeps signs
-    readable for colour-blind viewers. With ``name``, clicking a cell selects it.
+    A diverging blue-orange scheme centred on zero (``z`` in [-1, 1], see
+    :func:`heatmap_frame`) keeps signs readable for colour-blind viewers. With ``name``,
+    clicking a cell selects it.
     """
     px = cell_size(rows, cols, budget=px_budget)
-    bound = max(abs(bound), 1e-9)
     base = _grid(frame, rows, cols, title, axes)
     rect = base.mark_rect().encode(
-        color=alt.Color("v:Q", scale=alt.Scale(scheme="blueorange", domain=[-bound, bound]),
+        color=alt.Color("z:Q", scale=alt.Scale(scheme="blueorange", domain=[-1, 1]),
                         legend=None),
         stroke=alt.condition("datum.hl", alt.value("black"), alt.value("white")),
         strokeWidth=alt.condition("datum.hl", alt.value(3), alt.value(1)),
@@ -239,6 +252,30 @@ def heatmap(frame: Data, rows: int, cols: int, title: str, bound: float, words: 
     if max(rows, cols) <= NUMBERS_UP_TO:
         layers.append(base.mark_text(fontSize=min(12, px // 3 + 3)).encode(text="label:N"))
     return alt.layer(*layers).properties(width=px * cols, height=px * rows)
+
+
+def heatmap_grid(frames: dict[str, pd.DataFrame], panels: list[list[tuple[str, int, int, str]]],
+                 words: dict[str, str], px_budget: int = 200) -> dict[str, Any]:
+    """Several heatmaps as one chart element's spec, a row of panels per list: ``(dataset
+    name, rows, cols, title)``. One element draws and lays out faster in the browser than
+    many; each panel is a copy of the cached single-heatmap template (keyed on its size, not
+    its title or data), so a new combination of panels costs no Altair work.
+    """
+    lines = []
+    for row in panels:
+        line = []
+        for name, r, c, title in row:
+            panel = spec(heatmap, frames[name], r, c, "", words, px_budget=px_budget)
+            for key in ("$schema", "config", "datasets"):
+                panel.pop(key, None)
+            panel["data"] = {"name": name}
+            panel["title"] = title
+            line.append(panel)
+        lines.append({"hconcat": line})
+    first = spec(heatmap, next(iter(frames.values())), 1, 1, "", words)
+    return {"$schema": first.get("$schema"), "config": first.get("config", {}),
+            "vconcat": lines, "resolve": {"scale": {"color": "independent"}},
+            "datasets": dict(frames)}
 
 
 def wiring_frame(c_in: int, c_out: int, groups: int) -> pd.DataFrame:

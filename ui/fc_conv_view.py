@@ -56,19 +56,18 @@ def weight_mapping(page: Frame, linear: torch.nn.Linear, shape: tuple[int, int, 
     b = linear.bias.detach().cpu().double().numpy() if linear.bias is not None else None
     bound = float(np.abs(W).max())
     c, h, w = shape
-    words = charts.cell_words()
+    frames, panels = {}, []
     for r in range(W.shape[0]):
-        cols = st.columns([3, 3, 1])
-        cols[0].caption(t("fc.row_title", r=r))
-        page.chart(charts.spec(charts.heatmap, charts.heatmap_frame(W[r][None]), 1, W.shape[1],
-                               "", bound, words, px_budget=360), f"row{r}", container=cols[0])
+        frames[f"row{r}"] = charts.heatmap_frame(W[r][None], bound=bound)
+        row = [(f"row{r}", 1, W.shape[1], t("fc.row_title", r=r))]
         for ch in range(c):
-            cols[1].caption(t("fc.kernel_title", r=r, c=ch))
-            kernel = W[r].reshape(c, h, w)[ch]
-            page.chart(charts.spec(charts.heatmap, charts.heatmap_frame(kernel), h, w, "",
-                                   bound, words, px_budget=160), f"k{r}_{ch}", container=cols[1])
-        if b is not None:
-            cols[2].metric(t("fc.bias_to_bias", r=r), f"{b[r]:.4f}")
+            frames[f"k{r}_{ch}"] = charts.heatmap_frame(W[r].reshape(c, h, w)[ch], bound=bound)
+            row.append((f"k{r}_{ch}", h, w, t("fc.kernel_title", r=r, c=ch)))
+        panels.append(row)
+    page.chart(charts.heatmap_grid(frames, panels, charts.cell_words(),
+                           px_budget=200), "mapping")
+    if b is not None:
+        st.caption(t("fc.bias_to_bias", values=", ".join(f"{v:.4f}" for v in b)))
 
 
 def unrolled(page: Frame, kwargs: dict[str, Any], shape: tuple[int, int, int],
@@ -113,9 +112,10 @@ def growth(page: Frame, cin: int, cout: int, kernel: Any) -> None:
                            t("fc.parameters"), t("fc.layer")), "growth")
 
 
-def output_map(page: Frame, Y: np.ndarray, o: int) -> None:
-    """One output channel of the slid layer: entry (i, j) is the FC layer on crop (i, j)."""
-    st.caption(t("fc.map_title", o=o))
-    page.chart(charts.spec(charts.heatmap, charts.heatmap_frame(Y), Y.shape[0], Y.shape[1], "",
-                           float(np.abs(Y).max()), charts.cell_words(), px_budget=180),
-               f"map{o}")
+def output_maps(page: Frame, Y: np.ndarray) -> None:
+    """Each output channel of the slid layer: entry (i, j) is the FC layer on crop (i, j)."""
+    frames = {f"map{o}": charts.heatmap_frame(Y[o]) for o in range(Y.shape[0])}
+    panels = [[(f"map{o}", Y.shape[1], Y.shape[2], t("fc.map_title", o=o))
+               for o in range(Y.shape[0])]]
+    page.chart(charts.heatmap_grid(frames, panels, charts.cell_words(),
+                           px_budget=180), "maps")

@@ -116,17 +116,52 @@ def compute(x: str, k: str, bias: str | None, conv_items: tuple, groups: int, fl
                                             **dict(conv_items))
 
 
+def _frame(matrix: np.ndarray, highlight: Any = ()) -> Any:
+    """A map on its own symmetric colour scale (at least ±1, so small values stay pale)."""
+    return charts.heatmap_frame(matrix, highlight, float(max(np.abs(matrix).max(), 1.0)))
+
+
 def heat(page: Frame, matrix: np.ndarray, title: str, name: str, highlight: Any = (),
-         picker: bool = False, px_budget: int = 220) -> None:
-    """One map on its own symmetric colour scale, its title as a caption (a chart title
-    would squeeze a small map)."""
-    rows, cols = matrix.shape
-    bound = float(max(np.abs(matrix).max(), 1.0))
+         picker: bool = False) -> None:
+    """One map, its title as a caption (a chart title would squeeze a small map)."""
     st.caption(title)
-    page.chart(charts.spec(charts.heatmap, charts.heatmap_frame(matrix, highlight), rows, cols,
-                           "", bound, charts.cell_words(), name="cell" if picker else None,
-                           px_budget=px_budget),
+    page.chart(charts.spec(charts.heatmap, _frame(matrix, highlight), *matrix.shape, "",
+                           charts.cell_words(), name="cell" if picker else None),
                name, picker=picker)
+
+
+def channel_by_channel(page: Frame, result: convlab.MultiChannelResult, terms: list,
+                       o: int, cell: tuple[int, int], flip: bool) -> None:
+    """One chart: a row per input channel (padded X with the window's taps, the kernel slice,
+    the partial map), then the sum over channels."""
+    frames: dict[str, Any] = {}
+    panels: list[list[tuple[str, int, int, str]]] = []
+    per_channel = len(terms) // max(result.partials.shape[1], 1)
+    for c_local in range(result.partials.shape[1]):
+        c = terms[c_local * per_channel].channel
+        taps = [(tm.row, tm.col) for tm in terms if tm.channel == c]
+        parts = [(f"x{c}", result.padded[c].numpy(), taps, t("mc.x_title", c=c)),
+                 (f"k{c}", result.kernel_used[o, c_local].numpy(), (),
+                  t("mc.kflip_title" if flip else "mc.k_title", o=o, c=c_local)),
+                 (f"p{c}", result.partials[o, c_local].numpy(), [cell],
+                  t("mc.partial_title", c=c))]
+        for name, M, hl, _ in parts:
+            frames[name] = _frame(M, hl)
+        panels.append([(name, *M.shape, title) for name, M, _, title in parts])
+    total = result.partials[o].sum(0).numpy()
+    frames["sum"] = _frame(total, [cell])
+    panels.append([("sum", *total.shape, t("mc.sum_title"))])
+    page.chart(charts.heatmap_grid(frames, panels, charts.cell_words()),
+               "channels")
+
+
+def all_outputs(page: Frame, Y: np.ndarray) -> None:
+    """Every output channel's map, four to a row, in one chart."""
+    frames = {f"y{q}": _frame(Y[q]) for q in range(Y.shape[0])}
+    names = [(f"y{q}", *Y.shape[1:], t("mc.y_title", o=q)) for q in range(Y.shape[0])]
+    panels = [names[i:i + 4] for i in range(0, len(names), 4)]
+    page.chart(charts.heatmap_grid(frames, panels, charts.cell_words(),
+                           px_budget=160), "outputs")
 
 
 def wiring(page: Frame, c_in: int, c_out: int, groups: int, per_group: int) -> None:

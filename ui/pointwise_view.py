@@ -54,8 +54,8 @@ def tensors(v: Mapping[str, Any]) -> tuple[torch.Tensor, torch.Tensor, torch.Ten
 def _matrix(page: Frame, M: np.ndarray, title: str, name: str, axes: tuple[str, str, str, str],
             highlight: list[tuple[int, int]], bound: float) -> None:
     st.caption(title)
-    page.chart(charts.spec(charts.heatmap, charts.heatmap_frame(M, highlight), M.shape[0],
-                           M.shape[1], "", bound, charts.cell_words(), px_budget=300,
+    page.chart(charts.spec(charts.heatmap, charts.heatmap_frame(M, highlight, bound),
+                           M.shape[0], M.shape[1], "", charts.cell_words(), px_budget=300,
                            axes=axes), name)
 
 

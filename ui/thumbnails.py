@@ -25,7 +25,7 @@ def _multichannel() -> dict[str, Any]:
     """d2l's two-channel example: 56 72 104 120."""
     X, K = convlab.d2l_two_channel_example()
     Y = convlab.corr2d_multi_in(X, K).numpy()
-    return charts.heatmap(charts.heatmap_frame(Y, [(0, 0)]), 2, 2, "", float(abs(Y).max()),
+    return charts.heatmap(charts.heatmap_frame(Y, [(0, 0)]), 2, 2, "",
                           charts.cell_words(),
                           px_budget=150).to_dict()
 

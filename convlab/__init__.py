@@ -26,6 +26,7 @@ from .equivalence import (
     linear_to_conv2d_code,
 )
 from .errors import ConvConfigError
+from .fc_lesson import FCForms, Unrolled, fc_forms, slid, unrolled
 from .multichannel import (
     LOOP_REFERENCE_LIMIT,
     MultiChannelResult,
@@ -87,14 +88,15 @@ __all__ = [
     "corr2d_multi_in_out", "corr2d_multi_in_out_1x1", "corr2d_multi_in_out_loop",
     "corr2d_partials", "crops_check", "d2l_two_channel_example", "default_device",
     "depthwise_separable_costs", "DeviceInfo", "equivalence_checks", "explain_output_size",
-    "fc_example", "fc_on_crops", "FC_PRESETS", "FCExample", "FORM_IDS", "judge", "LayerCost",
-    "LAYERS", "linear_channels_last", "linear_to_conv2d", "linear_to_conv2d_code",
-    "LOOP_REFERENCE_LIMIT", "MAX_ORACLE_ELEMENTS", "MAX_UNROLL_ELEMENTS", "MODES",
-    "multichannel_correlation", "MultiChannelResult", "output_size_slips", "PADDING_MODES",
-    "parameter_counts", "parameter_growth", "ParameterCount", "pixel_as_linear", "PixelLinear",
-    "pointwise_checks", "pointwise_code", "pointwise_costs", "pointwise_example",
+    "fc_example", "fc_forms", "fc_on_crops", "FC_PRESETS", "FCExample", "FCForms", "FORM_IDS",
+    "judge", "LayerCost", "LAYERS", "linear_channels_last", "linear_to_conv2d",
+    "linear_to_conv2d_code", "LOOP_REFERENCE_LIMIT", "MAX_ORACLE_ELEMENTS", "MAX_UNROLL_ELEMENTS",
+    "MODES", "multichannel_correlation", "MultiChannelResult", "output_size_slips",
+    "PADDING_MODES", "parameter_counts", "parameter_growth", "ParameterCount", "pixel_as_linear",
+    "PixelLinear", "pointwise_checks", "pointwise_code", "pointwise_costs", "pointwise_example",
     "PointwiseResult", "PointwiseTiming", "require_groups", "require_same_unstrided",
-    "resolve_device", "run_conv2d", "tensor_literal", "Term", "time_pointwise_forms", "to_padding",
-    "to_pair", "torch_version", "TorchVerdict", "unroll_check", "unrolled_weight_index",
-    "window_coverage", "window_index_map", "window_terms", "WindowPicture",
+    "resolve_device", "run_conv2d", "slid", "tensor_literal", "Term", "time_pointwise_forms",
+    "to_padding", "to_pair", "torch_version", "TorchVerdict", "unroll_check", "Unrolled",
+    "unrolled", "unrolled_weight_index", "window_coverage", "window_index_map", "window_terms",
+    "WindowPicture",
 ]

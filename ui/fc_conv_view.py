@@ -8,7 +8,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import streamlit as st
-import torch
 
 import convlab
 
@@ -38,24 +37,39 @@ def preset_values(name: str, current: Mapping[str, Any]) -> dict[str, Any]:
     return {}
 
 
-def outputs_table(y: dict[str, torch.Tensor]) -> pd.DataFrame:
+@st.cache_data(max_entries=64, show_spinner=False)
+def forms(preset: str, device: str) -> convlab.FCForms:
+    return convlab.fc_forms(preset, device)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def unroll(kwargs: dict[str, Any], shape: tuple[int, int, int], seed: int,
+           device: str) -> convlab.Unrolled:
+    return convlab.unrolled(kwargs, shape, seed, device)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def slide(preset: str, extra: int, seed: int,
+          device: str) -> tuple[np.ndarray, convlab.CheckResult]:
+    return convlab.slid(preset, extra, seed, device)
+
+
+def outputs_table(outputs: Mapping[str, np.ndarray]) -> pd.DataFrame:
     """The outputs of each form side by side, one row per output feature."""
-    columns = {t(f"fc.form.{k}"): v.flatten().tolist() for k, v in y.items()}
-    table = pd.DataFrame(columns)
-    first = next(iter(y.values())).flatten()
-    table[t("fc.equal")] = ["✅" if all(float(v.flatten()[i]) == float(first[i])
-                                        for v in y.values()) else "≈"
-                            for i in range(first.numel())]
+    table = pd.DataFrame({t(f"fc.form.{k}"): v for k, v in outputs.items()})
+    first = outputs["linear"]
+    table[t("fc.equal")] = ["✅" if all(float(v[i]) == float(first[i])
+                                        for v in outputs.values()) else "≈"
+                            for i in range(first.size)]
     return table.round(4)
 
 
-def weight_mapping(page: Frame, linear: torch.nn.Linear, shape: tuple[int, int, int]) -> None:
+def weight_mapping(page: Frame, forms: convlab.FCForms) -> None:
     """Each weight row of the Linear beside the kernel it becomes, on one colour scale,
     and its bias beside the convolution's bias."""
-    W = linear.weight.detach().cpu().double().numpy()
-    b = linear.bias.detach().cpu().double().numpy() if linear.bias is not None else None
+    W, b = forms.weight, forms.bias
     bound = float(np.abs(W).max())
-    c, h, w = shape
+    c, h, w = forms.input_shape
     frames, panels = {}, []
     for r in range(W.shape[0]):
         frames[f"row{r}"] = charts.heatmap_frame(W[r][None], bound=bound)
@@ -64,26 +78,25 @@ def weight_mapping(page: Frame, linear: torch.nn.Linear, shape: tuple[int, int, 
             frames[f"k{r}_{ch}"] = charts.heatmap_frame(W[r].reshape(c, h, w)[ch], bound=bound)
             row.append((f"k{r}_{ch}", h, w, t("fc.kernel_title", r=r, c=ch)))
         panels.append(row)
-    page.chart(charts.heatmap_grid(frames, panels, charts.cell_words(),
-                           px_budget=200), "mapping")
+    page.chart(charts.heatmap_grid(frames, panels, charts.cell_words(), px_budget=200),
+               "mapping")
     if b is not None:
         st.caption(t("fc.bias_to_bias", values=", ".join(f"{v:.4f}" for v in b)))
 
 
-def unrolled(page: Frame, kwargs: dict[str, Any], shape: tuple[int, int, int],
-             seed: int) -> convlab.CheckResult:
-    """The Linear equivalent to the convolution: each shared weight in its own colour.
+def codes(page: Frame, preset: str) -> None:
+    page.code(convlab.linear_to_conv2d_code(preset, "full"), t("fc.code_full"))
+    page.code(convlab.linear_to_conv2d_code(preset, "pointwise"), t("fc.code_pointwise"))
 
-    Returns the check of that Linear against the convolution on a random input.
-    """
-    conv, x = convlab.conv_example(kwargs, shape, seed=seed)
-    conv, x = conv.to(page.device), x.to(page.device)
-    linear = convlab.conv2d_to_linear(conv, shape)
-    M = linear.weight.detach().cpu().double().numpy()
-    names = [f"K[{','.join(map(str, i))}]" for i in np.ndindex(*conv.weight.shape)]
-    if conv.padding_mode == "zeros" or not any(_pads(conv)):
-        index = convlab.unrolled_weight_index(conv, shape)
-    else:  # reflected or wrapped padding: entries mix weights, so colour by value instead
+
+def unrolled_picture(page: Frame, u: convlab.Unrolled, kwargs: dict[str, Any],
+                     shape: tuple[int, int, int]) -> None:
+    """The Linear equivalent to the convolution: each shared weight in its own colour."""
+    M = u.matrix
+    if u.index is not None:
+        index = u.index
+        names = [f"K[{','.join(map(str, i))}]" for i in np.ndindex(*u.weight_shape)]
+    else:  # reflected or wrapped padding: entries mix weights, so one colour for non-zeros
         st.info(t("fc.mixed_entries"), icon=":material/info:")
         index = np.where(M != 0, 0, -1)
         names = [t("fc.mixed")]
@@ -92,12 +105,8 @@ def unrolled(page: Frame, kwargs: dict[str, Any], shape: tuple[int, int, int],
     page.chart(charts.spec(charts.shared_weight_chart, frame, M.shape[0], M.shape[1],
                            t("fc.unrolled_title", rows=M.shape[0], cols=M.shape[1]), words,
                            len(names)), "unrolled")
-    return convlab.unroll_check(conv, x)
-
-
-def _pads(conv: torch.nn.Conv2d) -> tuple[int, ...]:
-    p = conv.padding
-    return (1,) if isinstance(p, str) and p == "same" else tuple(p)  # type: ignore[arg-type]
+    page.code(convlab.conv2d_to_linear_code(kwargs, shape, seed=page["seed"]),
+              t("fc.code_unroll"))
 
 
 def growth(page: Frame, cin: int, cout: int, kernel: Any) -> None:

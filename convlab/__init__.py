@@ -27,6 +27,16 @@ from .equivalence import (
 )
 from .errors import ConvConfigError
 from .fc_lesson import FCForms, Unrolled, fc_forms, slid, unrolled
+from .learn import (
+    MAX_EPOCHS,
+    MODULES,
+    Conv2D,
+    LearnHistory,
+    learn_kernel,
+    learn_kernel_code,
+    learning_problem,
+    max_stable_lr,
+)
 from .multichannel import (
     LOOP_REFERENCE_LIMIT,
     MultiChannelResult,
@@ -36,6 +46,15 @@ from .multichannel import (
 )
 from .oracle import MAX_ORACLE_ELEMENTS, TorchVerdict, run_conv2d
 from .params import PADDING_MODES, to_padding, to_pair
+from .pictures import (
+    IMAGE_IDS,
+    KERNEL_IDS,
+    apply_kernel,
+    input_image,
+    kernel_code,
+    synthetic_scene,
+    target_kernel,
+)
 from .pointwise import (
     FORM_IDS,
     LayerCost,
@@ -80,23 +99,25 @@ from .unroll import (
 )
 
 __all__ = [
-    "applied_padding", "available_devices", "axis_windows", "AxisArithmetic", "bottleneck_costs",
-    "cell_value_slips", "check_input_shape", "CheckResult", "compare", "compare_shapes",
-    "conv2d_code", "conv2d_forward_script", "conv2d_output_size", "conv2d_shape_script",
-    "conv2d_to_linear", "conv2d_to_linear_code", "Conv2dSpec", "conv_example", "ConvConfigError",
-    "convolve2d_multi_in_out", "corr2d", "corr2d_loop", "corr2d_multi_in", "corr2d_multi_in_loop",
-    "corr2d_multi_in_out", "corr2d_multi_in_out_1x1", "corr2d_multi_in_out_loop",
-    "corr2d_partials", "crops_check", "d2l_two_channel_example", "default_device",
-    "depthwise_separable_costs", "DeviceInfo", "equivalence_checks", "explain_output_size",
-    "fc_example", "fc_forms", "fc_on_crops", "FC_PRESETS", "FCExample", "FCForms", "FORM_IDS",
-    "judge", "LayerCost", "LAYERS", "linear_channels_last", "linear_to_conv2d",
-    "linear_to_conv2d_code", "LOOP_REFERENCE_LIMIT", "MAX_ORACLE_ELEMENTS", "MAX_UNROLL_ELEMENTS",
-    "MODES", "multichannel_correlation", "MultiChannelResult", "output_size_slips",
+    "applied_padding", "apply_kernel", "available_devices", "axis_windows", "AxisArithmetic",
+    "bottleneck_costs", "cell_value_slips", "check_input_shape", "CheckResult", "compare",
+    "compare_shapes", "Conv2D", "conv2d_code", "conv2d_forward_script", "conv2d_output_size",
+    "conv2d_shape_script", "conv2d_to_linear", "conv2d_to_linear_code", "Conv2dSpec",
+    "conv_example", "ConvConfigError", "convolve2d_multi_in_out", "corr2d", "corr2d_loop",
+    "corr2d_multi_in", "corr2d_multi_in_loop", "corr2d_multi_in_out", "corr2d_multi_in_out_1x1",
+    "corr2d_multi_in_out_loop", "corr2d_partials", "crops_check", "d2l_two_channel_example",
+    "default_device", "depthwise_separable_costs", "DeviceInfo", "equivalence_checks",
+    "explain_output_size", "fc_example", "fc_forms", "fc_on_crops", "FC_PRESETS", "FCExample",
+    "FCForms", "FORM_IDS", "IMAGE_IDS", "input_image", "judge", "kernel_code", "KERNEL_IDS",
+    "LayerCost", "LAYERS", "learn_kernel", "learn_kernel_code", "LearnHistory", "learning_problem",
+    "linear_channels_last", "linear_to_conv2d", "linear_to_conv2d_code", "LOOP_REFERENCE_LIMIT",
+    "MAX_EPOCHS", "MAX_ORACLE_ELEMENTS", "max_stable_lr", "MAX_UNROLL_ELEMENTS", "MODES",
+    "MODULES", "multichannel_correlation", "MultiChannelResult", "output_size_slips",
     "PADDING_MODES", "parameter_counts", "parameter_growth", "ParameterCount", "pixel_as_linear",
     "PixelLinear", "pointwise_checks", "pointwise_code", "pointwise_costs", "pointwise_example",
     "PointwiseResult", "PointwiseTiming", "require_groups", "require_same_unstrided",
-    "resolve_device", "run_conv2d", "slid", "tensor_literal", "Term", "time_pointwise_forms",
-    "to_padding", "to_pair", "torch_version", "TorchVerdict", "unroll_check", "Unrolled",
-    "unrolled", "unrolled_weight_index", "window_coverage", "window_index_map", "window_terms",
-    "WindowPicture",
+    "resolve_device", "run_conv2d", "slid", "synthetic_scene", "target_kernel", "tensor_literal",
+    "Term", "time_pointwise_forms", "to_padding", "to_pair", "torch_version", "TorchVerdict",
+    "unroll_check", "Unrolled", "unrolled", "unrolled_weight_index", "window_coverage",
+    "window_index_map", "window_terms", "WindowPicture",
 ]

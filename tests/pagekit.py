@@ -53,7 +53,7 @@ def _fields(text: str) -> set[str]:
 NOT_SHOWN = {"id", "form_id", "page_script_hash", "page", "url_path", "icon", "type",
              "language", "format", "spec", "theme", "key", "data", "label_visibility",
              "selection_mode", "dtype", "value_type", "element_type", "width", "height",
-             "format_func", "class_name", "fragment_id", "anchor"}
+             "format_func", "class_name", "fragment_id", "anchor", "url", "markup"}
 
 
 def _strings(message: Message) -> Iterator[str]:
@@ -147,7 +147,7 @@ def chart_labels(at: AppTest) -> list[str]:
 ALLOWED_WORDS = {
     # proper names and products
     "pytorch", "convlab", "torch", "cuda", "cpu", "gpu", "mps", "apple", "nvidia", "d2l",
-    "english", "sobel", "okabe", "ito", "streamlit", "python", "numpy", "relu", "tpu",
+    "english", "sobel", "hessian", "okabe", "ito", "streamlit", "python", "numpy", "relu", "tpu",
     # PyTorch's API, as code
     "nn", "conv2d", "linear", "einsum", "unfold", "fold", "matmul", "flatten", "view", "flip",
     "in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups",

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 from conftest import make_app
-from pagekit import EN, ZH, assert_clean, check_passed, metrics
+from pagekit import EN, ZH, assert_clean, check_passed, metrics, vega_charts
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from ui.frame import DECLARED
@@ -259,7 +260,16 @@ def _pointwise(at: AppTest, ns: dict[str, Any], printed: str) -> None:
     assert printed.strip()
 
 
+def _learn_kernel(at: AppTest, ns: dict[str, Any], printed: str) -> None:
+    losses = [float(m) for m in re.findall(r"loss ([-+0-9.e]+)", printed)]
+    chart = next(c for c in vega_charts(at) if EN["lk.loss_title"] in c.spec)
+    shown = convert_arrow_bytes_to_pandas_df(chart.datasets[0].data.data)["loss"].tolist()
+    assert len(losses) == len(shown)
+    assert all(abs(a - b) <= 1e-4 * max(1.0, abs(b)) for a, b in zip(losses, shown, strict=True))
+
+
 CODE_CHECKS: dict[str, Callable[[AppTest, dict[str, Any], str], None]] = {
+    "learn_kernel": _learn_kernel,
     "pointwise": _pointwise,
     "fc_conv": _fc_conv,
     "output_size": _output_size,

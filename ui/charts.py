@@ -381,6 +381,19 @@ def timing_chart(frame: Data, title: str, x_title: str, y_title: str,
     ).properties(width=380, height=240)
 
 
+def loss_chart(frame: Data, title: str, x_title: str, y_title: str, log: bool) -> AnyChart:
+    """The loss per epoch, the scrubbed epoch marked."""
+    base = alt.Chart(frame, title=title).encode(
+        x=alt.X("epoch:Q", title=x_title),
+        y=alt.Y("loss:Q", title=y_title, scale=alt.Scale(type="log" if log else "linear")),
+        tooltip=[alt.Tooltip("epoch:Q", title=x_title),
+                 alt.Tooltip("loss:Q", title=y_title, format=".4g")])
+    line = base.mark_line(color=OKABE_ITO["blue"], point=True)
+    now = base.mark_point(size=160, color=OKABE_ITO["vermillion"], filled=True).transform_filter(
+        "datum.now")
+    return alt.layer(line, now).properties(width=420, height=240)
+
+
 def growth_chart(frame: Data, title: str, x_title: str, y_title: str,
                  legend_title: str) -> AnyChart:
     """Parameters (log scale) against the input side, one line per kind of layer."""

@@ -11,7 +11,16 @@ from typing import Any
 
 import streamlit as st
 
-from .text import common, conv, fc_conv, home, multichannel, output_size, pointwise
+from .text import (
+    common,
+    conv,
+    fc_conv,
+    home,
+    learn_kernel,
+    multichannel,
+    output_size,
+    pointwise,
+)
 
 LANGUAGES = {"en": "English", "zh": "简体中文"}
 
@@ -27,7 +36,7 @@ def _merge(*tables: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 
 TEXT = _merge(common.TEXT, conv.TEXT, home.TEXT, output_size.TEXT, multichannel.TEXT,
-              fc_conv.TEXT, pointwise.TEXT)
+              fc_conv.TEXT, pointwise.TEXT, learn_kernel.TEXT)
 
 
 def language() -> str:

@@ -32,6 +32,7 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("multichannel", "mc", ":material/layers:"),
     PageInfo("pointwise", "pw", ":material/grid_view:"),
     PageInfo("fc_conv", "fc", ":material/swap_horiz:"),
+    PageInfo("learn_kernel", "lk", ":material/school:"),
 )
 BY_STEM = {p.stem: p for p in PAGES}
 LESSONS = tuple(p for p in PAGES if p.lesson)

@@ -1,0 +1,69 @@
+"""Learning a kernel by gradient descent, then seeing what a kernel does to a picture."""
+
+import numpy as np
+import streamlit as st
+import torch
+
+import convlab
+from ui import frame
+from ui import learn_kernel_view as view
+from ui.i18n import t
+
+page = frame.open_page("learn_kernel", view.PARAMS, preset_values=view.preset_values)
+
+# ---- the data and the training settings -----------------------------------------------------
+c = st.columns(4)
+image, kernel = page.choice("image", container=c[0]), page.choice("kernel", container=c[1])
+page.toggle("flip", container=c[2])
+page.toggle("bias", container=c[3])
+if kernel == "custom":
+    view.custom_kernel(page)
+c = st.columns(4)
+page.number("epochs", container=c[0])
+page.number("seed", container=c[1])
+lr = float(page.choice("lr", container=c[2]))
+page.choice("module", container=c[3])
+v = page.values
+K = view.target(v)
+with st.spinner(t("lk.training")):
+    history, X, Y = view.train(image, tuple(map(tuple, K.tolist())), lr, v["epochs"], v["seed"],
+                               v["bias"], v["flip"], v["module"], page.device)
+expected = (K.flip(-2, -1) if v["flip"] else K).numpy()
+
+# ---- training ---------------------------------------------------------------------------------
+if history.diverged_at is not None:
+    st.error(t("lk.diverged", e=history.diverged_at, lr=lr,
+               limit=f"{convlab.max_stable_lr(torch.from_numpy(X), K.shape, v['bias']):.3g}"),
+             icon=":material/trending_up:")
+last = len(history.losses) - 1
+epoch = page.slider("epoch", 0, last)
+left, right = st.columns([3, 2])
+with left:
+    page.toggle("log", custom=False)
+    view.loss_chart(page, history, v["log"], epoch)
+with right:
+    view.kernels_picture(page, np.array(history.kernels[epoch]), expected, epoch)
+    st.caption(t("lk.flip_note") if v["flip"] else t("lk.kernel_note"))
+view.maps_picture(page, X, Y, np.array(history.prediction))
+
+# ---- the lesson's points ------------------------------------------------------------------------
+Yt = convlab.corr2d(torch.from_numpy(X).T.contiguous(), K).numpy() if min(X.shape) >= max(
+    K.shape) else np.zeros(0)
+page.predict(t("lk.predict"), (float(np.abs(Yt).max()) if Yt.size else 0.0,), {})
+checks = view.checks(history, expected, image, K, v, lr, page.device)
+page.check(checks, t("lk.check_note"))
+page.code(view.code(image, K, v, lr))
+
+# ---- a kernel on a picture ------------------------------------------------------------------------
+st.header(t("lk.on_picture"))
+c = st.columns(2)
+source = page.choice("picture", segmented=True, container=c[0], custom=False)
+which = page.choice("apply", segmented=True, container=c[1], custom=False)
+pic = view.picture(page, source)
+if pic is not None:
+    shown, resp = view.response(pic, np.array(history.final_kernel) if which == "learned"
+                                else K.numpy())
+    c = st.columns(2)
+    c[0].image(shown, caption=t("lk.picture_in"), clamp=True, width="stretch")
+    c[1].image(resp, caption=t("lk.picture_out"), clamp=True, width="stretch")
+page.finish()

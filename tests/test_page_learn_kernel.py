@@ -1,0 +1,81 @@
+"""AppTest of the learning-a-kernel page: d2l's defaults, the lesson's points, a diverging
+learning rate, and uploads (a picture, and a file that is not one)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+from conftest import make_app
+from pagekit import EN, assert_clean, check_passed, vega_charts
+from PIL import Image
+
+LK = "pages/learn_kernel.py"
+
+
+def chart_titled(at, title: str) -> dict:
+    for proto in vega_charts(at):
+        spec = json.loads(proto.spec)
+        if title in proto.spec:
+            return spec
+    raise AssertionError(f"no chart titled {title!r}")
+
+
+def test_d2l_defaults_learn_the_edge_kernel():
+    at = make_app(LK)
+    assert_clean(at)
+    assert check_passed(at)  # within 0.05 of [1, -1]; the hand-written module agrees
+    assert at.slider(key="learn_kernel.epoch").value == 10
+    assert chart_titled(at, EN["lk.loss_title"])
+    assert not at.error
+
+
+def test_epoch_slider_scrubs_the_kernel():
+    at = make_app(LK)
+    at.slider(key="learn_kernel.epoch").set_value(0).run()
+    assert_clean(at)
+    assert EN["lk.learned_title"].format(e=0) in json.dumps(
+        [json.loads(c.spec) for c in vega_charts(at)], ensure_ascii=False)
+
+
+def test_flipped_target_learns_the_flipped_kernel():
+    at = make_app(LK, {"preset": "flipped"})
+    assert_clean(at)
+    assert EN["lk.flip_note"] in [c.value for c in at.caption]
+    assert check_passed(at)  # learned within 0.05 of K flipped, [[-1, 1]]
+
+
+def test_transposed_image_gives_zero_response():
+    at = make_app(LK)
+    at.text_input(key="learn_kernel.guess").input("0").run()
+    assert at.success  # the vertical-edge kernel sees nothing on the transposed stripe
+
+
+def test_a_diverging_learning_rate_is_explained_with_a_bounded_chart():
+    at = make_app(LK, {"preset": "diverge"})
+    assert_clean(at)
+    assert len(at.error) == 1 and "0.0333" in at.error[0].value
+    loss = chart_titled(at, EN["lk.loss_title"])
+    assert loss  # the epochs before divergence, all finite
+    assert at.slider(key="learn_kernel.epoch").max < 30
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray((np.arange(64 * 48) % 255).reshape(48, 64).astype(np.uint8)).save(
+        buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_uploads_a_picture_and_refuses_a_non_image():
+    at = make_app(LK, {"picture": "upload"})
+    assert_clean(at)
+    uploader = at.get("file_uploader")[0]
+    uploader.upload("notes.png", b"this is not a picture", "image/png").run()
+    assert_clean(at)
+    assert any("notes.png" in w.value for w in at.warning)
+    at.get("file_uploader")[0].upload("ramp.png", _png(), "image/png").run()
+    assert_clean(at)
+    assert not at.warning
+    assert len(at.get("imgs")) == 1 or len(at.get("image")) >= 1

@@ -31,10 +31,13 @@ with st.spinner(t("lk.training")):
 expected = (K.flip(-2, -1) if v["flip"] else K).numpy()
 
 # ---- training ---------------------------------------------------------------------------------
+kernel_size = (int(K.shape[0]), int(K.shape[1]))
+limit = f"{convlab.max_stable_lr(torch.from_numpy(X), kernel_size, v['bias']):.3g}"
 if history.diverged_at is not None:
-    st.error(t("lk.diverged", e=history.diverged_at, lr=lr,
-               limit=f"{convlab.max_stable_lr(torch.from_numpy(X), K.shape, v['bias']):.3g}"),
+    st.error(t("lk.diverged", e=history.diverged_at, lr=lr, limit=limit),
              icon=":material/trending_up:")
+elif lr >= float(limit):
+    st.warning(t("lk.unstable", lr=lr, limit=limit), icon=":material/trending_up:")
 last = len(history.losses) - 1
 epoch = page.slider("epoch", 0, last)
 left, right = st.columns([3, 2])
@@ -46,7 +49,7 @@ with right:
     st.caption(t("lk.flip_note") if v["flip"] else t("lk.kernel_note"))
 view.maps_picture(page, X, Y, np.array(history.prediction))
 
-# ---- the lesson's points ------------------------------------------------------------------------
+# ---- the lesson's points -------------------------------------------------------------------
 Yt = convlab.corr2d(torch.from_numpy(X).T.contiguous(), K).numpy() if min(X.shape) >= max(
     K.shape) else np.zeros(0)
 page.predict(t("lk.predict"), (float(np.abs(Yt).max()) if Yt.size else 0.0,), {})
@@ -54,16 +57,16 @@ checks = view.checks(history, expected, image, K, v, lr, page.device)
 page.check(checks, t("lk.check_note"))
 page.code(view.code(image, K, v, lr))
 
-# ---- a kernel on a picture ------------------------------------------------------------------------
+# ---- a kernel on a picture ---------------------------------------------------------------
 st.header(t("lk.on_picture"))
-c = st.columns(2)
-source = page.choice("picture", segmented=True, container=c[0], custom=False)
-which = page.choice("apply", segmented=True, container=c[1], custom=False)
+left, right = st.columns(2)
+source = page.choice("picture", segmented=True, container=left, custom=False)
+which = page.choice("apply", segmented=True, container=right, custom=False)
 pic = view.picture(page, source)
 if pic is not None:
     shown, resp = view.response(pic, np.array(history.final_kernel) if which == "learned"
                                 else K.numpy())
-    c = st.columns(2)
-    c[0].image(shown, caption=t("lk.picture_in"), clamp=True, width="stretch")
-    c[1].image(resp, caption=t("lk.picture_out"), clamp=True, width="stretch")
+    left, right = st.columns(2)
+    left.image(shown, caption=t("lk.picture_in"), clamp=True, width="stretch")
+    right.image(resp, caption=t("lk.picture_out"), clamp=True, width="stretch")
 page.finish()

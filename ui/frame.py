@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn, TypeVar
 
 import streamlit as st
+import torch
 
 import convlab
 
@@ -290,8 +291,12 @@ class Frame:
         slot = self.key(f"_done.{name}")
         if st.button(self.label(name), key=self.key(name), icon=":material/play_arrow:"):
             bar = st.progress(0.0, text=t("frame.working"))
-            result = fn(*args, progress=lambda f: bar.progress(min(max(f, 0.0), 1.0),
-                                                               text=t("frame.working")))
+            torch.set_num_threads(shell.ALL_THREADS)
+            try:
+                result = fn(*args, progress=lambda f: bar.progress(min(max(f, 0.0), 1.0),
+                                                                   text=t("frame.working")))
+            finally:
+                torch.set_num_threads(1)
             bar.empty()
             st.session_state[slot] = (args, result)
         done = st.session_state.get(slot)

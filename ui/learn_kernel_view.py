@@ -75,7 +75,8 @@ def train(image: str, kernel: tuple[tuple[float, ...], ...], lr: float, epochs: 
     X = convlab.input_image(image)
     K = torch.tensor(kernel)
     Y = convlab.corr2d(X, K.flip(-2, -1) if flip else K)
-    history = convlab.learn_kernel(X, Y, tuple(K.shape), lr, epochs, seed, bias, module, device)
+    size = (int(K.shape[0]), int(K.shape[1]))
+    history = convlab.learn_kernel(X, Y, size, lr, epochs, seed, bias, module, device)
     return history, X.numpy(), Y.numpy()
 
 
@@ -172,7 +173,8 @@ def code(image: str, K: torch.Tensor, v: Mapping[str, Any], lr: float) -> str:
     if v["kernel"] == "custom" and not same_shape:
         return convlab.learn_kernel_code(image, "edge", (1, 2), lr, v["epochs"], v["seed"],
                                          v["bias"], convolution=v["flip"])
-    script = convlab.learn_kernel_code(image, named, tuple(K.shape), lr, v["epochs"], v["seed"],
+    size = (int(K.shape[0]), int(K.shape[1]))
+    script = convlab.learn_kernel_code(image, named, size, lr, v["epochs"], v["seed"],
                                        v["bias"], convolution=v["flip"])
     if v["kernel"] == "custom":
         script = script.replace(convlab.kernel_code("edge"),

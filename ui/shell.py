@@ -21,6 +21,11 @@ from .registry import PAGES
 from .urlstate import ChoiceParam, Notice, PageState
 
 _PAGE = "_app_page"  # the page of the previous run: a different one means "entered"
+# The lessons' tensors are tiny: one intra-op thread answers fastest, and several sessions
+# on a small server do not fight over cores. Timing panels ask for every thread back
+# (frame.on_demand), so that they measure what PyTorch does by default.
+ALL_THREADS = torch.get_num_threads()
+torch.set_num_threads(1)
 
 
 def _global_state() -> PageState:

@@ -48,6 +48,8 @@ TEXT: dict[str, dict[str, str]] = {
     "lk.training": {"en": "Training…", "zh": "正在训练…"},
     "lk.diverged": {"en": "Training diverged at epoch {e}: the loss stopped being finite. With these inputs gradient descent only converges for a learning rate below {limit} (2 / the largest eigenvalue of the loss's Hessian); {lr} is too large. The chart shows the epochs before it.",
                     "zh": "训练在第 {e} 轮发散：损失不再是有限值。对这些输入，只有学习率小于 {limit}（2 / 损失 Hessian 的最大特征值）时梯度下降才收敛；{lr} 太大了。图中显示发散之前的各轮。"},
+    "lk.unstable": {"en": "A learning rate of {lr} is above the limit {limit} for these inputs: the error grows every epoch, and with more epochs training diverges.",
+                    "zh": "对这些输入，学习率 {lr} 超过了上限 {limit}：误差每一轮都在增长，轮数更多时训练就会发散。"},
     "lk.epoch": {"en": "epoch", "zh": "轮次"},
     "lk.log": {"en": "log scale", "zh": "对数坐标"},
     "lk.loss": {"en": "squared error", "zh": "平方误差"},

@@ -388,7 +388,8 @@ def max_stable_lr(X: Any, kernel_size: int | tuple[int, int] = (1, 2), bias: boo
 # ---- reproduce in PyTorch -------------------------------------------------------------------
 def learn_kernel_code(image_id: str, kernel_id: str, kernel_size: int | tuple[int, int] = (1, 2),
                       lr: float = 3e-2, epochs: int = 10, seed: int = 0, bias: bool = False, *,
-                      image_seed: int = 0, convolution: bool = False) -> str:
+                      image_seed: int = 0, convolution: bool = False,
+                      kernel: Tensor | None = None) -> str:
     """A self-contained script (``import torch`` only) that learns the kernel as
     :func:`learn_kernel` does with ``module="nn"`` and prints its numbers.
 
@@ -403,8 +404,11 @@ def learn_kernel_code(image_id: str, kernel_id: str, kernel_size: int | tuple[in
     >>> "conv2d = nn.Conv2d(1, 1, kernel_size=(1, 2), bias=False)" in code
     True
     """
-    X, _, Y = learning_problem(image_id, kernel_id, image_seed=image_seed,
+    X, K, Y = learning_problem(image_id, kernel_id, image_seed=image_seed,
                                convolution=convolution)
+    if kernel is not None:  # the learner's own kernel, written out instead of ``kernel_id``
+        K = kernel.detach().cpu().float()
+        Y = corr2d(X, K.flip(-2, -1) if convolution else K)
     _validate(X, Y, kernel_size, lr, epochs, seed, bias, "nn", "cpu")
     k = to_pair("kernel_size", kernel_size)
     weight_k = "K.flip(-2, -1)" if convolution else "K"
@@ -418,7 +422,8 @@ def learn_kernel_code(image_id: str, kernel_id: str, kernel_size: int | tuple[in
         "from torch import nn",
         "",
         image_code(image_id, image_seed),
-        kernel_code(kernel_id),
+        kernel_code(kernel_id) if kernel is None else
+        f"K = torch.tensor({K.double().tolist()!r})  # (kh, kw)",
         target_note,
         f"Y = nn.functional.conv2d(X[None, None], {weight_k}[None, None])  # (1, 1, H_out, W_out)",
         "X = X[None, None]  # (H, W) -> (1, 1, H, W): batch and channel of size 1",

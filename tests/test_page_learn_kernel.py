@@ -79,3 +79,13 @@ def test_uploads_a_picture_and_refuses_a_non_image():
     assert_clean(at)
     assert not at.warning
     assert len(at.get("imgs")) == 1 or len(at.get("image")) >= 1
+
+
+def test_a_custom_kernel_is_learned_and_its_code_runs():
+    at = make_app(LK, {"kernel": "custom", "K": "1,2;3,4", "kh": "2", "kw": "2", "lr": "0.01",
+                       "image": "random",
+                       "epochs": "200"})
+    assert_clean(at)
+    script = [c.value for c in at.code if c.language == "python"][-1]
+    assert "torch.tensor([[1.0, 2.0], [3.0, 4.0]])" in script
+    assert check_passed(at)  # converged: within 0.05 of the learner's kernel

@@ -168,15 +168,8 @@ def checks(history: convlab.LearnHistory, expected: np.ndarray, image: str, K: t
 
 def code(image: str, K: torch.Tensor, v: Mapping[str, Any], lr: float) -> str:
     """The reproduce script; a custom kernel is written out as a tensor literal."""
-    same_shape = [k for k in convlab.KERNEL_IDS if convlab.target_kernel(k).shape == K.shape]
-    named = v["kernel"] if v["kernel"] != "custom" else (same_shape or ["edge"])[0]
-    if v["kernel"] == "custom" and not same_shape:
-        return convlab.learn_kernel_code(image, "edge", (1, 2), lr, v["epochs"], v["seed"],
-                                         v["bias"], convolution=v["flip"])
+    custom = v["kernel"] == "custom"
     size = (int(K.shape[0]), int(K.shape[1]))
-    script = convlab.learn_kernel_code(image, named, size, lr, v["epochs"], v["seed"],
-                                       v["bias"], convolution=v["flip"])
-    if v["kernel"] == "custom":
-        script = script.replace(convlab.kernel_code("edge"),
-                                f"K = {convlab.tensor_literal(K)}  # (kh, kw)")
-    return script
+    return convlab.learn_kernel_code(image, "edge" if custom else v["kernel"], size, lr,
+                                     v["epochs"], v["seed"], v["bias"], convolution=v["flip"],
+                                     kernel=K if custom else None)

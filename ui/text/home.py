@@ -19,9 +19,6 @@ TEXT: dict[str, dict[str, str]] = {
     'home.open': {
         "en": 'Open',
         "zh": '打开'},
-    'home.soon': {
-        "en": 'Coming next: 1×1 convolution as a matrix multiply, fully-connected ≡ convolution, and learning a kernel.',
-        "zh": '即将推出：1×1 卷积即矩阵乘法、全连接层 ≡ 卷积、学习一个卷积核。'},
     "home.card.fc_conv": {
         "en": "Can this Linear layer become a convolution? Both ways, with the study notes' numbers (0.2983, 1.4994; 14.9, 19.0), the unrolled weight matrix, and sliding a classifier over a larger image.",
         "zh": "这个全连接层能变成卷积吗？双向转换，使用学习笔记中的数字（0.2983、1.4994；14.9、19.0），画出展开的权重矩阵，并把分类器滑过更大的图像。"},

@@ -7,7 +7,8 @@ from ui import charts, frame
 from ui import output_size_view as view
 from ui.i18n import t
 
-page = frame.open_page("output_size", view.PARAMS, preset_values=view.preset_values)
+page = frame.open_page("output_size", view.PARAMS, preset_values=view.preset_values,
+                       helps=view.HELPS)
 
 # ---- the input and the layer ----------------------------------------------------------------
 cols = st.columns(5)
@@ -31,8 +32,8 @@ if conv.spec is not None and axes:
     m1, m2, m3, m4 = st.columns(4)
     m1.metric(t("os.out_shape"), " × ".join(map(str, out_shape)))
     m2.metric(t("os.weight_shape"), " × ".join(map(str, spec.weight_shape)))
-    m3.metric(t("os.params"), f"{spec.num_parameters:,}")
-    m4.metric(t("os.macs"), f"{spec.macs(input_shape):,}")
+    m3.metric(t("count.params"), f"{spec.num_parameters:,}")
+    m4.metric(t("count.macs"), f"{spec.macs(input_shape):,}")
 
     st.subheader(t("os.formula"))
     st.latex(r"H_{\text{out}} = \left\lfloor \frac{H + p_{\text{before}} + p_{\text{after}}"

@@ -87,7 +87,7 @@ def _t_calls() -> Iterator[tuple[Path, bool, str]]:
 
 def test_the_scan_finds_the_calls():
     keys = {key for _, _, key in _t_calls()}
-    assert {"os.formula", "home.title", "{self.info.ns}.preset.{k}", "check.title"} <= keys
+    assert {"os.formula", "home.title", "check.title"} <= keys
 
 
 def test_every_literal_key_exists():
@@ -146,7 +146,7 @@ def test_the_word_scan_sees_english():
 def test_the_page_walk_sees_labels_alerts_and_charts():
     at = make_app("pages/output_size.py", {"h": "abc"})
     text = "\n".join(visible_text(at))
-    for key in ("os.title", "conv.h", "os.preset.custom", "url.corrected_title", "os.out_shape",
+    for key in ("os.title", "conv.h", "frame.preset.custom", "url.corrected_title", "os.out_shape",
                 "check.col_result", "os.coverage", "shell.device_help"):
         assert TEXT[key]["en"] in text, key
     labels = set(chart_labels(at))

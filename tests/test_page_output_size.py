@@ -48,7 +48,7 @@ def test_output_size_default_metrics_and_check():
     m = metrics(at)
     assert m[EN["os.out_shape"]] == "1 × 4 × 4 × 4"
     assert m[EN["os.weight_shape"]] == "4 × 3 × 3 × 3"
-    assert m[EN["os.params"]] == f"{4 * 3 * 3 * 3 + 4:,}"
+    assert m[EN["count.params"]] == f"{4 * 3 * 3 * 3 + 4:,}"
     assert check_passed(at)
     assert not at.error and not at.warning
     assert dict(at.query_params) == {}  # defaults stay out of the URL

@@ -230,7 +230,7 @@ def run_code(code: str) -> tuple[dict[str, Any], str]:
 def _output_size(at: AppTest, ns: dict[str, Any], printed: str) -> None:
     shape = " × ".join(map(str, ns["y"].shape))
     assert metrics(at)[EN["os.out_shape"]] == shape
-    assert f"parameters {metrics(at)[EN['os.params']].replace(',', '')}" in printed
+    assert f"parameters {metrics(at)[EN['count.params']].replace(',', '')}" in printed
 
 
 def _multichannel(at: AppTest, ns: dict[str, Any], printed: str) -> None:

@@ -118,7 +118,7 @@ def growth(page: Frame, cin: int, cout: int, kernel: Any) -> None:
                           "parameters": [r.parameters for r in records],
                           "layer": [t(f"fc.layer.{r.layer}") for r in records]})
     page.chart(charts.spec(charts.growth_chart, frame, t("fc.growth_title"), t("fc.side"),
-                           t("fc.parameters"), t("fc.layer")), "growth")
+                           t("count.params"), t("fc.layer")), "growth")
 
 
 def output_maps(page: Frame, Y: np.ndarray) -> None:

@@ -61,8 +61,10 @@ class Frame:
     """One run of one page: its state, its widgets and its panels."""
 
     def __init__(self, info: PageInfo, state: PageState, presets: Sequence[Any],
-                 preset_values: PresetValues | None) -> None:
+                 preset_values: PresetValues | None,
+                 helps: Mapping[str, str] | None = None) -> None:
         self.info = info
+        self._helps = dict(helps or {})
         self.state = state
         self.presets = tuple(presets)
         self._preset_values = preset_values
@@ -92,10 +94,16 @@ class Frame:
         return t(own if own in TEXT else f"conv.{name}")
 
     def _help(self, name: str) -> str | None:
-        for key in (f"{self.info.ns}.{name}_help", f"conv.{name}_help"):
+        for key in (self._helps.get(name, ""), f"{self.info.ns}.{name}_help",
+                    f"conv.{name}_help"):
             if key in TEXT:
                 return t(key)
         return None
+
+    def _word(self, name: str) -> str:
+        """The page's own word for ``name``, else the frame's shared one."""
+        own = f"{self.info.ns}.{name}"
+        return t(own if own in TEXT else f"frame.{name}")
 
     def _mark_custom(self) -> None:
         if "custom" in self.presets:
@@ -183,8 +191,8 @@ class Frame:
                 self.state[name] = value
 
     def _preset_box(self) -> None:
-        words = {k: t(f"{self.info.ns}.preset.{k}") for k in self.presets}
-        st.selectbox(t(f"{self.info.ns}.preset"), self.presets, key=self.key("preset"),
+        words = {k: self._word(f"preset.{k}") for k in self.presets}
+        st.selectbox(self._word("preset"), self.presets, key=self.key("preset"),
                      format_func=words.__getitem__, on_change=self.apply_preset)
 
     # ---- the Conv2d group ------------------------------------------------------------------
@@ -373,7 +381,8 @@ def pick_params(rows: int, cols: int) -> list[Param]:
 
 
 def open_page(stem: str, params: Sequence[Param], *,
-              preset_values: PresetValues | None = None) -> Frame:
+              preset_values: PresetValues | None = None,
+              helps: Mapping[str, str] | None = None) -> Frame:
     """Start a lesson page: shell, URL state and notices, title and intro, preset box.
 
     Args:
@@ -382,8 +391,9 @@ def open_page(stem: str, params: Sequence[Param], *,
             (:func:`ui.conv_controls.conv_params`), :func:`preset_param` for a preset box
             and :func:`pick_params` to let the learner pick an output cell.
         preset_values: ``(preset id, current values) -> values to set``. Each preset is
-            worded ``<ns>.preset.<id>``; a ``"custom"`` preset marks a view whose
-            settings were moved.
+            worded ``<ns>.preset.<id>`` (or the shared ``frame.preset.<id>``); a ``"custom"``
+            preset marks a view whose settings were moved.
+        helps: a widget's help text key where it is not ``<ns>.<name>_help``.
     """
     info = BY_STEM[stem]
     DECLARED[stem] = tuple(params)
@@ -393,7 +403,7 @@ def open_page(stem: str, params: Sequence[Param], *,
     names = {p.name for p in params}
     presets = next((tuple(p.choices) for p in params
                     if isinstance(p, ChoiceParam) and p.name == "preset"), ())
-    page = Frame(info, state, presets, preset_values)
+    page = Frame(info, state, presets, preset_values, helps)
     if entering and presets:
         page._preset_from_url()
     st.title(t(f"{info.ns}.title"))

@@ -93,7 +93,7 @@ def kernels_picture(page: Frame, learned: np.ndarray, true: np.ndarray, epoch: i
     frames = {"learned": charts.heatmap_frame(learned, bound=float(np.abs(true).max() or 1)),
               "true": charts.heatmap_frame(true)}
     panels = [[("learned", *learned.shape, t("lk.learned_title", e=epoch)),
-               ("true", *true.shape, t("lk.true_title"))]]
+               ("true", *true.shape, t("check.oracle.true_kernel"))]]
     page.chart(charts.heatmap_grid(frames, panels, charts.cell_words(), px_budget=160),
                "kernels")
 

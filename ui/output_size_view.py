@@ -24,6 +24,7 @@ BOUNDS = {"n": (1, 4), "cin": (1, 16), "cout": (1, 16), "groups": (1, 16),
 DEFAULTS = {"n": 1, "cin": 3, "cout": 4, "groups": 1, "h": 8, "w": 8, "kh": 3, "kw": 3,
             "sh": 2, "sw": 2, "ph": 1, "pw": 1, "dh": 1, "dw": 1}
 INPUT = ("n", "cin", "cout", "h", "w")
+HELPS = {k: "os.zero_help" for k in ("kh", "sh", "dh")}  # 0 is reachable: see it refused
 MAX_OUT = 96  # the largest output side these bounds allow (64 + 2 * 16 with kernel 1)
 
 PARAMS = [IntParam(k, DEFAULTS[k], *BOUNDS[k]) for k in INPUT] + conv_params(

@@ -81,7 +81,7 @@ def reshape_picture(page: Frame, X: np.ndarray, K: np.ndarray, Y: np.ndarray,
 
 def pixel_table(pixel: convlab.PixelLinear, linear_y: torch.Tensor) -> pd.DataFrame:
     """The pixel's output from the convolution and from nn.Linear, side by side."""
-    return pd.DataFrame({t("pw.col.out"): list(range(pixel.y.numel())),
+    return pd.DataFrame({t("mc.o"): list(range(pixel.y.numel())),
                          t("pw.col.conv"): pixel.y.cpu().tolist(),
                          t("pw.col.linear"): linear_y.cpu().tolist()}).round(4)
 
@@ -95,7 +95,7 @@ def costs(page: Frame, c_in: int, c_out: int, h: int, w: int) -> None:
         c_in, c_out, h, w) if c.name_id in ("depthwise_separable", "standard")]
     names = [t(f"pw.cost.{c.name_id}", g=t(group)) for c, group in rows]
     frame = charts.cost_frame(names, [t(g) for _, g in rows], [c.params for c, _ in rows],
-                              [c.macs for c, _ in rows], (t("pw.params"), t("pw.macs")))
+                              [c.macs for c, _ in rows], (t("count.params"), t("count.macs")))
     page.chart(charts.spec(charts.cost_chart, frame, t("pw.cost_title"), t("pw.count"),
                            t("pw.comparison")), "costs")
 

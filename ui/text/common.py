@@ -194,4 +194,8 @@ TEXT: dict[str, dict[str, str]] = {
     "check.what.linear_channels_last": {"en": "nn.Linear on channels-last", "zh": "通道在后的 nn.Linear"},
     "check.what.loop": {"en": "loop reference (corr2d_multi_in_out)", "zh": "循环参考实现（corr2d_multi_in_out）"},
     "check.oracle.f_conv2d_1x1": {"en": "F.conv2d(X, K, b)", "zh": "F.conv2d(X, K, b)"},
+    "frame.preset": {"en": "Example", "zh": "示例"},
+    "frame.preset.custom": {"en": "Custom (your settings)", "zh": "自定义（你的设置）"},
+    "count.params": {"en": "parameters", "zh": "参数量"},
+    "count.macs": {"en": "multiply-accumulates", "zh": "乘加次数"},
 }

@@ -45,7 +45,6 @@ TEXT: dict[str, dict[str, str]] = {
                          "zh": "在这种填充模式下，填充的单元格复制了输入单元格，因此矩阵的一个元素可能是多个卷积核权重之和：非零元素统一用一种颜色显示。"},
     "fc.growth_title": {"en": "Parameters as the input grows (same padding)", "zh": "输入变大时的参数量（same 填充）"},
     "fc.side": {"en": "input height = width", "zh": "输入高 = 宽"},
-    "fc.parameters": {"en": "parameters", "zh": "参数量"},
     "fc.layer": {"en": "layer", "zh": "层"},
     "fc.layer.fully_connected": {"en": "fully connected", "zh": "全连接"},
     "fc.layer.locally_connected": {"en": "locally connected (no sharing)", "zh": "局部连接（不共享）"},

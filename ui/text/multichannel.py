@@ -7,9 +7,6 @@ TEXT: dict[str, dict[str, str]] = {
     'mc.intro': {
         "en": "Each output channel correlates every input channel with its own kernel slice and adds the maps up (plus a bias). Pick an output cell to see its sum written out term by term. Everything is computed with convlab's vectorised code and checked against `F.conv2d`.",
         "zh": '每个输出通道把每个输入通道与各自的卷积核切片做互相关，再把结果相加（加上偏置）。选择一个输出单元格，可看到它的求和逐项展开。所有结果由 convlab 的向量化代码计算，并与 `F.conv2d` 核对。'},
-    'mc.preset': {
-        "en": 'Example',
-        "zh": '示例'},
     'mc.preset.d2l_two': {
         "en": 'd2l: two input channels → [[56, 72], [104, 120]]',
         "zh": 'd2l：两个输入通道 → [[56, 72], [104, 120]]'},
@@ -37,12 +34,6 @@ TEXT: dict[str, dict[str, str]] = {
     'mc.cout': {
         "en": 'output channels',
         "zh": '输出通道数'},
-    'mc.h': {
-        "en": 'height H',
-        "zh": '高度 H'},
-    'mc.w': {
-        "en": 'width W',
-        "zh": '宽度 W'},
     'mc.flip': {
         "en": 'true convolution (flip the kernel)',
         "zh": '真正的卷积（翻转卷积核）'},

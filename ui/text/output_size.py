@@ -10,9 +10,6 @@ TEXT: dict[str, dict[str, str]] = {
     'os.preset': {
         "en": 'Start from an example',
         "zh": '从示例开始'},
-    'os.preset.custom': {
-        "en": 'Custom (your settings)',
-        "zh": '自定义（你的设置）'},
     'os.preset.notes_4x4': {
         "en": 'Input (1, 1, 4, 4), 3×3 kernel → (1, 1, 2, 2)',
         "zh": '输入 (1, 1, 4, 4)，3×3 卷积核 → (1, 1, 2, 2)'},
@@ -40,12 +37,6 @@ TEXT: dict[str, dict[str, str]] = {
     'os.weight_shape': {
         "en": 'weight shape',
         "zh": '权重形状'},
-    'os.params': {
-        "en": 'parameters',
-        "zh": '参数量'},
-    'os.macs': {
-        "en": 'multiply-accumulates',
-        "zh": '乘加次数'},
     'os.formula': {
         "en": "PyTorch's formula with your numbers",
         "zh": '代入你的数字的 PyTorch 公式'},
@@ -109,13 +100,7 @@ TEXT: dict[str, dict[str, str]] = {
     'os.ph_help': {
         "en": "Per side, as in PyTorch (d2l's p is the total of both sides). -1 is allowed so you can see PyTorch refuse it.",
         "zh": '每一侧的填充量，与 PyTorch 一致（d2l 中的 p 是两侧之和）。允许 -1，以便看到 PyTorch 如何拒绝它。'},
-    'os.kh_help': {
-        "en": '0 is allowed so you can see PyTorch refuse it.',
-        "zh": '允许设为 0，以便看到 PyTorch 如何拒绝它。'},
-    'os.sh_help': {
-        "en": '0 is allowed so you can see PyTorch refuse it.',
-        "zh": '允许设为 0，以便看到 PyTorch 如何拒绝它。'},
-    'os.dh_help': {
+    'os.zero_help': {
         "en": '0 is allowed so you can see PyTorch refuse it.',
         "zh": '允许设为 0，以便看到 PyTorch 如何拒绝它。'},
     "os.predict": {"en": "before you look at the numbers below: what output size "

@@ -43,9 +43,6 @@ def _check_pointwise(X: Tensor, K: Tensor, bias: Tensor | None) -> tuple[int, in
         fix = {"X": (1, *X.shape)} if X.dim() == 2 else None
         raise ConvConfigError("X", tuple(X.shape), "Expected 3D (unbatched) or 4D (batched) "
                               "input to conv2d", fix)
-    if not (X.is_floating_point() or X.is_complex()):
-        raise ConvConfigError("dtype", _name(X.dtype), "conv2d needs a floating-point input",
-                              {"dtype": "float32"})
     if K.dim() not in (2, 4):
         raise ConvConfigError("K", tuple(K.shape), "K must be 4-D (C_out, C_in, 1, 1) or 2-D "
                               "(C_out, C_in)")
@@ -90,7 +87,8 @@ def corr2d_multi_in_out_1x1(X: Tensor, K: Tensor, bias: Tensor | None = None) ->
 
     Raises:
         ConvConfigError: for wrong ranks, a kernel that is not 1x1, a channel mismatch, a
-            bias of the wrong length, or K / bias in another dtype or on another device.
+            bias of the wrong length, or K / bias in another dtype or on another device
+            (integers are computed, as ``F.conv2d`` computes them on the CPU).
 
     d2l's two-channel X with weights 1 and 2: ``Y = X[0] + 2 X[1]``.
 
@@ -102,13 +100,16 @@ def corr2d_multi_in_out_1x1(X: Tensor, K: Tensor, bias: Tensor | None = None) ->
              [20., 23., 26.]]])
     """
     c_out, c_in = _check_pointwise(X, K, bias)
-    h, w = X.shape[-2:]
-    Xm = X.reshape(*X.shape[:-2], h * w)  # (N?, C_in, H, W) -> (N?, C_in, H*W)
-    Km = K.reshape(c_out, c_in)  # (C_out, C_in, 1, 1) -> (C_out, C_in)
+    shape = X.shape
+    h, w = shape[-2], shape[-1]
+    # A batch of one is multiplied as one matrix: a plain mm costs less than a bmm.
+    batch = shape[:1] if len(shape) == 4 and shape[0] != 1 else ()
+    Xm = X.reshape(*batch, c_in, h * w)  # (N?, C_in, H, W) -> (N?, C_in, H*W)
+    Km = K if K.dim() == 2 else K.reshape(c_out, c_in)  # (C_out, C_in, 1, 1) -> (C_out, C_in)
     Y = torch.matmul(Km, Xm)  # (C_out, C_in) @ (N?, C_in, H*W) -> (N?, C_out, H*W)
     if bias is not None:
         Y += bias[:, None]  # (C_out, 1) broadcasts over the pixels
-    return Y.reshape(*X.shape[:-3], c_out, h, w)  # (N?, C_out, H*W) -> (N?, C_out, H, W)
+    return Y.reshape(*shape[:-3], c_out, h, w)  # (N?, C_out, H*W) -> (N?, C_out, H, W)
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,14 @@ class PixelLinear:
 def pixel_as_linear(X: Tensor, K: Tensor, bias: Tensor | None, i: int, j: int, *,
                     n: int = 0) -> PixelLinear:
     """The C_in values at pixel ``(i, j)`` (of image ``n`` when batched) through the weight matrix.
+
+    Args:
+        X, K, bias: as in :func:`corr2d_multi_in_out_1x1`.
+        i, j: the pixel's row and column; n: the image, when X is batched.
+
+    Returns:
+        :class:`PixelLinear`: ``x`` ``(C_in,)``, ``weight`` ``(C_out, C_in)``, ``bias``, and
+        ``y = weight @ x + bias`` ``(C_out,)``, the output's channels at ``(i, j)``.
 
     Raises:
         ConvConfigError: as :func:`corr2d_multi_in_out_1x1`, or for an index off the map.
@@ -152,6 +161,12 @@ def pixel_as_linear(X: Tensor, K: Tensor, bias: Tensor | None, i: int, j: int, *
 def linear_channels_last(X: Tensor, K: Tensor, bias: Tensor | None = None) -> Tensor:
     """``nn.Linear(C_in, C_out)`` with K's weights, applied to X laid out channels-last.
 
+    Args:
+        X, K, bias: as in :func:`corr2d_multi_in_out_1x1`; X floating-point.
+
+    Returns:
+        The layer's output moved back to channels-first: equal to ``F.conv2d(X, K, bias)``.
+
     Shape:
         ``(..., C_in, H, W)`` -> ``(..., C_out, H, W)``, as :func:`corr2d_multi_in_out_1x1`.
 
@@ -161,6 +176,9 @@ def linear_channels_last(X: Tensor, K: Tensor, bias: Tensor | None = None) -> Te
              [62., 73.]]])
     """
     c_out, c_in = _check_pointwise(X, K, bias)
+    if not X.is_floating_point():  # nn.Linear's weight is a Parameter: floats only
+        raise ConvConfigError("dtype", _name(X.dtype), "nn.Linear needs a floating-point "
+                              "input", {"dtype": "float32"})
     # skip_init: the weights are overwritten, so don't draw (and advance the global RNG).
     layer = nn.utils.skip_init(nn.Linear, c_in, c_out, bias=bias is not None, device=X.device,
                                dtype=X.dtype)
@@ -198,6 +216,16 @@ def pointwise_costs(c_in: int, c_out: int, h: int, w: int, k: int = 3,
                     bias: bool = True) -> list[LayerCost]:
     """``conv1x1`` against ``convkxk``: the same channels, a k x k kernel ('same' padding).
 
+    Args:
+        c_in, c_out: channels; h, w: the input map (one image); k: the larger kernel;
+        bias: whether the layers have one.
+
+    Returns:
+        ``[conv1x1, convkxk]`` as :class:`LayerCost`.
+
+    Raises:
+        ConvConfigError: for a setting ``nn.Conv2d`` refuses, or a non-positive map size.
+
     >>> [(c.name_id, c.params, c.macs) for c in pointwise_costs(64, 64, 8, 8, bias=False)]
     [('conv1x1', 4096, 262144), ('convkxk', 36864, 2359296)]
     """
@@ -208,8 +236,12 @@ def pointwise_costs(c_in: int, c_out: int, h: int, w: int, k: int = 3,
 def bottleneck_costs(channels: int, h: int, w: int, bias: bool = True) -> list[LayerCost]:
     """ResNet's bottleneck C -> C/4 -> C (1x1, 3x3 padding 1, 1x1) against one 3x3 C -> C.
 
-    Returns ``reduce1x1``, ``conv3x3``, ``expand1x1``, their total ``bottleneck``, and
-    ``standard``.
+    Args:
+        channels: C, a multiple of 4; h, w: the input map (one image); bias: as in nn.Conv2d.
+
+    Returns:
+        ``reduce1x1``, ``conv3x3``, ``expand1x1``, their total ``bottleneck``, and
+        ``standard``, as :class:`LayerCost`.
 
     Raises:
         ConvConfigError: when ``channels`` is not a positive multiple of 4.
@@ -233,8 +265,15 @@ def depthwise_separable_costs(c_in: int, c_out: int, h: int, w: int, k: int = 3,
                               bias: bool = True) -> list[LayerCost]:
     """Depthwise k x k (groups=C_in) then pointwise 1x1, against a standard k x k conv.
 
-    Returns ``depthwise``, ``pointwise``, their total ``depthwise_separable``, and
-    ``standard``; all with 'same' padding.
+    Args:
+        c_in, c_out, h, w, k, bias: as in :func:`pointwise_costs`.
+
+    Returns:
+        ``depthwise``, ``pointwise``, their total ``depthwise_separable``, and ``standard``,
+        as :class:`LayerCost`; every k x k layer with 'same' padding.
+
+    Raises:
+        ConvConfigError: for a setting ``nn.Conv2d`` refuses, or a non-positive map size.
 
     >>> [(c.name_id, c.macs) for c in depthwise_separable_costs(32, 64, 8, 8, bias=False)][-2:]
     [('depthwise_separable', 149504), ('standard', 1179648)]
@@ -266,7 +305,7 @@ def check_pointwise_shape(shape: Sequence[int]) -> Shape5:
     """
     if len(shape) != 5:
         raise ConvConfigError("shape", tuple(shape), "shape must be (N, C_in, C_out, H, W)")
-    names = ("N", "C_in", "C_out", "H", "W")
+    names = ("n", "c_in", "c_out", "h", "w")
     n, c_in, c_out, h, w = (_as_int(name, v) for name, v in zip(names, shape, strict=True))
     for name, v in zip(names, (n, c_in, c_out, h, w), strict=True):
         if v <= 0:
@@ -302,27 +341,40 @@ def _forms(X: Tensor, K: Tensor) -> dict[str, Callable[[], Tensor]]:
 
 def _median_seconds(fn: Callable[[], Tensor], device: torch.device, repeats: int,
                     warmup: int) -> float:
+    """Median seconds per call; each sample runs enough calls to last about a millisecond,
+    so that a call of a few microseconds is not lost in the clock's and Python's noise."""
     for _ in range(warmup):
         fn()
-    if device.type == "cuda":
-        # Events time the GPU's work, not the Python call that only queues it.
-        torch.cuda.synchronize(device)
-        events = [(torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True))
-                  for _ in range(repeats)]
-        for start, end in events:
-            start.record()
-            fn()
-            end.record()
-        torch.cuda.synchronize(device)
-        return statistics.median(s.elapsed_time(e) / 1e3 for s, e in events)
+    _synchronize(device)
+    begin = time.perf_counter()
+    fn()
+    _synchronize(device)
+    number = max(1, min(1000, int(1e-3 / max(time.perf_counter() - begin, 1e-7))))
     samples = []
     for _ in range(repeats):
-        begin = time.perf_counter()
-        fn()
-        if device.type == "mps":
-            torch.mps.synchronize()
-        samples.append(time.perf_counter() - begin)
+        if device.type == "cuda":
+            # Events time the GPU's work, not the Python calls that only queue it.
+            start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+            start.record()
+            for _ in range(number):
+                fn()
+            end.record()
+            end.synchronize()
+            samples.append(start.elapsed_time(end) / 1e3 / number)
+        else:
+            begin = time.perf_counter()
+            for _ in range(number):
+                fn()
+            _synchronize(device)
+            samples.append((time.perf_counter() - begin) / number)
     return statistics.median(samples)
+
+
+def _synchronize(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+    elif device.type == "mps":
+        torch.mps.synchronize()
 
 
 def time_pointwise_forms(shapes: Sequence[Sequence[int]] = DEFAULT_SHAPES,
@@ -393,6 +445,10 @@ def pointwise_example(c_in: int, c_out: int, h: int, w: int, n: int | None = Non
     Returns:
         X ``(C_in, H, W)`` (``(N, C_in, H, W)`` when ``n`` is given), K ``(C_out, C_in, 1, 1)``.
 
+    Raises:
+        ConvConfigError: for a non-positive size, a tensor over ``MAX_ELEMENTS``, or a seed
+            outside ``[0, 2**63)``.
+
     d2l's check, X (3, 3, 3) and K (2, 3, 1, 1): the matmul form equals the loop.
 
     >>> from convlab.correlate import corr2d_multi_in_out_loop
@@ -412,6 +468,15 @@ def pointwise_code(c_in: int, c_out: int, h: int, w: int, n: int | None = None,
                    seed: int = 0) -> str:
     """A PyTorch script that draws :func:`pointwise_example`'s X and K and prints the matmul
     form ``Y1``, ``F.conv2d``'s ``Y2`` and ``|Y1 - Y2|.sum()``.
+
+    Args:
+        c_in, c_out, h, w, n, seed: as in :func:`pointwise_example`.
+
+    Returns:
+        The script's source; it imports only torch.
+
+    Raises:
+        ConvConfigError: as :func:`pointwise_example`.
 
     >>> print(pointwise_code(3, 2, 3, 3).splitlines()[4])
     X = torch.normal(0, 1, (3, 3, 3))  # (C_in, H, W)

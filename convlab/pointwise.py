@@ -464,13 +464,23 @@ def pointwise_example(c_in: int, c_out: int, h: int, w: int, n: int | None = Non
     return X, K
 
 
+def pointwise_bias(c_out: int) -> Tensor:
+    """A readable bias for examples: ``C_out`` values evenly spaced around 0, 0.5 apart.
+
+    >>> pointwise_bias(3).tolist()
+    [-0.5, 0.0, 0.5]
+    """
+    return (torch.arange(c_out, dtype=torch.float32) - (c_out - 1) / 2) / 2
+
+
 def pointwise_code(c_in: int, c_out: int, h: int, w: int, n: int | None = None,
-                   seed: int = 0) -> str:
+                   seed: int = 0, bias: bool = False) -> str:
     """A PyTorch script that draws :func:`pointwise_example`'s X and K and prints the matmul
     form ``Y1``, ``F.conv2d``'s ``Y2`` and ``|Y1 - Y2|.sum()``.
 
     Args:
         c_in, c_out, h, w, n, seed: as in :func:`pointwise_example`.
+        bias: add :func:`pointwise_bias` to both forms.
 
     Returns:
         The script's source; it imports only torch.
@@ -495,7 +505,9 @@ def pointwise_code(c_in: int, c_out: int, h: int, w: int, n: int | None = None,
         f"Y1 = torch.matmul(K.reshape{(c_out, c_in)}, X.reshape{(*batch, c_in, h * w)})"
         f"  # (C_out, C_in) @ ({lead}C_in, H*W) -> ({lead}C_out, H*W)",
         f"Y1 = Y1.reshape{(*batch, c_out, h, w)}  # ({lead}C_out, H*W) -> ({lead}C_out, H, W)",
-        f"Y2 = F.conv2d(X, K)  # ({lead}C_out, H, W)",
+        *([f"b = (torch.arange({c_out}.0) - {(c_out - 1) / 2!r}) / 2  # (C_out,)",
+           "Y1 = Y1 + b[:, None, None]  # one bias per output channel"] if bias else []),
+        f"Y2 = F.conv2d(X, K{', b' if bias else ''})  # ({lead}C_out, H, W)",
         "torch.set_printoptions(precision=4, sci_mode=False)",
         "print(Y1)",
         "print(Y2)",

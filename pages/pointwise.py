@@ -52,5 +52,6 @@ if result.loop_total_abs_diff < 1e-6:
 else:
     st.error(lesson, icon=":material/error:")
 page.check(result.checks, t("pw.check_note"))
-page.code(convlab.pointwise_code(v["cin"], v["cout"], v["h"], v["w"], v["n"], v["seed"]))
+page.code(convlab.pointwise_code(v["cin"], v["cout"], v["h"], v["w"], v["n"], v["seed"],
+                                 v["bias"]))
 page.finish()

@@ -255,8 +255,7 @@ def _pointwise(at: AppTest, ns: dict[str, Any], printed: str) -> None:
     i, j, n = (at.session_state[f"pointwise.{k}"] for k in ("oi", "oj", "img"))
     Y = ns["Y1"] if ns["Y1"].dim() == 4 else ns["Y1"][None]
     conv = [round(v, 4) for v in table.iloc[:, 1]]
-    if not at.session_state["pointwise.bias"]:  # the script reproduces the bias-free layer
-        assert [round(float(v), 4) for v in Y[n, :, i, j]] == conv
+    assert [round(float(v), 4) for v in Y[n, :, i, j]] == conv
     assert printed.strip()
 
 

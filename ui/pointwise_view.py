@@ -46,9 +46,7 @@ def preset_values(name: str, current: Mapping[str, Any]) -> dict[str, Any]:
 def tensors(v: Mapping[str, Any]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
     """X (N, C_in, H, W), K (C_out, C_in, 1, 1) and the bias, drawn as d2l draws them."""
     X, K = convlab.pointwise_example(v["cin"], v["cout"], v["h"], v["w"], v["n"], v["seed"])
-    bias = (torch.arange(v["cout"], dtype=X.dtype) - (v["cout"] - 1) / 2) / 2 if v["bias"] \
-        else None
-    return X, K, bias
+    return X, K, convlab.pointwise_bias(v["cout"]) if v["bias"] else None
 
 
 def _matrix(page: Frame, M: np.ndarray, title: str, name: str, axes: tuple[str, str, str, str],

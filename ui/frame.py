@@ -17,7 +17,6 @@ block and predict-then-check. Pages never touch ``st.session_state`` and never c
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn, TypeVar
@@ -31,6 +30,7 @@ from . import conv_controls as cc
 from . import panels, shell
 from .editors import matrix_editor
 from .i18n import TEXT, t
+from .predict import predict_box
 from .registry import BY_STEM, PageInfo
 from .urlstate import ChoiceParam, IntParam, Notice, PageState, Param, show_notices
 
@@ -320,31 +320,8 @@ class Frame:
 
     def predict(self, question: str, truth: Sequence[float],
                 slips: Mapping[str, Sequence[float]]) -> None:
-        """Predict, then check: the learner may type an answer (never required); the frame
-        says whether it is right and, if not, which step of the arithmetic it matches."""
-        with st.container(border=True):
-            st.markdown(f"**{t('predict.title')}** — {question}")
-            guess = st.text_input(t("predict.input"), key=self.key("guess"),
-                                  placeholder=t("predict.placeholder"))
-            if not guess.strip():
-                return
-            numbers = _numbers(guess)
-            if numbers is None:
-                st.warning(t("predict.unreadable", text=guess[:40]), icon=":material/help:")
-                return
-            if len(numbers) == 1 < len(truth):  # "13" for a square 13 x 13
-                numbers = numbers * len(truth)
-            right, matched = convlab.judge(numbers, tuple(truth),
-                                           {k: tuple(v) for k, v in slips.items()})
-            answer = " × ".join(_show(v) for v in truth)
-            if right:
-                st.success(t("predict.right", answer=answer), icon=":material/check_circle:")
-            elif matched:
-                st.warning(t("predict.slip", answer=answer) + " " +
-                           " ".join(t(f"predict.slip.{m}") for m in matched),
-                           icon=":material/lightbulb:")
-            else:
-                st.warning(t("predict.wrong", answer=answer), icon=":material/lightbulb:")
+        """Predict, then check (:func:`ui.predict.predict_box`), never required."""
+        predict_box(self.key("guess"), question, truth, slips)
 
     def stop(self) -> NoReturn:
         """Finish the page here (after a refusal that leaves nothing else to draw)."""
@@ -354,20 +331,6 @@ class Frame:
 
     def finish(self) -> None:
         shell.finish(self.state)
-
-
-def _numbers(text: str) -> tuple[float, ...] | None:
-    """``"13x13"``, ``"13, 13"``, ``"(1, 8, 13, 13)"`` or ``"-2.5"`` as numbers."""
-    parts = [p for p in re.split(r"[\s,x×*()\[\]]+", text.strip().lower()) if p]
-    try:
-        values = tuple(float(p) for p in parts)
-    except ValueError:
-        return None
-    return values if values and all(math.isfinite(v) for v in values) else None
-
-
-def _show(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:.4g}"
 
 
 def preset_param(presets: Sequence[str]) -> ChoiceParam:

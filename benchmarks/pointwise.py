@@ -10,7 +10,7 @@ at most 1.2). ``bare mm`` is the same multiply without convlab's Python around i
 (validation and three reshapes): the gap at the smallest sizes is that overhead, a few
 microseconds, not the arithmetic. Runs on the CPU, and on CUDA when present (bigger shapes).
 
-    python benchmarks/pointwise.py [--repeats 15] [--passes 3]
+    python benchmarks/pointwise.py [--repeats 15] [--passes 3] [--threads 1]
 """
 
 from __future__ import annotations
@@ -109,7 +109,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=15, help="timed samples per form")
     parser.add_argument("--passes", type=int, default=3, help="sweeps; the best median is kept")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="CPU threads (default: PyTorch's); 1 is steadier on a busy machine")
     args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
     run(torch.device("cpu"), CPU_SHAPES, args.repeats, args.passes)
     if torch.cuda.is_available():
         run(torch.device("cuda"), CUDA_SHAPES, args.repeats, args.passes)

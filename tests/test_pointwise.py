@@ -33,6 +33,7 @@ from convlab.pointwise import (
     depthwise_separable_costs,
     linear_channels_last,
     pixel_as_linear,
+    pointwise_bias,
     pointwise_code,
     pointwise_costs,
     pointwise_example,
@@ -384,11 +385,13 @@ def test_on_cuda() -> None:
 
 
 # ---- the reproduce script ------------------------------------------------------------------
+@pytest.mark.parametrize("bias", [False, True], ids=["no-bias", "bias"])
 @pytest.mark.parametrize("sizes, n, seed", [((3, 2, 3, 3), None, 0), ((4, 5, 2, 3), 2, 888),
                                             ((1, 1, 1, 1), 1, 7)])
 def test_script_draws_and_computes_convlab_s_numbers(sizes: tuple[int, int, int, int],
-                                                     n: int | None, seed: int) -> None:
-    code = pointwise_code(*sizes, n=n, seed=seed)
+                                                     n: int | None, seed: int, bias: bool
+                                                     ) -> None:
+    code = pointwise_code(*sizes, n=n, seed=seed, bias=bias)
     imported = {alias.name.split(".")[0] for node in ast.walk(ast.parse(code))
                 if isinstance(node, ast.Import | ast.ImportFrom)
                 for alias in getattr(node, "names", [])}
@@ -397,9 +400,12 @@ def test_script_draws_and_computes_convlab_s_numbers(sizes: tuple[int, int, int,
     with torch.random.fork_rng(), contextlib.redirect_stdout(io.StringIO()) as out:
         exec(compile(code, "<pointwise_code>", "exec"), namespace)
     X, K = pointwise_example(*sizes, n=n, seed=seed)
+    b = pointwise_bias(sizes[1]) if bias else None
     assert torch.equal(namespace["X"], X) and torch.equal(namespace["K"], K)
-    torch.testing.assert_close(namespace["Y1"], corr2d_multi_in_out_1x1(X, K))
-    torch.testing.assert_close(namespace["Y2"], F.conv2d(X, K))
+    if b is not None:
+        assert torch.equal(namespace["b"], b)
+    torch.testing.assert_close(namespace["Y1"], corr2d_multi_in_out_1x1(X, K, b))
+    torch.testing.assert_close(namespace["Y2"], F.conv2d(X, K, b))
     assert float(out.getvalue().split()[-1]) < 1e-5
 
 

@@ -26,7 +26,11 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from convlab.pointwise import FORM_IDS, PointwiseTiming, time_pointwise_forms  # noqa: E402
+from convlab.pointwise_timing import (  # noqa: E402
+    FORM_IDS,
+    PointwiseTiming,
+    time_pointwise_forms,
+)
 
 TARGET_RATIO = 1.2
 CPU_SHAPES = [

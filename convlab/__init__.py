@@ -33,10 +33,10 @@ from .learn import (
     Conv2D,
     LearnHistory,
     learn_kernel,
-    learn_kernel_code,
     learning_problem,
     max_stable_lr,
 )
+from .learn_code import learn_kernel_code
 from .multichannel import (
     LOOP_REFERENCE_LIMIT,
     MultiChannelResult,
@@ -56,22 +56,17 @@ from .pictures import (
     target_kernel,
 )
 from .pointwise import (
-    FORM_IDS,
-    LayerCost,
     PixelLinear,
-    PointwiseTiming,
-    bottleneck_costs,
     corr2d_multi_in_out_1x1,
-    depthwise_separable_costs,
     linear_channels_last,
     pixel_as_linear,
     pointwise_bias,
     pointwise_code,
-    pointwise_costs,
     pointwise_example,
-    time_pointwise_forms,
 )
 from .pointwise_checks import PointwiseResult, pointwise_checks
+from .pointwise_costs import LayerCost, bottleneck_costs, depthwise_separable_costs, pointwise_costs
+from .pointwise_timing import FORM_IDS, PointwiseTiming, time_pointwise_forms
 from .predict import cell_value_slips, judge, output_size_slips
 from .reproduce import conv2d_code, conv2d_forward_script, conv2d_shape_script, tensor_literal
 from .shapes import (

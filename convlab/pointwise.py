@@ -4,36 +4,19 @@ against larger kernels, how fast each way of writing it runs, and code to reprod
 from __future__ import annotations
 
 import math
-import statistics
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
-from .device import available_devices
 from .errors import ConvConfigError
 from .params import _as_int
-from .spec import Conv2dSpec
 
 Tensor = torch.Tensor
 Shape5 = tuple[int, int, int, int, int]  # (N, C_in, C_out, H, W)
 
 MAX_ELEMENTS = 2**24  # per tensor (64 MiB in float32): what one timing or example may allocate
-FORM_IDS = ("conv2d", "matmul", "einsum", "linear_channels_last")
-# From a few channels on a tiny map to a wide layer; the whole sweep takes about a second on
-# two CPU cores with the default repeats.
-DEFAULT_SHAPES: tuple[Shape5, ...] = (
-    (1, 16, 16, 8, 8),
-    (1, 64, 64, 16, 16),
-    (1, 3, 64, 112, 112),
-    (1, 512, 512, 7, 7),
-    (8, 64, 128, 28, 28),
-    (8, 256, 256, 14, 14),
-    (8, 128, 128, 56, 56),
-)
 
 
 # ---- the layer -----------------------------------------------------------------------------
@@ -190,113 +173,7 @@ def linear_channels_last(X: Tensor, K: Tensor, bias: Tensor | None = None) -> Te
     return Y.movedim(-1, -3)  # (..., H, W, C_out) -> (..., C_out, H, W)
 
 
-# ---- what it costs -------------------------------------------------------------------------
-@dataclass(frozen=True)
-class LayerCost:
-    """Parameters and multiply-accumulates (bias additions not counted) of one image's pass.
-
-    ``spec`` is the layer for one layer, ``None`` for a block's total.
-    """
-
-    name_id: str
-    params: int
-    macs: int
-    spec: Conv2dSpec | None = None
-
-
-def _layer(name_id: str, spec: Conv2dSpec, h: int, w: int) -> LayerCost:
-    return LayerCost(name_id, spec.num_parameters, spec.macs((spec.in_channels, h, w)), spec)
-
-
-def _total(name_id: str, parts: list[LayerCost]) -> LayerCost:
-    return LayerCost(name_id, sum(p.params for p in parts), sum(p.macs for p in parts))
-
-
-def pointwise_costs(c_in: int, c_out: int, h: int, w: int, k: int = 3,
-                    bias: bool = True) -> list[LayerCost]:
-    """``conv1x1`` against ``convkxk``: the same channels, a k x k kernel ('same' padding).
-
-    Args:
-        c_in, c_out: channels; h, w: the input map (one image); k: the larger kernel;
-        bias: whether the layers have one.
-
-    Returns:
-        ``[conv1x1, convkxk]`` as :class:`LayerCost`.
-
-    Raises:
-        ConvConfigError: for a setting ``nn.Conv2d`` refuses, or a non-positive map size.
-
-    >>> [(c.name_id, c.params, c.macs) for c in pointwise_costs(64, 64, 8, 8, bias=False)]
-    [('conv1x1', 4096, 262144), ('convkxk', 36864, 2359296)]
-    """
-    return [_layer("conv1x1", Conv2dSpec(c_in, c_out, 1, bias=bias), h, w),
-            _layer("convkxk", Conv2dSpec(c_in, c_out, k, padding="same", bias=bias), h, w)]
-
-
-def bottleneck_costs(channels: int, h: int, w: int, bias: bool = True) -> list[LayerCost]:
-    """ResNet's bottleneck C -> C/4 -> C (1x1, 3x3 padding 1, 1x1) against one 3x3 C -> C.
-
-    Args:
-        channels: C, a multiple of 4; h, w: the input map (one image); bias: as in nn.Conv2d.
-
-    Returns:
-        ``reduce1x1``, ``conv3x3``, ``expand1x1``, their total ``bottleneck``, and
-        ``standard``, as :class:`LayerCost`.
-
-    Raises:
-        ConvConfigError: when ``channels`` is not a positive multiple of 4.
-
-    >>> [(c.name_id, c.params) for c in bottleneck_costs(256, 14, 14, bias=False)][-2:]
-    [('bottleneck', 69632), ('standard', 589824)]
-    """
-    c = _as_int("channels", channels)
-    if c <= 0 or c % 4:
-        raise ConvConfigError("channels", c, "channels must be a positive multiple of 4 "
-                              "(the bottleneck narrows to channels / 4)",
-                              {"channels": max(4, 4 * round(c / 4))})
-    parts = [_layer("reduce1x1", Conv2dSpec(c, c // 4, 1, bias=bias), h, w),
-             _layer("conv3x3", Conv2dSpec(c // 4, c // 4, 3, padding=1, bias=bias), h, w),
-             _layer("expand1x1", Conv2dSpec(c // 4, c, 1, bias=bias), h, w)]
-    standard = _layer("standard", Conv2dSpec(c, c, 3, padding=1, bias=bias), h, w)
-    return [*parts, _total("bottleneck", parts), standard]
-
-
-def depthwise_separable_costs(c_in: int, c_out: int, h: int, w: int, k: int = 3,
-                              bias: bool = True) -> list[LayerCost]:
-    """Depthwise k x k (groups=C_in) then pointwise 1x1, against a standard k x k conv.
-
-    Args:
-        c_in, c_out, h, w, k, bias: as in :func:`pointwise_costs`.
-
-    Returns:
-        ``depthwise``, ``pointwise``, their total ``depthwise_separable``, and ``standard``,
-        as :class:`LayerCost`; every k x k layer with 'same' padding.
-
-    Raises:
-        ConvConfigError: for a setting ``nn.Conv2d`` refuses, or a non-positive map size.
-
-    >>> [(c.name_id, c.macs) for c in depthwise_separable_costs(32, 64, 8, 8, bias=False)][-2:]
-    [('depthwise_separable', 149504), ('standard', 1179648)]
-    """
-    parts = [_layer("depthwise", Conv2dSpec(c_in, c_in, k, padding="same", groups=c_in,
-                                            bias=bias), h, w),
-             _layer("pointwise", Conv2dSpec(c_in, c_out, 1, bias=bias), h, w)]
-    standard = _layer("standard", Conv2dSpec(c_in, c_out, k, padding="same", bias=bias), h, w)
-    return [*parts, _total("depthwise_separable", parts), standard]
-
-
-# ---- how fast each form runs ---------------------------------------------------------------
-@dataclass(frozen=True)
-class PointwiseTiming:
-    """Median seconds of one form on one ``(N, C_in, C_out, H, W)``, and the GFLOP/s it reached
-    (``2 N C_in C_out H W`` floating-point operations per call)."""
-
-    shape: Shape5
-    form_id: str
-    seconds: float
-    gflops: float
-
-
+# ---- sizes --------------------------------------------------------------------------------
 def check_pointwise_shape(shape: Sequence[int]) -> Shape5:
     """Validate one ``(N, C_in, C_out, H, W)``: positive ints, each tensor within MAX_ELEMENTS.
 
@@ -321,106 +198,6 @@ def check_pointwise_shape(shape: Sequence[int]) -> Shape5:
                               f"{MAX_ELEMENTS} elements, and the largest would hold {largest}",
                               {"shape": (n, c_in, c_out, h_fit, w_fit)} if fits else None)
     return n, c_in, c_out, h, w
-
-
-def _forms(X: Tensor, K: Tensor) -> dict[str, Callable[[], Tensor]]:
-    c_out, c_in = K.shape[:2]
-    Km = K.reshape(c_out, c_in)  # (C_out, C_in, 1, 1) -> (C_out, C_in)
-    linear = nn.utils.skip_init(nn.Linear, c_in, c_out, bias=False, device=X.device,
-                                dtype=X.dtype)
-    linear.weight.data.copy_(Km)
-    # Channels-last data as a transformer stores it: the permute is not part of the timing.
-    X_cl = X.permute(0, 2, 3, 1).contiguous()  # (N, C_in, H, W) -> (N, H, W, C_in)
-    return {
-        "conv2d": lambda: F.conv2d(X, K),
-        "matmul": lambda: corr2d_multi_in_out_1x1(X, K),
-        "einsum": lambda: torch.einsum("oc,nchw->nohw", Km, X),
-        "linear_channels_last": lambda: linear(X_cl),  # (N, H, W, C_in) -> (N, H, W, C_out)
-    }
-
-
-def _median_seconds(fn: Callable[[], Tensor], device: torch.device, repeats: int,
-                    warmup: int) -> float:
-    """Median seconds per call; each sample runs enough calls to last about a millisecond,
-    so that a call of a few microseconds is not lost in the clock's and Python's noise."""
-    for _ in range(warmup):
-        fn()
-    _synchronize(device)
-    begin = time.perf_counter()
-    fn()
-    _synchronize(device)
-    number = max(1, min(1000, int(1e-3 / max(time.perf_counter() - begin, 1e-7))))
-    samples = []
-    for _ in range(repeats):
-        if device.type == "cuda":
-            # Events time the GPU's work, not the Python calls that only queue it.
-            start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-            start.record()
-            for _ in range(number):
-                fn()
-            end.record()
-            end.synchronize()
-            samples.append(start.elapsed_time(end) / 1e3 / number)
-        else:
-            begin = time.perf_counter()
-            for _ in range(number):
-                fn()
-            _synchronize(device)
-            samples.append((time.perf_counter() - begin) / number)
-    return statistics.median(samples)
-
-
-def _synchronize(device: torch.device) -> None:
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-    elif device.type == "mps":
-        torch.mps.synchronize()
-
-
-def time_pointwise_forms(shapes: Sequence[Sequence[int]] = DEFAULT_SHAPES,
-                         device: str | torch.device = "cpu", repeats: int = 5, warmup: int = 2,
-                         progress: Callable[[float], object] | None = None,
-                         dtype: torch.dtype = torch.float32) -> list[PointwiseTiming]:
-    """Time ``F.conv2d`` (1x1), the matmul form, ``torch.einsum`` and channels-last
-    ``nn.Linear`` on each ``(N, C_in, C_out, H, W)``, without bias.
-
-    Args:
-        shapes: the ``(N, C_in, C_out, H, W)`` to time, all validated before any is timed.
-        device: where to run; on CUDA, timed with CUDA events after warm-up.
-        repeats, warmup: timed and untimed calls per form; the median is reported.
-        progress: called with the fraction done (0 to 1] after each shape.
-
-    Returns:
-        One record per shape and form, in the order of ``shapes`` and ``FORM_IDS``.
-
-    Raises:
-        ConvConfigError: for a bad shape, one over ``MAX_ELEMENTS``, a bad count, or a
-            device this machine lacks.
-    """
-    checked = [check_pointwise_shape(s) for s in shapes]
-    repeats, warmup = _as_int("repeats", repeats), _as_int("warmup", warmup)
-    if repeats < 1 or warmup < 0:
-        raise ConvConfigError("repeats" if repeats < 1 else "warmup", min(repeats, warmup),
-                              "repeats must be positive and warmup non-negative",
-                              {"repeats": max(repeats, 1), "warmup": max(warmup, 0)})
-    dev = torch.device(device)
-    if dev.type not in {d.kind for d in available_devices()}:
-        raise ConvConfigError("device", str(device), "device is not available on this machine",
-                              {"device": "cpu"})
-    records: list[PointwiseTiming] = []
-    generator = torch.Generator().manual_seed(0)
-    for done, (n, c_in, c_out, h, w) in enumerate(checked, start=1):
-        X = torch.randn(n, c_in, h, w, generator=generator, dtype=dtype).to(dev)
-        K = torch.randn(c_out, c_in, 1, 1, generator=generator, dtype=dtype).to(dev)
-        flops = 2 * n * c_in * c_out * h * w
-        with torch.no_grad():
-            for form_id, fn in _forms(X, K).items():
-                seconds = _median_seconds(fn, dev, repeats, warmup)
-                records.append(PointwiseTiming((n, c_in, c_out, h, w), form_id, seconds,
-                                               flops / seconds / 1e9 if seconds > 0 else 0.0))
-        if progress is not None:
-            progress(done / len(checked))
-    return records
 
 
 # ---- the example, and code that reproduces it ----------------------------------------------

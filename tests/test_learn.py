@@ -43,10 +43,10 @@ from convlab.learn import (
     LearnHistory,
     initial_parameters,
     learn_kernel,
-    learn_kernel_code,
     learning_problem,
     max_stable_lr,
 )
+from convlab.learn_code import learn_kernel_code
 from convlab.pictures import IMAGE_IDS, input_image, target_kernel
 
 D2L_TOLERANCE = 0.1  # proved above: 0.096 for any starting kernel nn.Conv2d can draw

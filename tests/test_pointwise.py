@@ -23,22 +23,17 @@ from torch.utils.flop_counter import FlopCounterMode
 from convlab.correlate import corr2d_multi_in_out_loop
 from convlab.errors import ConvConfigError
 from convlab.pointwise import (
-    FORM_IDS,
     MAX_ELEMENTS,
-    PointwiseTiming,
-    _forms,
-    bottleneck_costs,
     check_pointwise_shape,
     corr2d_multi_in_out_1x1,
-    depthwise_separable_costs,
     linear_channels_last,
     pixel_as_linear,
     pointwise_bias,
     pointwise_code,
-    pointwise_costs,
     pointwise_example,
-    time_pointwise_forms,
 )
+from convlab.pointwise_costs import bottleneck_costs, depthwise_separable_costs, pointwise_costs
+from convlab.pointwise_timing import FORM_IDS, PointwiseTiming, _forms, time_pointwise_forms
 
 # nn.Conv2d's note that padding='same' with an even kernel copies the input: expected here
 pytestmark = pytest.mark.filterwarnings("ignore:Using padding='same':UserWarning")

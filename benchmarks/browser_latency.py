@@ -28,11 +28,8 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,10 +46,8 @@ from playwright.sync_api import (  # noqa: E402
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
 from tests._server import (  # noqa: E402
-    free_port,
     launch_chromium,
     page_url,
-    server_log,
     start_server,
     stop_server,
 )
@@ -185,34 +180,6 @@ class Result:
     renders: list[float] = field(default_factory=list)  # ms, first render to drawn
     missed: int = 0  # actions that started no rerun within the timeout
     errors: int = 0  # settled states showing an stException
-
-
-def start_script(script: str, timeout: float = 60.0) -> tuple[subprocess.Popen, str]:
-    """``streamlit run <script>`` like tests._server.start_server (which runs the app)."""
-    port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true",
-           "--browser.gatherUsageStats", "false"]
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
-    proc.log = log  # type: ignore[attr-defined]  # what stop_server closes
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is None:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return proc, base
-            except OSError:
-                pass
-            time.sleep(0.2)
-            continue
-        break
-    out = server_log(proc)
-    stop_server(proc)
-    raise RuntimeError(f"streamlit run {script} did not come up:\n{out}")
 
 
 def new_context(browser: Browser) -> BrowserContext:
@@ -405,7 +372,7 @@ def main() -> None:
     start = time.monotonic()
     app, app_base = start_server()
     try:
-        trivial, trivial_base = start_script(TRIVIAL_SCRIPT)
+        trivial, trivial_base = start_server(script=TRIVIAL_SCRIPT)
         try:
             targets = [(TRIVIAL, f"{trivial_base}/")]
             targets += [(p.stem, page_url(app_base, p.path)) for p in lessons]

@@ -27,24 +27,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from convlab.pointwise_timing import (  # noqa: E402
+    DEFAULT_SHAPES,
     FORM_IDS,
     PointwiseTiming,
     time_pointwise_forms,
 )
 
 TARGET_RATIO = 1.2
-CPU_SHAPES = [
-    (1, 16, 16, 8, 8),
-    (1, 64, 64, 16, 16),
-    (1, 3, 64, 112, 112),
-    (1, 3, 64, 224, 224),
-    (1, 512, 512, 7, 7),
-    (1, 256, 256, 28, 28),
-    (8, 64, 128, 28, 28),
-    (8, 256, 256, 14, 14),
-    (8, 128, 128, 56, 56),
-    (16, 256, 256, 28, 28),
-]
+# The timing panel's sweep, plus the large 224 x 224 map and the widest layer.
+CPU_SHAPES = sorted({*DEFAULT_SHAPES, (1, 3, 64, 224, 224), (1, 256, 256, 28, 28),
+                     (16, 256, 256, 28, 28)}, key=lambda s: (s[0], s[1] * s[2] * s[3] * s[4]))
 CUDA_SHAPES = CPU_SHAPES + [
     (32, 256, 512, 28, 28),
     (64, 512, 512, 14, 14),

@@ -27,8 +27,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(timeout: float = 60.0) -> tuple[subprocess.Popen, str]:
-    """``streamlit run streamlit_app.py`` on a free loopback port.
+def start_server(timeout: float = 60.0,
+                 script: str = "streamlit_app.py") -> tuple[subprocess.Popen, str]:
+    """``streamlit run <script>`` (the app by default) on a free loopback port.
 
     Returns the process (leader of its own process group) and the base URL, once
     ``/_stcore/health`` answers.
@@ -37,7 +38,7 @@ def start_server(timeout: float = 60.0) -> tuple[subprocess.Popen, str]:
         RuntimeError: if the server exits or does not answer within ``timeout`` seconds.
     """
     port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+    cmd = [sys.executable, "-m", "streamlit", "run", script,
            "--server.port", str(port), "--server.address", "127.0.0.1",
            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     log = tempfile.TemporaryFile()  # a file, not a pipe: a full pipe would stall the server

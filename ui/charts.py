@@ -329,12 +329,12 @@ def shared_weight_chart(frame: Data, rows: int, cols: int, title: str, words: di
     """An unrolled convolution: blank where the matrix is zero, each shared weight in its
     own colour (the same weight recurs along the diagonals: translation invariance; the
     blanks are locality)."""
-    px = max(4, min(16, 640 // max(cols, 1), 420 // max(rows, 1)))
+    px = max(8, min(28, 640 // max(cols, 1), 420 // max(rows, 1)))
     palette = list(OKABE_ITO.values())
-    rect = _grid(frame, rows, cols, title).mark_rect().encode(
+    rect = _grid(frame, rows, cols, title).mark_rect(stroke="white", strokeWidth=0.5).encode(
         color=alt.Color("weight:N", scale=alt.Scale(range=palette),
-                        legend=alt.Legend(title=words["weight"], orient="right",
-                                          columns=1 + weights // 12)),
+                        legend=alt.Legend(title=words["weight"], orient="bottom",
+                                          columns=min(weights, 6), labelLimit=160)),
         tooltip=[*_cell_tips(words), alt.Tooltip("weight:N", title=words["weight"]),
                  alt.Tooltip("value:N", title=words["value"])],
     )
@@ -355,11 +355,13 @@ def cost_chart(frame: Data, title: str, count_title: str, group_title: str) -> A
     bars grouped by comparison."""
     palette = [OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["green"],
                OKABE_ITO["vermillion"], OKABE_ITO["purple"], OKABE_ITO["sky"]]
-    return alt.Chart(frame, title=title).mark_bar().encode(
-        y=alt.Y("layer:N", title=None, sort=None),
+    # Dots, not bars: a bar on a log scale has no zero to start from.
+    return alt.Chart(frame, title=title).mark_point(filled=True, size=140).encode(
+        y=alt.Y("layer:N", title=None, sort=None, axis=alt.Axis(labelLimit=320)),
         x=alt.X("count:Q", title=count_title, scale=alt.Scale(type="log")),
         color=alt.Color("group:N", scale=alt.Scale(range=palette),
-                        legend=alt.Legend(title=group_title, orient="bottom")),
+                        legend=alt.Legend(title=group_title, orient="bottom", labelLimit=320,
+                                          columns=1)),
         column=alt.Column("measure:N", title=None, sort=None),
         tooltip=[alt.Tooltip("layer:N", title=group_title),
                  alt.Tooltip("count:Q", title=count_title, format=",")],
@@ -402,7 +404,8 @@ def growth_chart(frame: Data, title: str, x_title: str, y_title: str,
         x=alt.X("side:Q", title=x_title),
         y=alt.Y("parameters:Q", title=y_title, scale=alt.Scale(type="log")),
         color=alt.Color("layer:N", scale=alt.Scale(range=palette),
-                        legend=alt.Legend(title=legend_title, orient="bottom")),
+                        legend=alt.Legend(title=legend_title, orient="bottom", labelLimit=240,
+                                          columns=1)),
         tooltip=[alt.Tooltip("layer:N", title=legend_title),
                  alt.Tooltip("side:Q", title=x_title),
                  alt.Tooltip("parameters:Q", title=y_title, format=",")],

@@ -216,10 +216,9 @@ class Frame:
                 self.number("groups")
                 if "mode" in names:
                     self.choice("mode")
-                toggles = st.columns(2)
-                self.toggle("bias", container=toggles[0])
+                self.toggle("bias")
                 if "lock" in names:
-                    self.toggle("lock", container=toggles[1])
+                    self.toggle("lock")
         kwargs = cc.conv_kwargs(self.values, in_channels, out_channels)
         try:
             return ConvChoice(kwargs, convlab.Conv2dSpec(**kwargs), None)

@@ -54,22 +54,9 @@ if result is None:
 # ---- one output channel, input channel by input channel -----------------------------------------
 Y = result.Y.numpy()
 st.subheader(t("mc.walkthrough", o=o))
-oi, oj = page.pick_cell(*Y.shape[1:])
-terms = convlab.window_terms(torch.from_numpy(X), result.kernel_used, o, oi, oj,
-                             groups=v["groups"], **conv_args)
-bias = float(b[o]) if v["bias"] else None
-page.predict(t("mc.predict", o=o, i=oi, j=oj), (float(Y[o, oi, oj]),),
-             convlab.cell_value_slips(terms, bias, result.kernel_used[o].flip(-2, -1)))
-if flip:
-    st.info(t("mc.flip_note"), icon=":material/flip:")
-view.channel_by_channel(page, result, terms, o, (oi, oj), flip)
-cols = st.columns([3, 2, 3])
-cols[1].metric(t("mc.bias_value", o=o), tt._num(round(bias or 0.0, 4)))
-with cols[2]:
-    view.heat(page, Y[o], t("mc.y_title", o=o), "y", [(oi, oj)], picker=True)
-    st.caption(t("mc.click_hint"))
-st.markdown(t("mc.arith", o=o, i=oi, j=oj))
-st.code(view.arithmetic(terms, bias, float(Y[o, oi, oj])), language="text", wrap_lines=True)
+done = result  # the fragment keeps this run's result
+page.picking(Y.shape[1], Y.shape[2],
+             lambda cell: view.walkthrough(page, done, X, b, o, cell, conv_args))
 
 # ---- every output channel, and the wiring ---------------------------------------------
 if v["cout"] > 1:

@@ -60,25 +60,28 @@ if conv.spec is not None and axes:
     # ---- the picture: where each window reads ------------------------------------------------
     st.subheader(t("os.picture"))
     st.caption(t("os.picture_caption"))
-    cell = page.pick_cell(h_ax.output, w_ax.output)
-    pic = convlab.Conv2dSpec(1, 1, spec.kernel_size, spec.stride, spec.padding, spec.dilation,
-                             padding_mode=spec.padding_mode).window_picture((v["h"], v["w"]))
-    labels = charts.role_labels()
-    grid = charts.window_picture_frame(pic, cell, labels)
-    hp, wp = h_ax.padded, w_ax.padded
-    g1, g2 = st.columns([3, 2])
-    page.chart(charts.spec(charts.padded_grid_chart, grid, hp, wp, labels,
-                           t("os.grid_title", mode=v["mode"])), "grid", container=g1)
-    page.chart(charts.spec(charts.output_grid_chart,
-                           charts.output_grid_frame(h_ax.output, w_ax.output, cell),
-                           h_ax.output, w_ax.output, t("os.out_title"), labels), "pick",
-               picker=True,
-               container=g2)
-    g2.caption(t("os.click_hint"))
-    with st.expander(t("os.coverage")):
-        page.chart(charts.spec(charts.coverage_chart, grid, hp, wp, t("os.coverage"),
-                               t("os.role.coverage"), labels), "coverage")
-        st.caption(t("os.coverage_caption"))
+
+    def picture(cell: tuple[int, int]) -> None:
+        pic = convlab.Conv2dSpec(1, 1, spec.kernel_size, spec.stride, spec.padding, spec.dilation,
+                                 padding_mode=spec.padding_mode).window_picture((v["h"], v["w"]))
+        labels = charts.role_labels()
+        grid = charts.window_picture_frame(pic, cell, labels)
+        hp, wp = h_ax.padded, w_ax.padded
+        g1, g2 = st.columns([3, 2])
+        page.chart(charts.spec(charts.padded_grid_chart, grid, hp, wp, labels,
+                               t("os.grid_title", mode=v["mode"])), "grid", container=g1)
+        page.chart(charts.spec(charts.output_grid_chart,
+                               charts.output_grid_frame(h_ax.output, w_ax.output, cell),
+                               h_ax.output, w_ax.output, t("os.out_title"), labels), "pick",
+                   picker=True,
+                   container=g2)
+        g2.caption(t("os.click_hint"))
+        with st.expander(t("os.coverage")):
+            page.chart(charts.spec(charts.coverage_chart, grid, hp, wp, t("os.coverage"),
+                                   t("os.role.coverage"), labels), "coverage")
+            st.caption(t("os.coverage_caption"))
+
+    page.picking(h_ax.output, w_ax.output, picture)
 
 page.code(convlab.conv2d_shape_script(conv.kwargs, input_shape))
 page.finish()

@@ -267,6 +267,20 @@ class Frame:
             st.session_state[last] = points
             self.state["oi"], self.state["oj"] = int(points[0]["row"]), int(points[0]["col"])
 
+    def picking(self, rows: int, cols: int, draw: Callable[[tuple[int, int]], None]) -> None:
+        """The part of a page that depends only on the picked output cell, as a fragment:
+        a click on the picker chart or a slider move reruns this part, not the whole page.
+
+        ``draw(cell)`` draws it; the cell's sliders come first.
+        """
+        @st.fragment
+        def part() -> None:
+            self._take_pick()  # a click inside the fragment reruns only the fragment
+            draw(self.pick_cell(rows, cols))
+            shell.sync_url(self.state)
+
+        part()
+
     def pick_cell(self, rows: int, cols: int, *, container: Any = None) -> tuple[int, int]:
         """The picked output cell, clamped into ``rows x cols``, with a slider per axis."""
         c1, c2 = (container or st).columns(2)

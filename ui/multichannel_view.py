@@ -170,3 +170,27 @@ def wiring(page: Frame, c_in: int, c_out: int, groups: int, per_group: int) -> N
     st.caption(t("mc.wiring_caption", g=groups, per=per_group))
     page.chart(charts.spec(charts.wiring_chart, charts.wiring_frame(c_in, c_out, groups), c_in,
                            c_out, t("mc.wiring_in"), t("mc.wiring_out")), "wiring")
+
+
+def walkthrough(page: Frame, result: convlab.MultiChannelResult, X: np.ndarray, b: np.ndarray,
+                o: int, cell: tuple[int, int], conv: dict[str, Any]) -> None:
+    """Everything that depends on the picked output cell: predict-then-check, the channel
+    maps with the window's taps, the bias, Y, and the cell's sum term by term."""
+    v = page.values
+    oi, oj = cell
+    Y = result.Y.numpy()
+    terms = convlab.window_terms(torch.from_numpy(X), result.kernel_used, o, oi, oj,
+                                 groups=v["groups"], **conv)
+    bias = float(b[o]) if v["bias"] else None
+    page.predict(t("mc.predict", o=o, i=oi, j=oj), (float(Y[o, oi, oj]),),
+                 convlab.cell_value_slips(terms, bias, result.kernel_used[o].flip(-2, -1)))
+    if v["flip"]:
+        st.info(t("mc.flip_note"), icon=":material/flip:")
+    channel_by_channel(page, result, terms, o, cell, v["flip"])
+    cols = st.columns([3, 2, 3])
+    cols[1].metric(t("mc.bias_value", o=o), tt._num(round(bias or 0.0, 4)))
+    with cols[2]:
+        heat(page, Y[o], t("mc.y_title", o=o), "y", [cell], picker=True)
+        st.caption(t("mc.click_hint"))
+    st.markdown(t("mc.arith", o=o, i=oi, j=oj))
+    st.code(arithmetic(terms, bias, float(Y[o, oi, oj])), language="text", wrap_lines=True)

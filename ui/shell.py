@@ -75,13 +75,18 @@ def start() -> tuple[list[Notice], bool]:
     return state.notices, entering
 
 
-def finish(page: PageState | None = None) -> None:
-    """Bottom of every page: write the URL, record the server-side rerun time."""
+def sync_url(page: PageState | None = None) -> None:
+    """Write the shared values and ``page``'s own into the URL."""
     query = _global_state().query()
     if page is not None:
         page.sync(query)
     elif {k: st.query_params.get(k) for k in st.query_params} != query:
         st.query_params.from_dict(query)
+
+
+def finish(page: PageState | None = None) -> None:
+    """Bottom of every page: write the URL, record the server-side rerun time."""
+    sync_url(page)
     started = st.session_state.get("_run_started")
     if started is not None:  # read by benchmarks/rerun_latency.py; shown nowhere
         st.session_state["_rerun_seconds"] = time.perf_counter() - started

@@ -50,9 +50,7 @@ with right:
 view.maps_picture(page, X, Y, np.array(history.prediction))
 
 # ---- the lesson's points -------------------------------------------------------------------
-Yt = convlab.corr2d(torch.from_numpy(X).T.contiguous(), K).numpy() if min(X.shape) >= max(
-    K.shape) else np.zeros(0)
-page.predict(t("lk.predict"), (float(np.abs(Yt).max()) if Yt.size else 0.0,), {})
+page.predict(t("lk.predict"), (convlab.peak_on_transpose(torch.from_numpy(X), K),), {})
 checks = view.checks(history, expected, image, K, v, lr, page.device)
 page.check(checks, t("lk.check_note"))
 page.code(view.code(image, K, v, lr))

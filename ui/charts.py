@@ -27,28 +27,24 @@ Data: TypeAlias = pd.DataFrame | alt.NamedData
 AnyChart: TypeAlias = Any
 
 
-def spec(builder: Callable[..., AnyChart], frame: pd.DataFrame | dict[str, pd.DataFrame],
-         *args: Any, **kwargs: Any) -> dict[str, Any]:
+def spec(builder: Callable[..., AnyChart], frame: pd.DataFrame, *args: Any,
+         **kwargs: Any) -> dict[str, Any]:
     """A builder's Vega-Lite spec with ``frame`` as its data, fast on every rerun.
 
     Building Altair objects costs tens of milliseconds per chart, so the spec is built once
     per builder and distinct arguments (dicts frozen recursively to make them a key) with
     a named data source, kept as JSON text nobody can mutate, and only the data is swapped.
-    ``frame`` may be a dict of frames for a builder that draws several datasets.
     """
-    names = tuple(frame) if isinstance(frame, dict) else None
-    key = (builder, names, _freeze(args), _freeze(kwargs))
+    key = (builder, _freeze(args), _freeze(kwargs))
     out: dict[str, Any] = json.loads(_template(key))
-    out["datasets"] = dict(frame) if isinstance(frame, dict) else {"cells": frame}
+    out["datasets"] = {"cells": frame}
     return out
 
 
 @functools.lru_cache(maxsize=512)
-def _template(key: tuple[Any, Any, Any, Any]) -> str:
-    builder, names, args, kwargs = key
-    data = ({n: alt.NamedData(n) for n in names} if names is not None
-            else alt.NamedData("cells"))
-    return json.dumps(builder(data, *_thaw(args), **_thaw(kwargs)).to_dict())
+def _template(key: tuple[Any, Any, Any]) -> str:
+    builder, args, kwargs = key
+    return json.dumps(builder(alt.NamedData("cells"), *_thaw(args), **_thaw(kwargs)).to_dict())
 
 
 def _freeze(value: Any) -> Any:

@@ -96,13 +96,13 @@ def tensors(v: Mapping[str, Any], k_in: int) -> tuple[np.ndarray, np.ndarray, np
 def arithmetic(terms: list, bias: float | None, total: float) -> str:
     """``0×0 + 1×1 + … (+ b) = total`` with negative numbers in parentheses."""
     def n(v: float) -> str:
-        s = tt._num(round(v, 4))
+        s = tt.number_text(round(v, 4))
         return f"({s})" if v < 0 else s
 
     parts = [f"{n(term.x)}×{n(term.k)}" for term in terms]
     if bias is not None:
         parts.append(n(bias))
-    return " + ".join(parts) + f" = {tt._num(round(total, 4))}"
+    return " + ".join(parts) + f" = {tt.number_text(round(total, 4))}"
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -188,7 +188,7 @@ def walkthrough(page: Frame, result: convlab.MultiChannelResult, X: np.ndarray, 
         st.info(t("mc.flip_note"), icon=":material/flip:")
     channel_by_channel(page, result, terms, o, cell, v["flip"])
     cols = st.columns([3, 2, 3])
-    cols[1].metric(t("mc.bias_value", o=o), tt._num(round(bias or 0.0, 4)))
+    cols[1].metric(t("mc.bias_value", o=o), tt.number_text(round(bias or 0.0, 4)))
     with cols[2]:
         heat(page, Y[o], t("mc.y_title", o=o), "y", [cell], picker=True)
         st.caption(t("mc.click_hint"))

@@ -15,7 +15,8 @@ SEPARATORS = ("~", "|", ";", ",")  # outermost first
 MAX_ABS = 1e6  # larger magnitudes are refused: the lesson needs readable numbers
 
 
-def _num(v: float) -> str:
+def number_text(v: float) -> str:
+    """A number as short text: integers without a decimal point."""
     return str(int(v)) if float(v).is_integer() and abs(v) < 1e15 else f"{v:.6g}"
 
 
@@ -29,7 +30,7 @@ def encode(A: np.ndarray) -> str:
 
     def walk(a: np.ndarray, level: int) -> str:
         if a.ndim == 1:
-            return seps[-1].join(_num(float(v)) for v in a)
+            return seps[-1].join(number_text(float(v)) for v in a)
         return seps[level].join(walk(sub, level + 1) for sub in a)
 
     return walk(A, 0)

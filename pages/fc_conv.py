@@ -25,8 +25,9 @@ view.codes(page, page["preset"])
 # ---- 2. convolution -> fully connected --------------------------------------------------------
 st.header(t("fc.part2"))
 st.caption(t("fc.part2_caption"))
-for col, name in zip(st.columns(4), view.INPUT, strict=True):
-    page.number(name, container=col, disabled=name == "w" and page["lock"])
+row = page.row()
+for name in view.INPUT:
+    page.number(name, container=row, disabled=name == "w" and page["lock"])
 conv = page.conv2d(page["cin"], page["cout"])
 shape = (page["cin"], page["h"], page["w"])
 unrolled = None

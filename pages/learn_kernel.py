@@ -12,17 +12,17 @@ from ui.i18n import t
 page = frame.open_page("learn_kernel", view.PARAMS, preset_values=view.preset_values)
 
 # ---- the data and the training settings -----------------------------------------------------
-c = st.columns(4)
-image, kernel = page.choice("image", container=c[0]), page.choice("kernel", container=c[1])
-page.toggle("flip", container=c[2])
-page.toggle("bias", container=c[3])
+row = page.row()
+image, kernel = page.choice("image", container=row), page.choice("kernel", container=row)
+page.toggle("flip", container=row)
+page.toggle("bias", container=row)
 if kernel == "custom":
     view.custom_kernel(page)
-c = st.columns(4)
-page.number("epochs", container=c[0])
-page.number("seed", container=c[1])
-lr = float(page.choice("lr", container=c[2]))
-page.choice("module", container=c[3])
+row = page.row()
+page.number("epochs", container=row)
+page.number("seed", container=row)
+lr = float(page.choice("lr", container=row))
+page.choice("module", container=row)
 v = page.values
 K = view.target(v)
 with st.spinner(t("lk.training")):
@@ -57,9 +57,9 @@ page.code(view.code(image, K, v, lr))
 
 # ---- a kernel on a picture ---------------------------------------------------------------
 st.header(t("lk.on_picture"))
-left, right = st.columns(2)
-source = page.choice("picture", segmented=True, container=left, custom=False)
-which = page.choice("apply", segmented=True, container=right, custom=False)
+row = page.row()
+source = page.choice("picture", segmented=True, container=row, custom=False)
+which = page.choice("apply", segmented=True, container=row, custom=False)
 pic = view.picture(page, source)
 if pic is not None:
     shown, resp = view.response(pic, np.array(history.final_kernel) if which == "learned"

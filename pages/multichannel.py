@@ -13,29 +13,20 @@ page = frame.open_page("multichannel", view.PARAMS, preset_values=view.preset_va
 page.button("reroll", view.reroll, icon=":material/casino:")
 
 # ---- the input, the layer, the tensors -------------------------------------------------------
-for col, name in zip(st.columns(4), view.INPUT, strict=True):
-    page.number(name, container=col)
+row = page.row()
+for name in view.INPUT:
+    page.number(name, container=row)
 conv = page.conv2d(page["cin"], page["cout"])
-c1, c2 = st.columns(2)
-flip = page.toggle("flip", container=c1)
-o = page.slider("o", 0, page["cout"] - 1, container=c2)
+row = page.row()
+flip = page.toggle("flip", container=row)
+o = page.slider("o", 0, page["cout"] - 1, container=row)
 v = page.values
 k_in = v["cin"] // v["groups"] if v["groups"] > 0 and v["cin"] % v["groups"] == 0 else v["cin"]
 X, K, b = view.tensors(v, k_in)
-with st.expander(t("mc.edit"), expanded=v["preset"] == "custom", icon=":material/edit:"):
-    st.caption(t("mc.edit_caption"))
-    st.markdown(f"**X** `{tuple(X.shape)}`")
-    for c, tab in enumerate(st.tabs([t("mc.channel", c=c) for c in range(v["cin"])])):
-        with tab:
-            X[c] = page.matrix(f"edX{c}", X[c], f"X[{c}]")
-    st.markdown(f"**K[{o}]** `{tuple(K[o].shape)}`")
-    cols = st.columns(min(k_in, 4))
-    for c in range(k_in):
-        with cols[c % len(cols)]:
-            K[o, c] = page.matrix(f"edK{o}_{c}", K[o, c], f"K[{o}, {c}]")
-    if v["bias"]:
-        st.markdown(f"**b** `{tuple(b.shape)}`")
-        b = page.matrix("edb", b[None], "b")[0]
+editor = page.section("edit", t("mc.edit"), icon=":material/edit:")
+if editor is not None:
+    with editor:
+        X, K, b = view.edit_tensors(page, X, K, b, o, v["bias"])
 page["X"], page["K"], page["b"] = tt.encode(X), tt.encode(K), tt.encode(b)
 
 # ---- compute (or explain the refusal) ------------------------------------------------------------

@@ -11,9 +11,9 @@ page = frame.open_page("output_size", view.PARAMS, preset_values=view.preset_val
                        helps=view.HELPS)
 
 # ---- the input and the layer ----------------------------------------------------------------
-cols = st.columns(5)
-for col, name in zip(cols, view.INPUT, strict=True):
-    page.number(name, container=col, disabled=name == "w" and page["lock"])
+row = page.row()
+for name in view.INPUT:
+    page.number(name, container=row, disabled=name == "w" and page["lock"])
 conv = page.conv2d(page["cin"], page["cout"])
 v = page.values
 input_shape = (v["n"], v["cin"], v["h"], v["w"])
@@ -29,22 +29,16 @@ if conv.spec is not None and axes:
     spec = conv.spec
     out_shape = spec.output_shape(input_shape)
     page.predict(t("os.predict"), (h_ax.output, w_ax.output), convlab.output_size_slips(axes))
-    m1, m2, m3, m4 = st.columns(4)
-    m1.metric(t("os.out_shape"), " × ".join(map(str, out_shape)))
-    m2.metric(t("os.weight_shape"), " × ".join(map(str, spec.weight_shape)))
-    m3.metric(t("count.params"), f"{spec.num_parameters:,}")
-    m4.metric(t("count.macs"), f"{spec.macs(input_shape):,}")
+    row = page.row()
+    row.metric(t("os.out_shape"), " × ".join(map(str, out_shape)))
+    row.metric(t("os.weight_shape"), " × ".join(map(str, spec.weight_shape)))
+    row.metric(t("count.params"), f"{spec.num_parameters:,}")
+    row.metric(t("count.macs"), f"{spec.macs(input_shape):,}")
 
     st.subheader(t("os.formula"))
-    st.latex(r"H_{\text{out}} = \left\lfloor \frac{H + p_{\text{before}} + p_{\text{after}}"
-             r" - d\,(k-1) - 1}{s} \right\rfloor + 1")
-    for col, axis, sym, name in zip(st.columns(2), axes, "HW", (t("os.axis_h"), t("os.axis_w")),
-                                    strict=True):
-        with col:
-            st.markdown(f"**{name}**")
-            st.latex(r"\begin{gathered}" + r" \\ ".join(view.formula_latex(axis, sym))
-                     + r"\end{gathered}")
-            st.caption(view.floor_note(axis, name))
+    st.latex(view.formula_block(axes))
+    st.caption("  \n".join(view.floor_note(axis, name) for axis, name in zip(
+        axes, (t("os.axis_h"), t("os.axis_w")), strict=True)))
     if spec.padding == "same" and (h_ax.pad_before, w_ax.pad_before) != (h_ax.pad_after,
                                                                         w_ax.pad_after):
         st.info(t("os.same_uneven"))
@@ -76,10 +70,11 @@ if conv.spec is not None and axes:
                    picker=True,
                    container=g2)
         g2.caption(t("os.click_hint"))
-        with st.expander(t("os.coverage")):
+        coverage = page.section("coverage", t("os.coverage"))
+        if coverage is not None:
             page.chart(charts.spec(charts.coverage_chart, grid, hp, wp, t("os.coverage"),
-                                   t("os.role.coverage"), labels), "coverage")
-            st.caption(t("os.coverage_caption"))
+                                   t("os.role.coverage"), labels), "coverage", container=coverage)
+            coverage.caption(t("os.coverage_caption"))
 
     page.picking(h_ax.output, w_ax.output, picture)
 

@@ -8,10 +8,10 @@ from ui import pointwise_view as view
 from ui.i18n import t
 
 page = frame.open_page("pointwise", view.PARAMS, preset_values=view.preset_values)
-cols = st.columns(len(view.INPUT) + 1)
-for col, name in zip(cols, view.INPUT, strict=False):
-    page.number(name, container=col)
-page.toggle("bias", container=cols[-1])
+row = page.row()
+for name in view.INPUT:
+    page.number(name, container=row)
+page.toggle("bias", container=row)
 v = page.values
 X, K, bias = view.tensors(v)
 img = page.slider("img", 0, v["n"] - 1)

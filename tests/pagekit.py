@@ -12,6 +12,7 @@ from google.protobuf.message import Message
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
+from ui.frame import SECTIONS
 from ui.i18n import TEXT
 
 EN = {k: v["en"] for k, v in TEXT.items()}
@@ -21,6 +22,16 @@ ZH = {k: v["zh"] for k, v in TEXT.items()}
 def assert_clean(at: AppTest) -> None:
     """The run raised nothing (an exception is shown as an element, not raised)."""
     assert not at.exception, [e.value for e in at.exception]
+
+
+def open_sections(at: AppTest, stem: str) -> int:
+    """Open every collapsible section (``Frame.section``) the page ``stem`` has drawn in
+    this process and run again; how many there were."""
+    keys = sorted(SECTIONS.get(stem, ()))
+    for key in keys:
+        at.session_state[key] = True
+    at.run()
+    return len(keys)
 
 
 def metrics(at: AppTest) -> dict[str, str]:

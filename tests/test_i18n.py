@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, make_app
-from pagekit import chart_labels, english_words, visible_text
+from pagekit import chart_labels, english_words, open_sections, visible_text
 
 from ui import output_size_view
 from ui.conv_controls import PAD_KINDS
@@ -168,7 +168,10 @@ def _runs() -> list[tuple[str, dict[str, str]]]:
         ("pages/multichannel.py", {"flip": "1"}),
         ("pages/multichannel.py", {"groups": "3"}),  # a refusal
         ("pages/multichannel.py", {"cin": "4", "cout": "4", "groups": "2"}),  # wiring
-    ]
+    ] + [(info.path, {OPEN: "1"}) for info in LESSONS]  # every collapsible section open
+
+
+OPEN = "_open"  # not a URL parameter: the test opens every section of the page
 
 
 RUNS = _runs()
@@ -178,7 +181,11 @@ RUNS = _runs()
                          ids=[f"{Path(p).stem}-{'&'.join(f'{k}={v}' for k, v in q.items())}"
                               for p, q in RUNS])
 def test_no_english_left_on_a_chinese_page(path, query):
+    query = dict(query)
+    opened = query.pop(OPEN, None)
     at = make_app(path, {"lang": "zh", **query})
+    if opened:
+        open_sections(at, Path(path).stem)
     assert not at.exception, [e.value for e in at.exception]
     strings = visible_text(at) + chart_labels(at)
     assert TEXT[PAGES[0].title_key]["zh"] in strings  # the menu is in Chinese: the walk worked

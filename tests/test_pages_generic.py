@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from conftest import make_app
-from pagekit import EN, ZH, assert_clean, check_passed, metrics, vega_charts
+from pagekit import EN, ZH, assert_clean, check_passed, metrics, open_sections, vega_charts
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
@@ -137,6 +137,25 @@ def test_every_widget_at_both_ends_and_every_option(stem):
             assert_clean(at)
             seen += 1
     assert seen >= 3, f"{stem}: found only {seen} widgets of its own"
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_every_section_opens_clean_and_adds_its_content(stem):
+    at = make_app(path(stem))
+    closed = len(list(_elements(at)))
+    if not open_sections(at, stem):
+        return  # this page has no collapsible section
+    assert_clean(at)
+    assert len(list(_elements(at))) > closed, f"{stem}: opening its sections drew nothing"
+
+
+def _elements(at: AppTest) -> Any:
+    """Every node of the page's element tree."""
+    stack = [at._tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(getattr(node, "children", {}).values())
 
 
 # ---- the URL ------------------------------------------------------------------------------------

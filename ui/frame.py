@@ -35,9 +35,14 @@ from .registry import BY_STEM, PageInfo
 from .urlstate import ChoiceParam, IntParam, Notice, PageState, Param, show_notices
 
 R = TypeVar("R")
+# The width of one control in the Conv2d group's wrapping row (five to a row on a laptop).
+CONTROL_PX = 200
 # stem -> the URL parameters its page declared on its last run in this process; read by the
 # generic page tests (garbage in every parameter, every preset in Chinese).
 DECLARED: dict[str, tuple[Param, ...]] = {}
+# stem -> the widget keys of its collapsible sections (``Frame.section``) seen in this
+# process; the page tests open every one.
+SECTIONS: dict[str, set[str]] = {}
 PresetValues = Callable[[str, Mapping[str, Any]], Mapping[str, Any]]
 
 
@@ -113,22 +118,40 @@ class Frame:
         return next(p for p in self.state.params if p.name == name)
 
     # ---- widgets -------------------------------------------------------------------------
-    def number(self, name: str, *, disabled: bool = False, container: Any = None) -> int:
+    @staticmethod
+    def row(*, border: bool = False) -> Any:
+        """A row of widgets or metrics: one horizontal container (one element for the
+        browser to lay out on each rerun, where ``st.columns(n)`` is n + 1)."""
+        return st.container(horizontal=True, border=border, gap="small")
+
+    def section(self, name: str, label: str, *, icon: str | None = None,
+                expanded: bool = False) -> Any:
+        """A collapsible section whose content runs only while it is open: the expander if
+        open (draw into it), else ``None``. Closed, it costs the rerun one element instead
+        of its charts and tables."""
+        key = self.key(f"open.{name}")
+        SECTIONS.setdefault(self.info.stem, set()).add(key)
+        box = st.expander(label, expanded=expanded, key=key, icon=icon, on_change="rerun")
+        return box if box.open else None
+
+    def number(self, name: str, *, disabled: bool = False, container: Any = None,
+               width: int | str = "stretch") -> int:
         """A whole-number input bounded by the parameter's own range."""
         p = self._param(name)
         assert isinstance(p, IntParam)
         (container or st).number_input(self.label(name), min_value=p.lo, max_value=p.hi, step=1,
-                                       key=self.key(name), disabled=disabled,
+                                       key=self.key(name), disabled=disabled, width=width,
                                        on_change=self._mark_custom, help=self._help(name))
         return int(self.state[name])
 
-    def toggle(self, name: str, *, container: Any = None, custom: bool = True) -> bool:
+    def toggle(self, name: str, *, container: Any = None, custom: bool = True,
+               width: int | str = "content") -> bool:
         (container or st).toggle(self.label(name), key=self.key(name), help=self._help(name),
-                                 on_change=self._mark_custom if custom else None)
+                                 on_change=self._mark_custom if custom else None, width=width)
         return bool(self.state[name])
 
     def choice(self, name: str, *, segmented: bool = False, container: Any = None,
-               custom: bool = True) -> str:
+               custom: bool = True, width: int | str = "stretch") -> str:
         """A selectbox (or segmented control) over a choice parameter's options, each worded
         ``<ns>.<name>.<option>`` (or ``conv.<name>.<option>``); options with no words show
         as they are (``'zeros'``, ``'reflect'``)."""
@@ -141,9 +164,10 @@ class Frame:
         common = dict(key=self.key(name), format_func=words.__getitem__, help=self._help(name),
                       on_change=self._mark_custom if custom else None)
         if segmented:
-            target.segmented_control(self.label(name), list(p.choices), required=True, **common)
+            target.segmented_control(self.label(name), list(p.choices), required=True,
+                                     width="content", **common)
         else:
-            target.selectbox(self.label(name), list(p.choices), **common)
+            target.selectbox(self.label(name), list(p.choices), width=width, **common)
         return str(self.state[name])
 
     def _option(self, name: str, option: str) -> str:
@@ -205,20 +229,20 @@ class Frame:
         names = {p.name for p in self.state.params}
         locked = "lock" in names and bool(self.state["lock"])
         numeric = self.state["pad"] == "number"
-        with st.container(border=True):
-            cols = st.columns(5)
-            for col, (a, b) in zip(cols[:4], cc.PAIRS[1:], strict=True):
-                if a == "ph":
-                    self.choice("pad", segmented=True, container=col)
-                self.number(a, disabled=a == "ph" and not numeric, container=col)
-                self.number(b, disabled=locked or (b == "pw" and not numeric), container=col)
-            with cols[4]:
-                self.number("groups")
-                if "mode" in names:
-                    self.choice("mode")
-                self.toggle("bias")
-                if "lock" in names:
-                    self.toggle("lock")
+        # One wrapping row (a single element to lay out), every control a fixed width.
+        box = self.row(border=True)
+        for a, b in cc.PAIRS[1:]:
+            if a == "ph":
+                self.choice("pad", segmented=True, container=box)
+            self.number(a, disabled=a == "ph" and not numeric, container=box, width=CONTROL_PX)
+            self.number(b, disabled=locked or (b == "pw" and not numeric), container=box,
+                        width=CONTROL_PX)
+        self.number("groups", container=box, width=CONTROL_PX)
+        if "mode" in names:
+            self.choice("mode", container=box, width=CONTROL_PX)
+        self.toggle("bias", container=box)
+        if "lock" in names:
+            self.toggle("lock", container=box)
         kwargs = cc.conv_kwargs(self.values, in_channels, out_channels)
         try:
             return ConvChoice(kwargs, convlab.Conv2dSpec(**kwargs), None)
@@ -283,9 +307,9 @@ class Frame:
 
     def pick_cell(self, rows: int, cols: int, *, container: Any = None) -> tuple[int, int]:
         """The picked output cell, clamped into ``rows x cols``, with a slider per axis."""
-        c1, c2 = (container or st).columns(2)
-        return (self.slider("oi", 0, rows - 1, container=c1),
-                self.slider("oj", 0, cols - 1, container=c2))
+        box = (container or st).container(horizontal=True, gap="medium")
+        return (self.slider("oi", 0, rows - 1, container=box),
+                self.slider("oj", 0, cols - 1, container=box))
 
     def matrix(self, name: str, M: Any, label: str) -> Any:
         """An editable 2-D table of ``M``; the edited matrix, or ``M`` if a cell is bad."""

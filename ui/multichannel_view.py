@@ -93,6 +93,27 @@ def tensors(v: Mapping[str, Any], k_in: int) -> tuple[np.ndarray, np.ndarray, np
     return X, K, b
 
 
+def edit_tensors(page: Frame, X: np.ndarray, K: np.ndarray, b: np.ndarray, o: int,
+                 bias: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Editable tables of X (a tab per channel), K's output channel ``o`` and b: the
+    tensors with the learner's edits (a bad cell keeps its table's last valid values)."""
+    st.caption(t("mc.edit_caption"))
+    st.markdown(f"**X** `{tuple(X.shape)}`")
+    for c, tab in enumerate(st.tabs([t("mc.channel", c=c) for c in range(X.shape[0])])):
+        with tab:
+            X[c] = page.matrix(f"edX{c}", X[c], f"X[{c}]")
+    st.markdown(f"**K[{o}]** `{tuple(K[o].shape)}`")
+    k_in = K.shape[1]
+    cols = st.columns(min(k_in, 4))
+    for c in range(k_in):
+        with cols[c % len(cols)]:
+            K[o, c] = page.matrix(f"edK{o}_{c}", K[o, c], f"K[{o}, {c}]")
+    if bias:
+        st.markdown(f"**b** `{tuple(b.shape)}`")
+        b = page.matrix("edb", b[None], "b")[0]
+    return X, K, b
+
+
 def arithmetic(terms: list, bias: float | None, total: float) -> str:
     """``0×0 + 1×1 + … (+ b) = total`` with negative numbers in parentheses."""
     def n(v: float) -> str:

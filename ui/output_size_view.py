@@ -57,19 +57,32 @@ def preset_values(name: str, current: Mapping[str, Any]) -> dict[str, Any]:
     return {} if name == "custom" else {**PRESET_FIELDS, **PRESETS[name]}
 
 
+GENERAL = (r"H_{\text{out}} = \left\lfloor \frac{H + p_{\text{before}} + p_{\text{after}}"
+           r" - d\,(k-1) - 1}{s} \right\rfloor + 1")
+
+
 def formula_latex(axis: convlab.AxisArithmetic, size_symbol: str) -> list[str]:
     """PyTorch's formula for one axis with this configuration's numbers, step by step."""
-    a = axis
+    a, x = axis, size_symbol
     exact = a.span / a.stride
     return [
-        rf"k_{{\text{{eff}}}} = d\,(k-1)+1 = {a.dilation}\cdot({a.kernel}-1)+1 = "
+        rf"k_{{\text{{eff}},{x}}} = d\,(k-1)+1 = {a.dilation}\cdot({a.kernel}-1)+1 = "
         rf"{a.effective_kernel}",
-        rf"{size_symbol}_{{\text{{pad}}}} = {size_symbol} + p_{{\text{{before}}}} + "
+        rf"{x}_{{\text{{pad}}}} = {x} + p_{{\text{{before}}}} + "
         rf"p_{{\text{{after}}}} = {a.size} + {a.pad_before} + {a.pad_after} = {a.padded}",
-        rf"{size_symbol}_{{\text{{out}}}} = \left\lfloor \frac{{{a.padded} - "
+        rf"{x}_{{\text{{out}}}} = \left\lfloor \frac{{{a.padded} - "
         rf"{a.effective_kernel}}}{{{a.stride}}} \right\rfloor + 1 = \left\lfloor "
         rf"{exact:.4g} \right\rfloor + 1 = {a.quotient} + 1 = {a.output}",
     ]
+
+
+def formula_block(axes: tuple[convlab.AxisArithmetic, convlab.AxisArithmetic]) -> str:
+    """The general formula above both axes' worked steps (height left, width right), as
+    one LaTeX block: one formula for the browser to typeset on each rerun, not three."""
+    h, w = (formula_latex(a, x) for a, x in zip(axes, "HW", strict=True))
+    rows = r" \\[2pt] ".join(f"{a} & {b}" for a, b in zip(h, w, strict=True))
+    return (rf"\begin{{gathered}}{GENERAL} \\[10pt] "
+            rf"\begin{{array}}{{l@{{\qquad\qquad}}l}} {rows} \end{{array}}\end{{gathered}}")
 
 
 def floor_note(axis: convlab.AxisArithmetic, axis_name: str) -> str:

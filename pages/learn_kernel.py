@@ -9,62 +9,65 @@ from ui import frame
 from ui import learn_kernel_view as view
 from ui.i18n import t
 
-page = frame.open_page("learn_kernel", view.PARAMS, preset_values=view.preset_values)
 
-# ---- the data and the training settings -----------------------------------------------------
-row = page.row()
-image, kernel = page.choice("image", container=row), page.choice("kernel", container=row)
-page.toggle("flip", container=row)
-page.toggle("bias", container=row)
-if kernel == "custom":
-    view.custom_kernel(page)
-row = page.row()
-page.number("epochs", container=row)
-page.number("seed", container=row)
-lr = float(page.choice("lr", container=row))
-page.choice("module", container=row)
-v = page.values
-K = view.target(v)
-with st.spinner(t("lk.training")):
-    history, X, Y = view.train(image, tuple(map(tuple, K.tolist())), lr, v["epochs"], v["seed"],
-                               v["bias"], v["flip"], v["module"], page.device)
-expected = (K.flip(-2, -1) if v["flip"] else K).numpy()
+def lesson(page: frame.Frame) -> None:
+    # ---- the data and the training settings -------------------------------------------------
+    row = page.row()
+    image, kernel = page.choice("image", container=row), page.choice("kernel", container=row)
+    page.toggle("flip", container=row)
+    page.toggle("bias", container=row)
+    if kernel == "custom":
+        view.custom_kernel(page)
+    row = page.row()
+    page.number("epochs", container=row)
+    page.number("seed", container=row)
+    lr = float(page.choice("lr", container=row))
+    page.choice("module", container=row)
+    v = page.values
+    K = view.target(v)
+    with st.spinner(t("lk.training")):
+        history, X, Y = view.train(image, tuple(map(tuple, K.tolist())), lr, v["epochs"], v["seed"],
+                                   v["bias"], v["flip"], v["module"], page.device)
+    expected = (K.flip(-2, -1) if v["flip"] else K).numpy()
 
-# ---- training ---------------------------------------------------------------------------------
-kernel_size = (int(K.shape[0]), int(K.shape[1]))
-limit = f"{convlab.max_stable_lr(torch.from_numpy(X), kernel_size, v['bias']):.3g}"
-if history.diverged_at is not None:
-    st.error(t("lk.diverged", e=history.diverged_at, lr=lr, limit=limit),
-             icon=":material/trending_up:")
-elif lr >= float(limit):
-    st.warning(t("lk.unstable", lr=lr, limit=limit), icon=":material/trending_up:")
-last = len(history.losses) - 1
-epoch = page.slider("epoch", 0, last)
-left, right = st.columns([3, 2])
-with left:
-    page.toggle("log", custom=False)
-    view.loss_chart(page, history, v["log"], epoch)
-with right:
-    view.kernels_picture(page, np.array(history.kernels[epoch]), expected, epoch)
-    st.caption(t("lk.flip_note") if v["flip"] else t("lk.kernel_note"))
-view.maps_picture(page, X, Y, np.array(history.prediction))
+    # ---- training -----------------------------------------------------------------------------
+    kernel_size = (int(K.shape[0]), int(K.shape[1]))
+    limit = f"{convlab.max_stable_lr(torch.from_numpy(X), kernel_size, v['bias']):.3g}"
+    if history.diverged_at is not None:
+        st.error(t("lk.diverged", e=history.diverged_at, lr=lr, limit=limit),
+                 icon=":material/trending_up:")
+    elif lr >= float(limit):
+        st.warning(t("lk.unstable", lr=lr, limit=limit), icon=":material/trending_up:")
+    last = len(history.losses) - 1
+    epoch = page.slider("epoch", 0, last)
+    left, right = st.columns([3, 2])
+    with left:
+        page.toggle("log", custom=False)
+        view.loss_chart(page, history, v["log"], epoch)
+    with right:
+        view.kernels_picture(page, np.array(history.kernels[epoch]), expected, epoch)
+        st.caption(t("lk.flip_note") if v["flip"] else t("lk.kernel_note"))
+    view.maps_picture(page, X, Y, np.array(history.prediction))
 
-# ---- the lesson's points -------------------------------------------------------------------
-page.predict(t("lk.predict"), (convlab.peak_on_transpose(torch.from_numpy(X), K),), {})
-checks = view.checks(history, expected, image, K, v, lr, page.device)
-page.check(checks, t("lk.check_note"))
-page.code(view.code(image, K, v, lr))
+    # ---- the lesson's points ---------------------------------------------------------------
+    page.predict(t("lk.predict"), (convlab.peak_on_transpose(torch.from_numpy(X), K),), {})
+    checks = view.checks(history, expected, image, K, v, lr, page.device)
+    page.check(checks, t("lk.check_note"))
+    page.code(view.code(image, K, v, lr))
 
-# ---- a kernel on a picture ---------------------------------------------------------------
-st.header(t("lk.on_picture"))
-row = page.row()
-source = page.choice("picture", segmented=True, container=row, custom=False)
-which = page.choice("apply", segmented=True, container=row, custom=False)
-pic = view.picture(page, source)
-if pic is not None:
-    shown, resp = view.response(pic, np.array(history.final_kernel) if which == "learned"
-                                else K.numpy())
-    left, right = st.columns(2)
-    left.image(shown, caption=t("lk.picture_in"), clamp=True, width="stretch")
-    right.image(resp, caption=t("lk.picture_out"), clamp=True, width="stretch")
-page.finish()
+    # ---- a kernel on a picture -----------------------------------------------------------
+    st.header(t("lk.on_picture"))
+    row = page.row()
+    source = page.choice("picture", segmented=True, container=row, custom=False)
+    which = page.choice("apply", segmented=True, container=row, custom=False)
+    pic = view.picture(page, source)
+    if pic is not None:
+        shown, resp = view.response(pic, np.array(history.final_kernel) if which == "learned"
+                                    else K.numpy())
+        left, right = st.columns(2)
+        left.image(shown, caption=t("lk.picture_in"), clamp=True, width="stretch")
+        right.image(resp, caption=t("lk.picture_out"), clamp=True, width="stretch")
+    page.finish()
+
+
+frame.lesson("learn_kernel", lesson, view.PARAMS, preset_values=view.preset_values)

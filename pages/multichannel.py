@@ -9,56 +9,60 @@ from ui import multichannel_view as view
 from ui import tensor_text as tt
 from ui.i18n import t
 
-page = frame.open_page("multichannel", view.PARAMS, preset_values=view.preset_values)
-page.button("reroll", view.reroll, icon=":material/casino:")
 
-# ---- the input, the layer, the tensors -------------------------------------------------------
-row = page.row()
-for name in view.INPUT:
-    page.number(name, container=row)
-conv = page.conv2d(page["cin"], page["cout"])
-row = page.row()
-flip = page.toggle("flip", container=row)
-o = page.slider("o", 0, page["cout"] - 1, container=row)
-v = page.values
-k_in = v["cin"] // v["groups"] if v["groups"] > 0 and v["cin"] % v["groups"] == 0 else v["cin"]
-X, K, b = view.tensors(v, k_in)
-editor = page.section("edit", t("mc.edit"), icon=":material/edit:")
-if editor is not None:
-    with editor:
-        X, K, b = view.edit_tensors(page, X, K, b, o, v["bias"])
-page["X"], page["K"], page["b"] = tt.encode(X), tt.encode(K), tt.encode(b)
+def lesson(page: frame.Frame) -> None:
+    page.button("reroll", view.reroll, icon=":material/casino:")
 
-# ---- compute (or explain the refusal) ------------------------------------------------------------
-input_shape = (1, v["cin"], v["h"], v["w"])
-if conv.error is not None:
-    page.refuse(conv.error, conv.kwargs, input_shape)
-    page.stop()
-conv_args = {k: conv.kwargs[k] for k in ("stride", "padding", "dilation")}
-with st.spinner(t("mc.computing")):
-    result = page.attempt(view.compute, page["X"], page["K"], page["b"] if v["bias"] else None,
-                          tuple(conv_args.items()), v["groups"], flip, page.device,
-                          conv_kwargs=conv.kwargs, input_shape=input_shape)
-if result is None:
-    page.stop()
+    # ---- the input, the layer, the tensors ---------------------------------------------------
+    row = page.row()
+    for name in view.INPUT:
+        page.number(name, container=row)
+    conv = page.conv2d(page["cin"], page["cout"])
+    row = page.row()
+    flip = page.toggle("flip", container=row)
+    o = page.slider("o", 0, page["cout"] - 1, container=row)
+    v = page.values
+    k_in = v["cin"] // v["groups"] if v["groups"] > 0 and v["cin"] % v["groups"] == 0 else v["cin"]
+    X, K, b = view.tensors(v, k_in)
+    editor = page.section("edit", t("mc.edit"), icon=":material/edit:")
+    if editor is not None:
+        with editor:
+            X, K, b = view.edit_tensors(page, X, K, b, o, v["bias"])
+    page["X"], page["K"], page["b"] = tt.encode(X), tt.encode(K), tt.encode(b)
 
-# ---- one output channel, input channel by input channel -----------------------------------------
-Y = result.Y.numpy()
-st.subheader(t("mc.walkthrough", o=o))
-done = result  # the fragment keeps this run's result
-page.picking(Y.shape[1], Y.shape[2],
-             lambda cell: view.walkthrough(page, done, X, b, o, cell, conv_args))
+    # ---- compute (or explain the refusal) --------------------------------------------------------
+    input_shape = (1, v["cin"], v["h"], v["w"])
+    if conv.error is not None:
+        page.refuse(conv.error, conv.kwargs, input_shape)
+        page.stop()
+    conv_args = {k: conv.kwargs[k] for k in ("stride", "padding", "dilation")}
+    with st.spinner(t("mc.computing")):
+        result = page.attempt(view.compute, page["X"], page["K"], page["b"] if v["bias"] else None,
+                              tuple(conv_args.items()), v["groups"], flip, page.device,
+                              conv_kwargs=conv.kwargs, input_shape=input_shape)
+    if result is None:
+        page.stop()
 
-# ---- every output channel, and the wiring ---------------------------------------------
-if v["cout"] > 1:
-    st.subheader(t("mc.all_outputs"))
-    view.all_outputs(page, Y)
-if v["groups"] > 1:
-    view.wiring(page, v["cin"], v["cout"], v["groups"], k_in)
+    # ---- one output channel, input channel by input channel -------------------------------------
+    Y = result.Y.numpy()
+    st.subheader(t("mc.walkthrough", o=o))
+    done = result  # the fragment keeps this run's result
+    page.picking(Y.shape[1], Y.shape[2],
+                 lambda cell: view.walkthrough(page, done, X, b, o, cell, conv_args))
 
-page.check(result.checks, t("mc.check_note") if len(result.checks) > 1
-           else t("mc.check_note_noloop"))
-page.code(convlab.conv2d_forward_script(
-    torch.from_numpy(X), torch.from_numpy(K), torch.from_numpy(b) if v["bias"] else None,
-    groups=v["groups"], flip=flip, **conv_args))
-page.finish()
+    # ---- every output channel, and the wiring -----------------------------------------
+    if v["cout"] > 1:
+        st.subheader(t("mc.all_outputs"))
+        view.all_outputs(page, Y)
+    if v["groups"] > 1:
+        view.wiring(page, v["cin"], v["cout"], v["groups"], k_in)
+
+    page.check(result.checks, t("mc.check_note") if len(result.checks) > 1
+               else t("mc.check_note_noloop"))
+    page.code(convlab.conv2d_forward_script(
+        torch.from_numpy(X), torch.from_numpy(K), torch.from_numpy(b) if v["bias"] else None,
+        groups=v["groups"], flip=flip, **conv_args))
+    page.finish()
+
+
+frame.lesson("multichannel", lesson, view.PARAMS, preset_values=view.preset_values)

@@ -7,51 +7,55 @@ from ui import frame
 from ui import pointwise_view as view
 from ui.i18n import t
 
-page = frame.open_page("pointwise", view.PARAMS, preset_values=view.preset_values)
-row = page.row()
-for name in view.INPUT:
-    page.number(name, container=row)
-page.toggle("bias", container=row)
-v = page.values
-X, K, bias = view.tensors(v)
-img = page.slider("img", 0, v["n"] - 1)
-with st.spinner(t("pw.computing")):
-    result = convlab.pointwise_checks(X, K, bias, device=page.device)
-Y = result.Y  # (N, C_out, H, W)
-page.predict(t("pw.predict", n=v["n"], i=v["cin"], o=v["cout"], h=v["h"], w=v["w"]),
-             tuple(Y.shape), {"no_batch": tuple(Y.shape[1:]), "swapped": (
-                 v["n"], v["cin"], v["h"], v["w"])})
 
-# ---- the reshape: K @ X is the whole layer ---------------------------------------------------
-st.subheader(t("pw.reshape"))
-st.latex(r"\underbrace{Y}_{(C_{out},\,H\cdot W)} = \underbrace{K}_{(C_{out},\,C_{in})}"
-         r"\;\underbrace{X}_{(C_{in},\,H\cdot W)}")
-oi, oj = page.pick_cell(v["h"], v["w"])
-view.reshape_picture(page, X[img].reshape(v["cin"], -1).numpy(),
-                     K.reshape(v["cout"], v["cin"]).numpy(),
-                     Y[img].reshape(v["cout"], -1).numpy(), oi * v["w"] + oj)
+def lesson(page: frame.Frame) -> None:
+    row = page.row()
+    for name in view.INPUT:
+        page.number(name, container=row)
+    page.toggle("bias", container=row)
+    v = page.values
+    X, K, bias = view.tensors(v)
+    img = page.slider("img", 0, v["n"] - 1)
+    with st.spinner(t("pw.computing")):
+        result = convlab.pointwise_checks(X, K, bias, device=page.device)
+    Y = result.Y  # (N, C_out, H, W)
+    page.predict(t("pw.predict", n=v["n"], i=v["cin"], o=v["cout"], h=v["h"], w=v["w"]),
+                 tuple(Y.shape), {"no_batch": tuple(Y.shape[1:]), "swapped": (
+                     v["n"], v["cin"], v["h"], v["w"])})
 
-# ---- one pixel: a fully-connected layer ---------------------------------------------------------
-st.subheader(t("pw.pixel", i=oi, j=oj))
-pixel = convlab.pixel_as_linear(X, K, bias, oi, oj, n=img)
-st.markdown(t("pw.pixel_text", x=", ".join(f"{x:.3f}" for x in pixel.x.tolist())))
-st.dataframe(view.pixel_table(pixel, result.linear[img, :, oi, oj]), hide_index=True)
+    # ---- the reshape: K @ X is the whole layer -----------------------------------------------
+    st.subheader(t("pw.reshape"))
+    st.latex(r"\underbrace{Y}_{(C_{out},\,H\cdot W)} = \underbrace{K}_{(C_{out},\,C_{in})}"
+             r"\;\underbrace{X}_{(C_{in},\,H\cdot W)}")
+    oi, oj = page.pick_cell(v["h"], v["w"])
+    view.reshape_picture(page, X[img].reshape(v["cin"], -1).numpy(),
+                         K.reshape(v["cout"], v["cin"]).numpy(),
+                         Y[img].reshape(v["cout"], -1).numpy(), oi * v["w"] + oj)
 
-# ---- why 1×1 layers, and how fast ---------------------------------------------------------------
-st.subheader(t("pw.why"))
-view.costs(page, v["cin"], v["cout"], v["h"], v["w"])
-st.subheader(t("pw.timing"))
-st.caption(t("pw.timing_caption", device=page.device))
-timings = page.on_demand("run_timing", convlab.time_pointwise_forms, view.SWEEP, page.device)
-if timings:
-    view.timing_chart(page, timings)
+    # ---- one pixel: a fully-connected layer -----------------------------------------------------
+    st.subheader(t("pw.pixel", i=oi, j=oj))
+    pixel = convlab.pixel_as_linear(X, K, bias, oi, oj, n=img)
+    st.markdown(t("pw.pixel_text", x=", ".join(f"{x:.3f}" for x in pixel.x.tolist())))
+    st.dataframe(view.pixel_table(pixel, result.linear[img, :, oi, oj]), hide_index=True)
 
-lesson = t("pw.d2l_check", diff=f"{result.loop_total_abs_diff:.2e}")
-if result.loop_total_abs_diff < 1e-6:
-    st.success(lesson, icon=":material/check:")
-else:
-    st.error(lesson, icon=":material/error:")
-page.check(result.checks, t("pw.check_note"))
-page.code(convlab.pointwise_code(v["cin"], v["cout"], v["h"], v["w"], v["n"], v["seed"],
-                                 v["bias"]))
-page.finish()
+    # ---- why 1×1 layers, and how fast -----------------------------------------------------------
+    st.subheader(t("pw.why"))
+    view.costs(page, v["cin"], v["cout"], v["h"], v["w"])
+    st.subheader(t("pw.timing"))
+    st.caption(t("pw.timing_caption", device=page.device))
+    timings = page.on_demand("run_timing", convlab.time_pointwise_forms, view.SWEEP, page.device)
+    if timings:
+        view.timing_chart(page, timings)
+
+    lesson = t("pw.d2l_check", diff=f"{result.loop_total_abs_diff:.2e}")
+    if result.loop_total_abs_diff < 1e-6:
+        st.success(lesson, icon=":material/check:")
+    else:
+        st.error(lesson, icon=":material/error:")
+    page.check(result.checks, t("pw.check_note"))
+    page.code(convlab.pointwise_code(v["cin"], v["cout"], v["h"], v["w"], v["n"], v["seed"],
+                                     v["bias"]))
+    page.finish()
+
+
+frame.lesson("pointwise", lesson, view.PARAMS, preset_values=view.preset_values)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import altair as alt
 import numpy as np
@@ -271,20 +272,63 @@ def test_heatmap_frame_labels():
 
 # ---- charts.spec: cached templates with swapped data -------------------------------------------
 
-def test_spec_swaps_the_data_into_a_cached_template():
+def _counting_builds(monkeypatch) -> list[Any]:
+    """Record every Altair build :func:`charts.spec` makes from now on."""
+    built: list[Any] = []
+    real = charts._build
+
+    def build(builder, args, kwargs):
+        built.append((builder, args))
+        return real(builder, args, kwargs)
+
+    monkeypatch.setattr(charts, "_build", build)
+    return built
+
+
+def test_spec_swaps_the_data_into_a_cached_template(monkeypatch):
     f1 = charts.output_grid_frame(3, 3, (0, 0))
     f2 = charts.output_grid_frame(3, 3, (1, 2))
-    before = charts._template.cache_info()
     a = charts.spec(charts.output_grid_chart, f1, 3, 3, "out", WORDS)
+    built = _counting_builds(monkeypatch)
     b = charts.spec(charts.output_grid_chart, f2, 3, 3, "out", WORDS)
-    after = charts._template.cache_info()
-    assert after.hits >= before.hits + 1  # the second call built nothing
+    assert built == []  # the second call built nothing
     assert a["datasets"] == {"cells": f1} and a["datasets"]["cells"] is f1
     assert b["datasets"]["cells"] is f2
     assert a["data"] == {"name": "cells"}
     assert a["encoding"] == b["encoding"]  # one template behind both...
     a["encoding"]["color"]["value"] = "red"  # ...but each caller gets its own copy
     assert b["encoding"]["color"]["value"] == charts.OKABE_ITO["green"]
+
+
+GRID_BUILDERS = [
+    (charts.padded_grid_chart, (LABELS, "grid")),
+    (charts.coverage_chart, ("coverage", "windows", WORDS)),
+    (charts.output_grid_chart, ("out", WORDS)),
+    (charts.heatmap, ("map", WORDS)),
+    (charts.shared_weight_chart, ("unrolled", {**WORDS, "weight": "<w>"}, 4)),
+]
+
+
+@pytest.mark.parametrize("builder,rest", GRID_BUILDERS, ids=lambda x: getattr(x, "__name__", ""))
+@settings(max_examples=40, deadline=None)
+@given(rows=st.integers(1, 120), cols=st.integers(1, 120))
+def test_a_grid_template_of_another_size_equals_a_fresh_build(builder, rest, rows, cols):
+    """A grid builder's template is shared across sizes: the copy, resized, must be exactly
+    what the builder draws at this size."""
+    frame = charts.output_grid_frame(1, 1, (0, 0))
+    out = charts.spec(builder, frame, rows, cols, *rest)
+    direct = builder(CELLS, rows, cols, *rest).to_dict()
+    assert {k: v for k, v in out.items() if k != "datasets"} == direct
+
+
+def test_a_new_grid_size_with_the_same_cells_builds_nothing(monkeypatch):
+    frame = charts.output_grid_frame(1, 1, (0, 0))
+    charts.spec(charts.padded_grid_chart, frame, 8, 8, LABELS, "grid")
+    built = _counting_builds(monkeypatch)
+    out = charts.spec(charts.padded_grid_chart, frame, 9, 7, LABELS, "grid")  # also 40 px
+    assert built == [] and (out["width"], out["height"]) == (7 * 40, 9 * 40)
+    charts.spec(charts.padded_grid_chart, frame, 30, 30, LABELS, "grid")  # 14 px, no numbers
+    assert len(built) == 1
 
 
 def test_spec_equals_the_builder_with_named_data():

@@ -21,6 +21,8 @@ from convlab import WindowPicture
 OKABE_ITO = {"orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
              "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "grey": "#BBBBBB"}
 NUMBERS_UP_TO = 24
+HEATMAP_BUDGET = 220  # pixels for a heatmap's longer side
+OUTPUT_BUDGET = 300  # the same for the output grid one picks cells on
 # Numbers are printed in the cells while the grid's longer side is at most NUMBERS_UP_TO.
 Data: TypeAlias = pd.DataFrame | alt.NamedData
 # What a builder returns: an Altair chart, layered or not (Altair's own types disagree).
@@ -34,17 +36,41 @@ def spec(builder: Callable[..., AnyChart], frame: pd.DataFrame, *args: Any,
     Building Altair objects costs tens of milliseconds per chart, so the spec is built once
     per builder and distinct arguments (dicts frozen recursively to make them a key) with
     a named data source, kept as JSON text nobody can mutate, and only the data is swapped.
+    A grid builder's template (``(frame, rows, cols, ...)``, see :data:`_CELL_PX`) is
+    shared by every grid size drawn with the same cell size and labels: a new size costs
+    no Altair work, only its width and height are set on the copy.
     """
-    key = (builder, _freeze(args), _freeze(kwargs))
-    out: dict[str, Any] = json.loads(_template(key))
+    px_of = _CELL_PX.get(builder)
+    if px_of is None:
+        out = json.loads(_template((builder, _freeze(args), _freeze(kwargs))))
+    else:
+        rows, cols, *rest = args
+        px = px_of(rows, cols, kwargs)
+        shape = (px, rows <= NUMBERS_UP_TO, cols <= NUMBERS_UP_TO)
+        key = (builder, shape, _freeze(tuple(rest)), _freeze(kwargs))
+        text = _SIZED.get(key)
+        if text is None:
+            text = _SIZED[key] = _build(builder, args, kwargs)
+            while len(_SIZED) > 512:
+                del _SIZED[next(iter(_SIZED))]  # the oldest
+        out = json.loads(text)
+        out["width"], out["height"] = px * cols, px * rows
     out["datasets"] = {"cells": frame}
     return out
+
+
+# Grid templates by (builder, (cell px, row labels shown, column labels shown), other args).
+_SIZED: dict[tuple[Any, ...], str] = {}
+
+
+def _build(builder: Callable[..., AnyChart], args: Any, kwargs: Any) -> str:
+    return json.dumps(builder(alt.NamedData("cells"), *args, **kwargs).to_dict())
 
 
 @functools.lru_cache(maxsize=512)
 def _template(key: tuple[Any, Any, Any]) -> str:
     builder, args, kwargs = key
-    return json.dumps(builder(alt.NamedData("cells"), *_thaw(args), **_thaw(kwargs)).to_dict())
+    return _build(builder, _thaw(args), _thaw(kwargs))
 
 
 def _freeze(value: Any) -> Any:
@@ -193,7 +219,7 @@ def output_grid_frame(rows: int, cols: int, selected: tuple[int, int]) -> pd.Dat
 def output_grid_chart(frame: Data, rows: int, cols: int, title: str, words: dict[str, str],
                       name: str = "cell") -> AnyChart:
     """The output grid; clicking a cell selects it (selection parameter ``name``)."""
-    px = cell_size(rows, cols, budget=300)
+    px = cell_size(rows, cols, budget=OUTPUT_BUDGET)
     pick = alt.selection_point(fields=["row", "col"], name=name, on="click", clear=False)
     base = _grid(frame, rows, cols, title)
     rect = base.mark_rect(stroke="white", strokeWidth=1, cursor="pointer").encode(
@@ -223,8 +249,12 @@ def heatmap_frame(matrix: np.ndarray, highlight: Iterable[tuple[int, int]] = (),
                          "hl": [(int(a), int(b)) in hl for a, b in zip(r, c, strict=True)]})
 
 
+def _heatmap_px(rows: int, cols: int, px_budget: int = HEATMAP_BUDGET) -> int:
+    return cell_size(rows, cols, budget=px_budget)
+
+
 def heatmap(frame: Data, rows: int, cols: int, title: str, words: dict[str, str],
-            name: str | None = None, px_budget: int = 220,
+            name: str | None = None, px_budget: int = HEATMAP_BUDGET,
             axes: tuple[str, str, str, str] | None = None) -> AnyChart:
     """A matrix as a heatmap with numbers in the cells; highlighted cells get a thick border.
 
@@ -232,7 +262,7 @@ def heatmap(frame: Data, rows: int, cols: int, title: str, words: dict[str, str]
     :func:`heatmap_frame`) keeps signs readable for colour-blind viewers. With ``name``,
     clicking a cell selects it.
     """
-    px = cell_size(rows, cols, budget=px_budget)
+    px = _heatmap_px(rows, cols, px_budget)
     base = _grid(frame, rows, cols, title, axes)
     rect = base.mark_rect().encode(
         color=alt.Color("z:Q", scale=alt.Scale(scheme="blueorange", domain=[-1, 1]),
@@ -320,12 +350,16 @@ def shared_weight_frame(index: np.ndarray, values: np.ndarray,
                          "value": [_fmt(v) for v in values[r, c]]})
 
 
+def _unrolled_px(rows: int, cols: int) -> int:
+    return max(8, min(28, 640 // max(cols, 1), 420 // max(rows, 1)))
+
+
 def shared_weight_chart(frame: Data, rows: int, cols: int, title: str, words: dict[str, str],
                         weights: int) -> AnyChart:
     """An unrolled convolution: blank where the matrix is zero, each shared weight in its
     own colour (the same weight recurs along the diagonals: translation invariance; the
     blanks are locality)."""
-    px = max(8, min(28, 640 // max(cols, 1), 420 // max(rows, 1)))
+    px = _unrolled_px(rows, cols)
     palette = list(OKABE_ITO.values())
     rect = _grid(frame, rows, cols, title).mark_rect(stroke="white", strokeWidth=0.5).encode(
         color=alt.Color("weight:N", scale=alt.Scale(range=palette),
@@ -406,3 +440,15 @@ def growth_chart(frame: Data, title: str, x_title: str, y_title: str,
                  alt.Tooltip("side:Q", title=x_title),
                  alt.Tooltip("parameters:Q", title=y_title, format=",")],
     ).properties(width=420, height=260)
+
+
+# Grid builders (``(frame, rows, cols, ...)``) -> their pixels per cell, from the same
+# function the builder uses: width and height are the only other things a grid's size
+# changes in its spec (tests/test_urlstate.py builds every one at many sizes to check it).
+_CELL_PX: dict[Callable[..., AnyChart], Callable[[int, int, dict[str, Any]], int]] = {
+    padded_grid_chart: lambda r, c, kw: cell_size(r, c),
+    coverage_chart: lambda r, c, kw: cell_size(r, c),
+    output_grid_chart: lambda r, c, kw: cell_size(r, c, budget=OUTPUT_BUDGET),
+    heatmap: lambda r, c, kw: _heatmap_px(r, c, kw.get("px_budget", HEATMAP_BUDGET)),
+    shared_weight_chart: lambda r, c, kw: _unrolled_px(r, c),
+}

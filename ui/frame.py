@@ -2,10 +2,12 @@
 
 A page is read top to bottom as its lesson::
 
-    page = frame.open_page("output_size", PARAMS, presets=PRESETS, preset_values=values)
-    conv = page.conv2d(in_channels, out_channels)        # the Conv2d control group
-    ...convlab calls and pictures...
-    page.check(results); page.code(script); page.finish()
+    def lesson(page: frame.Frame) -> None:
+        conv = page.conv2d(in_channels, out_channels)    # the Conv2d control group
+        ...convlab calls and pictures...
+        page.check(results); page.code(script); page.finish()
+
+    frame.lesson("output_size", lesson, PARAMS, preset_values=values)
 
 The frame owns the shell (menu, language, device), the page's URL state and its notices,
 the preset box, widgets that mark the view "custom" when moved, picking an output cell
@@ -32,7 +34,7 @@ from .editors import matrix_editor
 from .i18n import TEXT, t
 from .predict import predict_box
 from .registry import BY_STEM, PageInfo
-from .urlstate import ChoiceParam, IntParam, Notice, PageState, Param, show_notices
+from .urlstate import ChoiceParam, IntParam, PageState, Param, show_notices
 
 R = TypeVar("R")
 # The width of one control in the Conv2d group's wrapping row (five to a row on a laptop).
@@ -380,13 +382,18 @@ def pick_params(rows: int, cols: int) -> list[Param]:
     return [IntParam("oi", 0, 0, rows - 1), IntParam("oj", 0, 0, cols - 1)]
 
 
-def open_page(stem: str, params: Sequence[Param], *,
-              preset_values: PresetValues | None = None,
-              helps: Mapping[str, str] | None = None) -> Frame:
-    """Start a lesson page: shell, URL state and notices, title and intro, preset box.
+def lesson(stem: str, body: Callable[[Frame], None], params: Sequence[Param], *,
+           preset_values: PresetValues | None = None,
+           helps: Mapping[str, str] | None = None) -> None:
+    """Run a lesson page: the shell, its title and intro, then ``body(frame)``.
+
+    The body (from the preset box down) is a fragment: a widget the learner moves reruns
+    the lesson, not the sidebar, title and intro above it, which stay as drawn: the browser
+    receives and lays out only what can have changed.
 
     Args:
         stem: the page's registry name (its file stem).
+        body: draws the lesson from a started :class:`Frame`.
         params: all its URL parameters: its own, the Conv2d group's
             (:func:`ui.conv_controls.conv_params`), :func:`preset_param` for a preset box
             and :func:`pick_params` to let the learner pick an output cell.
@@ -398,6 +405,29 @@ def open_page(stem: str, params: Sequence[Param], *,
     info = BY_STEM[stem]
     DECLARED[stem] = tuple(params)
     shared_notices, entering = shell.start()
+    st.title(t(f"{info.ns}.title"))
+    st.markdown(t(f"{info.ns}.intro"))
+    show_notices(shared_notices)
+    st.session_state[_ENTERING] = entering  # this full run's; a fragment rerun finds none
+
+    @st.fragment
+    def part() -> None:
+        shell.mark_start()
+        body(open_page(stem, params, entering=st.session_state.pop(_ENTERING, False),
+                       preset_values=preset_values, helps=helps))
+
+    part()
+
+
+_ENTERING = "_lesson_entering"
+
+
+def open_page(stem: str, params: Sequence[Param], *, entering: bool,
+              preset_values: PresetValues | None = None,
+              helps: Mapping[str, str] | None = None) -> Frame:
+    """The lesson's frame for this run: URL state and its notices, the preset box (see
+    :func:`lesson`, which draws what comes before)."""
+    info = BY_STEM[stem]
     state = PageState(stem, list(params))
     state.load(entering=entering)
     names = {p.name for p in params}
@@ -406,10 +436,7 @@ def open_page(stem: str, params: Sequence[Param], *,
     page = Frame(info, state, presets, preset_values, helps)
     if entering and presets:
         page._preset_from_url()
-    st.title(t(f"{info.ns}.title"))
-    st.markdown(t(f"{info.ns}.intro"))
-    notices: list[Notice] = [*shared_notices, *state.notices]
-    show_notices(notices)
+    show_notices(state.notices)
     if "oi" in names:
         page._take_pick()
     if presets:

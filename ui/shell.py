@@ -1,7 +1,7 @@
 """The shell every page shares: the translated menu, language and device, in the sidebar
 and the URL.
 
-Each page starts the shell itself (through :func:`ui.frame.open_page`) rather than
+Each page starts the shell itself (through :func:`ui.frame.lesson`) rather than
 streamlit_app.py: with a ``pages/`` folder, Streamlit runs a deep-linked page file
 directly until the main script has run once in the process, and AppTest always does.
 """
@@ -56,7 +56,7 @@ def configure() -> tuple[PageState, bool]:
 
 def start() -> tuple[list[Notice], bool]:
     """Configure, then draw the sidebar; returns the shared URL notices and ``entering``."""
-    st.session_state["_run_started"] = time.perf_counter()
+    mark_start()
     state, entering = configure()
     with st.sidebar:
         # Our own menu (st.navigation is hidden) so it is translated, and identical whether
@@ -73,6 +73,11 @@ def start() -> tuple[list[Notice], bool]:
                      format_func=devices.__getitem__, help=t("shell.device_help"))
         st.caption(t("shell.about"))
     return state.notices, entering
+
+
+def mark_start() -> None:
+    """A run (of the page, or of a fragment of it) starts now: see :func:`finish`."""
+    st.session_state["_run_started"] = time.perf_counter()
 
 
 def sync_url(page: PageState | None = None) -> None:

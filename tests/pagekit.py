@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import string
 from collections.abc import Iterator
 from typing import Any
@@ -38,21 +39,34 @@ def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def _check_markdown(at: AppTest) -> str:
+    """The check panel's markdown: its headline line, then its table."""
+    for m in at.markdown:
+        if m.value.startswith((f"**{EN['check.title']}**", f"**{ZH['check.title']}**")):
+            return str(m.value)
+    raise AssertionError(f"no check panel on the page: {[m.value for m in at.markdown]}")
+
+
+def markdown_table(text: str) -> pd.DataFrame:
+    """The first markdown table in ``text`` as strings (``\\|`` inside a cell kept)."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip().startswith("|")]
+    assert len(lines) >= 2, text
+    rows = [[c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", ln)[1:-1]]
+            for ln in lines]
+    return pd.DataFrame(rows[2:], columns=rows[0])
+
+
 def check_table(at: AppTest) -> pd.DataFrame:
-    """The check panel's table (the dataframe whose columns are the check panel's)."""
-    for frame in at.dataframe:
-        table: pd.DataFrame = frame.value
-        if EN["check.col_result"] in table.columns or ZH["check.col_result"] in table.columns:
-            return table
-    raise AssertionError("no check panel on the page")
+    """The check panel's table: one row per comparison."""
+    return markdown_table(_check_markdown(at))
 
 
 def check_passed(at: AppTest) -> bool:
     """The check panel's headline says everything agrees and every row says pass."""
-    headline = [m.value for m in at.markdown if EN["check.title"] in m.value]
-    assert len(headline) >= 1, [m.value for m in at.markdown]
+    headline = _check_markdown(at).splitlines()[0]
     results = check_table(at)[EN["check.col_result"]].tolist()
-    return all(h.endswith(EN["check.all_pass"]) for h in headline) and all(
+    assert results, "an empty check table"
+    return headline.endswith(EN["check.all_pass"]) and all(
         r.endswith(EN["check.pass"]) for r in results)
 
 

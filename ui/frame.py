@@ -121,19 +121,18 @@ class Frame:
 
     # ---- widgets -------------------------------------------------------------------------
     @staticmethod
-    def row(*, border: bool = False) -> Any:
+    def row(*, border: bool = False, container: Any = None) -> Any:
         """A row of widgets or metrics: one horizontal container (one element for the
         browser to lay out on each rerun, where ``st.columns(n)`` is n + 1)."""
-        return st.container(horizontal=True, border=border, gap="small")
+        return (container or st).container(horizontal=True, border=border, gap="small")
 
-    def section(self, name: str, label: str, *, icon: str | None = None,
-                expanded: bool = False) -> Any:
+    def section(self, name: str, label: str, *, icon: str | None = None) -> Any:
         """A collapsible section whose content runs only while it is open: the expander if
         open (draw into it), else ``None``. Closed, it costs the rerun one element instead
         of its charts and tables."""
         key = self.key(f"open.{name}")
         SECTIONS.setdefault(self.info.stem, set()).add(key)
-        box = st.expander(label, expanded=expanded, key=key, icon=icon, on_change="rerun")
+        box = st.expander(label, key=key, icon=icon, on_change="rerun")
         return box if box.open else None
 
     def number(self, name: str, *, disabled: bool = False, container: Any = None,
@@ -309,7 +308,7 @@ class Frame:
 
     def pick_cell(self, rows: int, cols: int, *, container: Any = None) -> tuple[int, int]:
         """The picked output cell, clamped into ``rows x cols``, with a slider per axis."""
-        box = (container or st).container(horizontal=True, gap="medium")
+        box = self.row(container=container)
         return (self.slider("oi", 0, rows - 1, container=box),
                 self.slider("oj", 0, cols - 1, container=box))
 

@@ -1,12 +1,13 @@
 """What one Streamlit element costs a rerun in a real browser: the floor under every page.
 
-Small synthetic apps, each one number input plus twenty elements of one kind (or a few
-charts), served and timed exactly as benchmarks/browser_latency.py times a lesson page
-(a number typed, Enter, until the script is idle and every chart is drawn again), beside
-the trivial app. The difference to the trivial app, divided by the number of elements,
-is what each element of that kind adds to a rerun; "static" elements are sent again
-unchanged, "changing" ones show the typed number. Elements outside the fragment that
-reruns are not sent at all.
+Small synthetic apps, each one number input plus twenty elements of one kind (or three
+8 x 8 grids of numbers: drawn by Vega-Lite, as an SVG in markdown, or as HTML cells in
+``st.html``, which strips SVG), served and timed exactly as benchmarks/browser_latency.py
+times a lesson page (a number typed, Enter, until the script is idle and every chart is
+drawn again), beside the trivial app. The difference to the trivial app, divided by the
+number of elements, is what each element of that kind adds to a rerun; "static" elements
+are sent again unchanged, "changing" ones show the typed number. Elements outside the
+fragment that reruns are not sent at all.
 
     python benchmarks/element_costs.py [--runs 12] [--kinds caption latex ...]
 """
@@ -44,6 +45,16 @@ APPS: dict[str, tuple[str, int]] = {
     "caption changing": (LOOP + "st.caption(f'line {i}: {a * i}')\n", N),
     "metric changing": (LOOP + "st.metric(f'm{i}', a * i)\n", N),
     "number input": (LOOP + "st.number_input(f'n{i}', 0, 100, 1, key=f'n{i}')\n", N),
+    "number input, help": (LOOP + "st.number_input(f'n{i}', 0, 100, 1, key=f'n{i}', "
+                           "help='A **help** text.')\n", N),
+    "number input, in a row": ("row = st.container(horizontal=True)\n" + LOOP
+                               + "row.number_input(f'n{i}', 0, 100, 1, key=f'n{i}', "
+                               "width=200)\n", N),
+    "selectbox": (LOOP + "st.selectbox(f's{i}', ['a', 'b', 'c'], key=f's{i}')\n", N),
+    "toggle": (LOOP + "st.toggle(f't{i}', key=f't{i}')\n", N),
+    "svg markdown changing": (LOOP + "st.markdown(f'<svg width=\"60\" height=\"20\">"
+                              "<rect width=\"{a % 50 + 5}\" height=\"20\"/></svg>', "
+                              "unsafe_allow_html=True)\n", N),
     "code changing": (LOOP + "st.code(f'x = {a * i}')\n", N),
     "latex changing": (LOOP + "st.latex(rf'\\frac{{{a}}}{{{i + 1}}}')\n", N),
     "dataframe changing": (LOOP + "st.dataframe(pd.DataFrame({'a': [i, a]}))\n", N),
@@ -52,6 +63,21 @@ APPS: dict[str, tuple[str, int]] = {
     "vega chart, data changing": (
         "for j in range(3):\n    st.vega_lite_chart(" + HEATMAP.replace("SEED", "a")
         + ", key=f'c{j}', width='content')\n", 3),
+    "svg grid in markdown, changing": (
+        "for j in range(3):\n    st.markdown('<svg width=\"240\" height=\"240\">' + ''.join("
+        "f'<g><title>row {r}, col {c}: {(r * c + a) % 7}</title><rect x=\"{c * 30}\" "
+        "y=\"{r * 30}\" width=\"29\" height=\"29\" "
+        "fill=\"hsl(210,60%,{90 - (r * c + a) % 7 * 8}%)\"/>"
+        "<text x=\"{c * 30 + 15}\" y=\"{r * 30 + 19}\" text-anchor=\"middle\" "
+        "font-size=\"11\">{(r * c + a) % 7}</text></g>' for r in range(8) for c in range(8)) "
+        "+ '</svg>', unsafe_allow_html=True)\n", 3),
+    "html grid, changing": (
+        "for j in range(3):\n    st.html('<style>.g{display:grid;grid-template-columns:"
+        "repeat(8,30px);grid-auto-rows:30px;gap:1px;font-size:12px}.g>div{display:flex;"
+        "align-items:center;justify-content:center}</style><div class=\"g\">' + ''.join("
+        "f'<div title=\"row {r}, col {c}: {(r * c + a) % 7}\" style=\"background:"
+        "hsl(210,60%,{90 - (r * c + a) % 7 * 8}%)\">{(r * c + a) % 7}</div>' "
+        "for r in range(8) for c in range(8)) + '</div>')\n", 3),
     "vega chart, unchanged": (
         "for j in range(3):\n    st.vega_lite_chart(" + HEATMAP.replace("SEED", "j")
         + ", key=f'c{j}', width='content')\n", 3),

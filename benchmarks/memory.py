@@ -64,7 +64,7 @@ def peak_rss_mb() -> float:
 def rerun(v: dict[str, Any]) -> tuple[tuple[int, ...], int]:
     """What one rerun of the output-size page computes (no Streamlit)."""
     import convlab
-    from ui import charts
+    from ui import charts, grids
     from ui import output_size_view as view
     from ui.conv_controls import conv_kwargs
 
@@ -79,13 +79,11 @@ def rerun(v: dict[str, Any]) -> tuple[tuple[int, ...], int]:
                              padding_mode=spec.padding_mode).window_picture((v["h"], v["w"]))
     labels = {k: k for k in ("input", "padding", "tap", "unread", "coverage", "role", "row",
                              "col", "value")}
-    frame = charts.window_picture_frame(pic, (0, 0), labels)
-    hp, wp = h_ax.padded, w_ax.padded
-    charts.spec(charts.padded_grid_chart, frame, hp, wp, labels, "grid")
+    grids.padded_grid(pic, (0, 0), labels, "grid")
     charts.spec(charts.output_grid_chart, charts.output_grid_frame(h_ax.output, w_ax.output,
                                                                    (0, 0)),
                 h_ax.output, w_ax.output, "out", labels)
-    charts.spec(charts.coverage_chart, frame, hp, wp, "coverage", "windows", labels)
+    grids.coverage(pic, "coverage", "windows", labels)
     index, coverage = pic.index, pic.coverage
     convlab.conv2d_shape_script(kwargs, shape)
     assert verdict.output_shape == out_shape, (verdict, out_shape)

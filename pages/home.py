@@ -20,8 +20,7 @@ for row in range(0, len(LESSONS), 3):
             st.subheader(t(info.title_key))
             picture = thumbnails.thumbnail(info.stem, language())
             if picture is not None:
-                st.vega_lite_chart(spec=picture, key=f"home.pic.{info.stem}", width="content",
-                                   theme=None)
+                st.html(picture)
             st.markdown(t(f"home.card.{info.stem}"))
             st.page_link(info.path, label=t("home.open"), icon=":material/arrow_forward:")
 shell.finish()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import convlab
-from ui import charts, frame
+from ui import charts, frame, grids
 from ui import output_size_view as view
 from ui.i18n import t
 
@@ -60,11 +60,9 @@ def lesson(page: frame.Frame) -> None:
                                      spec.dilation, padding_mode=spec.padding_mode,
                                      ).window_picture((v["h"], v["w"]))
             labels = charts.role_labels()
-            grid = charts.window_picture_frame(pic, cell, labels)
-            hp, wp = h_ax.padded, w_ax.padded
             g1, g2 = st.columns([3, 2])
-            page.chart(charts.spec(charts.padded_grid_chart, grid, hp, wp, labels,
-                                   t("os.grid_title", mode=v["mode"])), "grid", container=g1)
+            page.picture([grids.padded_grid(pic, cell, labels, t("os.grid_title", mode=v["mode"]))],
+                         container=g1)
             page.chart(charts.spec(charts.output_grid_chart,
                                    charts.output_grid_frame(h_ax.output, w_ax.output, cell),
                                    h_ax.output, w_ax.output, t("os.out_title"), labels), "pick",
@@ -72,9 +70,8 @@ def lesson(page: frame.Frame) -> None:
             g2.caption(t("os.click_hint"))
             coverage = page.section("coverage", t("os.coverage"))
             if coverage is not None:
-                page.chart(charts.spec(charts.coverage_chart, grid, hp, wp, t("os.coverage"),
-                                       t("os.role.coverage"), labels), "coverage",
-                           container=coverage)
+                page.picture([grids.coverage(pic, t("os.coverage"), t("os.role.coverage"),
+                                             labels)], container=coverage)
                 coverage.caption(t("os.coverage_caption"))
 
         page.picking(h_ax.output, w_ax.output, picture)

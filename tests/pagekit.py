@@ -6,6 +6,8 @@ import json
 import re
 import string
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any
 
 import pandas as pd
@@ -83,15 +85,15 @@ NOT_SHOWN = {"id", "form_id", "page_script_hash", "page", "url_path", "icon", "t
 
 def _strings(message: Message) -> Iterator[str]:
     """Every string field a user may read in a protobuf message, nested ones included."""
-    for field, value in message.ListFields():
-        if field.name in NOT_SHOWN:
+    for desc, value in message.ListFields():
+        if desc.name in NOT_SHOWN:
             continue
         scalar = isinstance(value, (str, bytes, bool, int, float, Message))
         items = [value] if scalar else list(value)
-        if field.type == field.TYPE_MESSAGE:
+        if desc.type == desc.TYPE_MESSAGE:
             for item in items:
                 yield from _strings(item)
-        elif field.type == field.TYPE_STRING:
+        elif desc.type == desc.TYPE_STRING:
             yield from items
 
 
@@ -99,7 +101,7 @@ def visible_text(at: AppTest) -> list[str]:
     """Every string the page sends to the browser except code blocks (code and PyTorch's own
     messages stay in English) and chart specs (see :func:`chart_labels`): titles, markdown,
     captions, alerts, widget labels, help and options, metric labels, expander labels,
-    table headers and cells."""
+    table headers and cells, and the titles, tooltips and legends of HTML pictures."""
     out: list[str] = []
 
     def walk(node: Any) -> None:
@@ -113,6 +115,8 @@ def visible_text(at: AppTest) -> list[str]:
             out.extend(str(v) for v in frame.to_numpy().ravel())
         elif type(proto).__name__ == "VegaLiteChart":
             pass
+        elif type(proto).__name__ == "Html":  # a picture: its words, not its markup
+            out.extend(w for f in figures(proto.body) for w in f.words())
         elif proto is not None:
             out.extend(_strings(proto))
         for child in getattr(node, "children", {}).values():
@@ -197,6 +201,114 @@ def english_words(text: str) -> list[str]:
     words = re.findall(r"[A-Za-z][A-Za-z_0-9]*", text)
     return [w for w in words if len(w) > 2 and w.lower() not in ALLOWED_WORDS
             and not re.fullmatch(r"[A-Z]_?[a-z]{0,3}", w)]  # tensor names: X, K, C_in, H_out
+
+
+@dataclass
+class Figure:
+    """One :mod:`ui.grids` figure as the browser gets it."""
+
+    title: str = ""
+    cols: int = 0  # from the grid's column template (index column not counted)
+    texts: list[str] = field(default_factory=list)  # data cells, row-major
+    tips: list[str] = field(default_factory=list)
+    fills: list[str] = field(default_factory=list)
+    highlighted: list[int] = field(default_factory=list)  # flat indices of outlined cells
+    indexed: bool = False  # rows and columns carry index labels
+    legend: list[str] = field(default_factory=list)
+    # axis titles and their colours: rows, then columns
+    axes: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return len(self.texts) // max(self.cols, 1)
+
+    def grid(self) -> list[list[str]]:
+        return [self.texts[r * self.cols:(r + 1) * self.cols] for r in range(self.rows)]
+
+    def words(self) -> list[str]:
+        """Everything in it a user reads: title, axis titles, tooltips, legend."""
+        return [self.title, *(a for a, _ in self.axes), *self.tips, *self.legend]
+
+
+class _FigureParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.figures: list[Figure] = []
+        self.stack: list[str] = []  # the role of each open element
+        self.other: list[str] = []  # text outside every figure
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        cls = a.get("class", "")
+        parent = self.stack[-1] if self.stack else ""
+        role = tag
+        if cls == "clg-fig":
+            self.figures.append(Figure())
+            role = "fig"
+        elif cls == "clg-grid":
+            m = re.search(r"repeat\((\d+),", a.get("style", ""))
+            self.figures[-1].cols = int(m.group(1)) if m else 0
+            self.figures[-1].indexed = "px repeat" in a.get("style", "")
+            role = "grid"
+        elif parent == "grid" and "title" in a:
+            fig = self.figures[-1]
+            if cls == "clg-hl":
+                fig.highlighted.append(len(fig.texts))
+            fig.tips.append(a["title"])
+            fig.fills.append(re.search(r"background:([^;]+)", a.get("style", "")).group(1))
+            fig.texts.append("")
+            role = "cell"
+        elif parent == "grid":
+            role = "index"
+        elif cls in ("clg-xtitle", "clg-ytitle"):
+            colour = re.search(r"color:([^;]+)", a.get("style", ""))
+            self.figures[-1].axes.append(("", colour.group(1) if colour else ""))
+            role = cls
+        elif cls == "clg-title":
+            role = cls
+        elif tag == "span" and "clg-leg" in self.stack:
+            role = "legend"
+        elif cls == "clg-leg":
+            role = "clg-leg"
+        if tag not in ("i", "br"):
+            self.stack.append(role)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in ("i", "br") and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        role = self.stack[-1] if self.stack else ""
+        if "style" in self.stack or not data.strip():
+            return
+        if not self.figures or "fig" not in self.stack:
+            self.other.append(data)
+        elif role == "cell":
+            self.figures[-1].texts[-1] += data
+        elif role == "clg-title":
+            self.figures[-1].title += data
+        elif role in ("clg-xtitle", "clg-ytitle"):
+            title, colour = self.figures[-1].axes[-1]
+            self.figures[-1].axes[-1] = (title + data, colour)
+        elif role == "legend":
+            self.figures[-1].legend.append(data)
+
+
+def figures(body: str) -> list[Figure]:
+    """The :mod:`ui.grids` figures in one HTML element's body, in order."""
+    parser = _FigureParser()
+    parser.feed(body)
+    assert not parser.other, f"text outside every figure: {parser.other}"
+    return parser.figures
+
+
+def pictures(at: AppTest) -> list[list[Figure]]:
+    """Every HTML picture on the page (``Frame.picture``): its figures, in order."""
+    return [figures(h.proto.body) for h in at.get("html")]
+
+
+def all_figures(at: AppTest) -> list[Figure]:
+    return [f for picture in pictures(at) for f in picture]
 
 
 def vega_charts(at: AppTest) -> list[Any]:

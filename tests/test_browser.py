@@ -66,8 +66,12 @@ def open_app(tab: Page, url: str) -> None:
 
 
 def assert_no_exception(tab: Page, log) -> None:
+    """No exception shown, and no formula KaTeX could not typeset (it shows those as red
+    source text)."""
     shown = tab.locator(EXCEPTION)
     assert shown.count() == 0, f"{shown.all_inner_texts()}\nserver log:\n{log()[-3000:]}"
+    broken = tab.locator(".katex-error")
+    assert broken.count() == 0, [b.get_attribute("title") for b in broken.all()]
 
 
 @pytest.mark.parametrize("path,title_key", [(p.path, p.title_key) for p in PAGES],
@@ -125,6 +129,21 @@ def test_click_on_the_output_grid_picks_the_cell(page, streamlit_server, streaml
     sliders = page.get_by_test_id("stSlider")
     expect(sliders.filter(has_text=TEXT["conv.oi"]["en"])).to_contain_text("2")
     expect(sliders.filter(has_text=TEXT["conv.oj"]["en"])).to_contain_text("3")
+
+
+def test_pictures_keep_their_cells_styles_and_tooltips(page, streamlit_server, streamlit_log):
+    """``st.html`` sanitises what it shows: the grid's layout, colours and tooltips survive."""
+    open_app(page, f"{streamlit_server}/output_size?h=4&lock=1&kh=3&ph=1")
+    grid = page.locator("[data-testid='stHtml'] .clg-grid").first
+    expect(grid).to_be_visible()
+    assert grid.evaluate("g => getComputedStyle(g).display") == "grid"
+    cells = grid.locator("div[title]")
+    expect(cells).to_have_count(36)  # a 4 x 4 input padded by 1
+    first = cells.first
+    assert first.get_attribute("title").startswith(TEXT["chart.row"]["en"])
+    colour = first.evaluate("c => getComputedStyle(c).backgroundColor")
+    assert colour not in ("", "rgba(0, 0, 0, 0)", "transparent"), colour
+    assert_no_exception(page, streamlit_log)
 
 
 def test_language_survives_navigation(page, streamlit_server, streamlit_log):

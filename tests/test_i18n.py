@@ -143,14 +143,16 @@ def test_the_word_scan_sees_english():
     assert english_words("$H_{\\text{out}}$ 输出 X[0] K[1, 0]") == []
 
 
-def test_the_page_walk_sees_labels_alerts_and_charts():
+def test_the_page_walk_sees_labels_alerts_pictures_and_charts():
     at = make_app("pages/output_size.py", {"h": "abc"})
     text = "\n".join(visible_text(at))
     for key in ("os.title", "conv.h", "frame.preset.custom", "url.corrected_title", "os.out_shape",
-                "check.col_result", "os.coverage", "shell.device_help"):
+                "check.col_result", "os.coverage", "shell.device_help",
+                "os.role.input", "os.role.coverage"):  # the last two: a picture's legend, tips
         assert TEXT[key]["en"] in text, key
+    assert "clg-" not in text  # a picture's words, not its markup
     labels = set(chart_labels(at))
-    assert {TEXT["os.role.input"]["en"], TEXT["os.out_title"]["en"]} <= labels
+    assert {TEXT["os.out_title"]["en"], TEXT["chart.row"]["en"]} <= labels
 
 
 def _runs() -> list[tuple[str, dict[str, str]]]:

@@ -3,11 +3,9 @@ presets, the unrolled matrix, sliding, and the checks."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from conftest import make_app
-from pagekit import EN, assert_clean, check_passed, check_table, vega_charts
+from pagekit import EN, all_figures, assert_clean, check_passed, check_table, pictures
 
 FC = "pages/fc_conv.py"
 
@@ -32,20 +30,21 @@ def test_the_notes_numbers_three_ways(preset, expected):
 def test_image4x4_gives_two_4x4_kernels():
     at = make_app(FC, {"preset": "image4x4"})
     assert_clean(at)
-    mapping = next(json.loads(c.spec) for c in vega_charts(at) if "vconcat" in c.spec)
-    rows = [[p["title"] for p in row["hconcat"]] for row in mapping["vconcat"]]
-    assert rows == [[EN["fc.row_title"].format(r=r), EN["fc.kernel_title"].format(r=r, c=0)]
-                    for r in range(2)]  # each weight row beside the 4x4 kernel it becomes
-    assert mapping["vconcat"][0]["hconcat"][1]["height"] == \
-        mapping["vconcat"][0]["hconcat"][1]["width"]  # square kernel
+    mapping = next(p for p in pictures(at) if p[0].title == EN["fc.row_title"].format(r=0))
+    assert [f.title for f in mapping] == [
+        EN[key].format(r=r, c=0) for r in range(2) for key in ("fc.row_title", "fc.kernel_title")]
+    # each weight row (1 x 16) beside the 4 x 4 kernel it becomes, the same numbers
+    for row, kernel in zip(mapping[::2], mapping[1::2], strict=True):
+        assert (row.rows, row.cols, kernel.rows, kernel.cols) == (1, 16, 4, 4)
+        assert row.texts == kernel.texts
 
 
 def test_unrolled_matrix_has_one_row_per_output_and_a_column_per_input():
     at = make_app(FC, {"h": "4", "kh": "3"})
     assert_clean(at)
     title = EN["fc.unrolled_title"].format(rows=4, cols=16)
-    charts = [c for c in vega_charts(at) if json.loads(c.spec).get("title") == title]
-    assert len(charts) == 1
+    (unrolled,) = [f for f in all_figures(at) if f.title == title]
+    assert (unrolled.rows, unrolled.cols) == (4, 16)
     assert "linear_unrolled" not in str(check_table(at))  # worded, not identifiers
     assert check_passed(at)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from conftest import make_app
-from pagekit import EN, assert_clean, check_passed, vega_charts
+from pagekit import EN, assert_clean, check_passed, pictures, vega_charts
 
 PW = "pages/pointwise.py"
 
@@ -29,16 +29,13 @@ def test_pixel_as_linear_matches_the_convolution():
 
 def test_reshape_picture_has_matching_axis_colours():
     at = make_app(PW)
-    specs = [json.loads(c.spec) for c in vega_charts(at)][:3]
-
-    def axis(spec, channel):
-        enc = spec["layer"][0]["encoding"][channel]
-        return enc["title"], enc["axis"]["titleColor"]
-
-    k, x, y = specs
-    assert axis(k, "x") == axis(x, "y")  # C_in
-    assert axis(k, "y") == axis(y, "y")  # C_out
-    assert axis(x, "x") == axis(y, "x")  # H·W
+    k, x, y = next(p for p in pictures(at) if len(p) == 3)  # K @ X = Y
+    (k_rows, k_cols), (x_rows, x_cols), (y_rows, y_cols) = k.axes, x.axes, y.axes
+    assert k_cols == x_rows  # C_in, the same title in the same colour
+    assert k_rows == y_rows  # C_out
+    assert x_cols == y_cols  # H·W
+    assert len({k_rows, k_cols, x_cols}) == 3
+    assert (k.rows, k.cols, x.cols, y.rows) == (2, 3, 9, 2)  # d2l: 3 channels -> 2, 3 x 3
 
 
 def test_predict_the_shape():

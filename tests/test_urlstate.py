@@ -7,7 +7,6 @@ from typing import Any
 
 import altair as alt
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -156,8 +155,6 @@ def test_every_reason_formats_its_notice(reason):
 
 # ---- chart builders ----------------------------------------------------------------------------
 
-LABELS = {k: f"<{k}>" for k in ("input", "padding", "tap", "unread", "coverage", "role", "row",
-                                "col", "value")}
 WORDS = {k: f"<{k}>" for k in ("row", "col", "value")}
 CELLS = alt.NamedData("cells")
 
@@ -168,35 +165,6 @@ def _layers(d: dict) -> list[dict]:
 
 def _marks(d: dict) -> list[str]:
     return [layer["mark"]["type"] for layer in _layers(d)]
-
-
-@pytest.mark.parametrize("size,marks", [(6, ["rect", "text"]), (24, ["rect", "text"]),
-                                        (25, ["rect"]), (96, ["rect"])])
-def test_padded_grid_chart_marks_and_colours(size, marks):
-    d = charts.padded_grid_chart(CELLS, size, size, LABELS, "grid").to_dict()
-    assert _marks(d) == marks  # numbers printed only on small grids
-    colour = _layers(d)[0]["encoding"]["color"]
-    assert colour["field"] == "role"
-    assert colour["scale"]["domain"] == [LABELS[k] for k in ("input", "padding", "tap", "unread")]
-    assert colour["scale"]["range"] == [charts.OKABE_ITO[c] for c in
-                                        ("sky", "yellow", "vermillion", "grey")]
-    assert d["width"] == charts.cell_size(size, size) * size
-
-
-def test_padded_grid_chart_without_legend():
-    d = charts.padded_grid_chart(CELLS, 6, 6, LABELS, "", legend=False).to_dict()
-    assert _layers(d)[0]["encoding"]["color"]["legend"] is None
-    d = charts.padded_grid_chart(CELLS, 6, 6, LABELS, "").to_dict()
-    assert _layers(d)[0]["encoding"]["color"]["legend"] == {"orient": "bottom", "title": None}
-
-
-@pytest.mark.parametrize("rows,cols,marks", [(3, 5, ["rect", "text"]), (30, 3, ["rect"])])
-def test_coverage_chart(rows, cols, marks):
-    d = charts.coverage_chart(CELLS, rows, cols, "coverage", "windows", WORDS).to_dict()
-    assert _marks(d) == marks
-    colour = _layers(d)[0]["encoding"]["color"]
-    assert colour["field"] == "coverage" and colour["scale"] == {"scheme": "viridis"}
-    assert colour["legend"]["title"] == "windows"
 
 
 def test_output_grid_chart_selects_a_cell_by_click():
@@ -242,22 +210,6 @@ def test_cell_size_bounds():
     assert charts.cell_size(0, 0) == 40
 
 
-def test_padded_grid_frame_roles():
-    # a 2x2 input padded by 1: a 4x4 grid; the window at (0, 0) of a 3x3 kernel
-    values = np.arange(16, dtype=float).reshape(4, 4)
-    coverage = np.ones((4, 4), dtype=int)
-    coverage[3, 3] = 0
-    taps = [(r, c) for r in range(3) for c in range(3)]
-    frame = charts.padded_grid_frame(values, (1, 1, 2, 2), coverage, taps, LABELS)
-    assert len(frame) == 16
-    role = dict(zip(zip(frame["row"], frame["col"], strict=True), frame["role"], strict=True))
-    assert role[(0, 0)] == LABELS["tap"] and role[(1, 1)] == LABELS["tap"]
-    assert role[(3, 3)] == LABELS["unread"]
-    assert role[(2, 3)] == LABELS["padding"] and role[(3, 1)] == LABELS["padding"]
-    assert frame["inside"].sum() == 4
-    assert frame.loc[5, "value"] == "5"
-
-
 def test_output_grid_frame_picks_one_cell():
     frame = charts.output_grid_frame(3, 4, (2, 1))
     assert len(frame) == 12
@@ -301,11 +253,8 @@ def test_spec_swaps_the_data_into_a_cached_template(monkeypatch):
 
 
 GRID_BUILDERS = [
-    (charts.padded_grid_chart, (LABELS, "grid")),
-    (charts.coverage_chart, ("coverage", "windows", WORDS)),
     (charts.output_grid_chart, ("out", WORDS)),
     (charts.heatmap, ("map", WORDS)),
-    (charts.shared_weight_chart, ("unrolled", {**WORDS, "weight": "<w>"}, 4)),
 ]
 
 
@@ -322,20 +271,20 @@ def test_a_grid_template_of_another_size_equals_a_fresh_build(builder, rest, row
 
 
 def test_a_new_grid_size_with_the_same_cells_builds_nothing(monkeypatch):
+    monkeypatch.setattr(charts, "_SIZED", {})  # whatever other tests built is not counted
     frame = charts.output_grid_frame(1, 1, (0, 0))
-    charts.spec(charts.padded_grid_chart, frame, 8, 8, LABELS, "grid")
+    charts.spec(charts.output_grid_chart, frame, 6, 6, "out", WORDS)
     built = _counting_builds(monkeypatch)
-    out = charts.spec(charts.padded_grid_chart, frame, 9, 7, LABELS, "grid")  # also 40 px
-    assert built == [] and (out["width"], out["height"]) == (7 * 40, 9 * 40)
-    charts.spec(charts.padded_grid_chart, frame, 30, 30, LABELS, "grid")  # 14 px, no numbers
+    out = charts.spec(charts.output_grid_chart, frame, 7, 5, "out", WORDS)  # also 40 px
+    assert built == [] and (out["width"], out["height"]) == (5 * 40, 7 * 40)
+    charts.spec(charts.output_grid_chart, frame, 30, 30, "out", WORDS)  # 10 px, no labels
     assert len(built) == 1
 
 
 def test_spec_equals_the_builder_with_named_data():
-    frame = pd.DataFrame({"row": [0], "col": [0], "value": ["1"], "coverage": [1],
-                          "role": ["<input>"], "inside": [True]})
-    out = charts.spec(charts.padded_grid_chart, frame, 3, 3, LABELS, "grid")
-    direct = charts.padded_grid_chart(CELLS, 3, 3, LABELS, "grid").to_dict()
+    frame = charts.output_grid_frame(3, 3, (0, 0))
+    out = charts.spec(charts.output_grid_chart, frame, 3, 3, "grid", WORDS)
+    direct = charts.output_grid_chart(CELLS, 3, 3, "grid", WORDS).to_dict()
     assert {k: v for k, v in out.items() if k != "datasets"} == direct
     # the template is keyed on the builder itself, not its name
     assert charts.spec(charts.heatmap, frame, 3, 3, "grid", WORDS) != out
@@ -346,10 +295,9 @@ def test_spec_distinguishes_arguments():
     small = charts.spec(charts.output_grid_chart, frame, 2, 2, "out", WORDS)
     big = charts.spec(charts.output_grid_chart, frame, 30, 30, "out", WORDS)
     assert small["width"] != big["width"]
-    en = charts.spec(charts.padded_grid_chart, frame, 2, 2, LABELS, "grid")
-    other = charts.spec(charts.padded_grid_chart, frame, 2, 2, {**LABELS, "tap": "x"}, "grid")
-    assert en["layer"][0]["encoding"]["color"]["scale"]["domain"] != \
-        other["layer"][0]["encoding"]["color"]["scale"]["domain"]
+    en = charts.spec(charts.output_grid_chart, frame, 2, 2, "out", WORDS)
+    other = charts.spec(charts.output_grid_chart, frame, 2, 2, "out", {**WORDS, "row": "x"})
+    assert en["encoding"]["tooltip"] != other["encoding"]["tooltip"]
 
 
 def test_spec_does_not_let_callers_corrupt_the_template():
@@ -361,14 +309,3 @@ def test_spec_does_not_let_callers_corrupt_the_template():
     assert "autosize" not in again and again["data"] == {"name": "cells"}
 
 
-def test_heatmap_grid_draws_every_panel_from_its_own_dataset():
-    frames = {"a": charts.heatmap_frame(np.ones((2, 3))), "b": charts.heatmap_frame(np.eye(2))}
-    panels = [[("a", 2, 3, "A"), ("b", 2, 2, "B")], [("b", 2, 2, "B again")]]
-    out = charts.heatmap_grid(frames, panels, WORDS)
-    assert set(out["datasets"]) == {"a", "b"} and out["datasets"]["a"] is frames["a"]
-    rows = out["vconcat"]
-    assert [len(r["hconcat"]) for r in rows] == [2, 1]
-    titles = [p["title"] for r in rows for p in r["hconcat"]]
-    assert titles == ["A", "B", "B again"]
-    assert [p["data"]["name"] for r in rows for p in r["hconcat"]] == ["a", "b", "b"]
-    assert rows[0]["hconcat"][1]["width"] == charts.cell_size(2, 2, 200) * 2

@@ -1,4 +1,6 @@
-"""Altair chart builders: pure functions of plain data, returning ``alt.Chart``.
+"""Altair chart builders: pure functions of plain data, returning ``alt.Chart``: the grids
+one clicks to pick a cell and the line and dot charts (grids of numbers that are only
+looked at are HTML, :mod:`ui.grids`).
 
 Colours come from the Okabe-Ito palette, which stays distinguishable with the common
 forms of colour blindness; every colour also has a legend entry, and small grids print
@@ -15,8 +17,6 @@ from typing import Any, TypeAlias
 import altair as alt
 import numpy as np
 import pandas as pd
-
-from convlab import WindowPicture
 
 OKABE_ITO = {"orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
              "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "grey": "#BBBBBB"}
@@ -121,35 +121,9 @@ def cell_size(rows: int, cols: int, budget: int = 420) -> int:
     return int(min(40, max(10, budget // max(rows, cols, 1))))
 
 
-def _fmt(v: float) -> str:
+def fmt_value(v: float) -> str:
+    """A number as a grid cell prints it: whole numbers bare, others to two places."""
     return f"{v:.0f}" if float(v).is_integer() else f"{v:.2f}"
-
-
-def padded_grid_frame(values: np.ndarray, box: tuple[int, int, int, int], coverage: np.ndarray,
-                      taps: Iterable[tuple[int, int]], labels: dict[str, str]) -> pd.DataFrame:
-    """One row per padded-input cell with its role for colouring.
-
-    Args:
-        values: ``(Hp, Wp)`` padded example values.
-        box: ``(top, left, H, W)`` of the real input inside the padded grid.
-        coverage: ``(Hp, Wp)`` how many windows read each cell.
-        taps: the ``(row, col)`` cells the selected window reads.
-        labels: translated role names for ``input``, ``padding``, ``tap``, ``unread``.
-    """
-    hp, wp = values.shape
-    top, left, h, w = box
-    rows, cols = np.divmod(np.arange(hp * wp), wp)
-    inside = (rows >= top) & (rows < top + h) & (cols >= left) & (cols < left + w)
-    cov = coverage.ravel()
-    role = np.where(inside, "input", "padding").astype(object)
-    role[cov == 0] = "unread"
-    tap_set = {(int(r), int(c)) for r, c in taps}
-    is_tap = np.array([(int(r), int(c)) in tap_set for r, c in zip(rows, cols, strict=True)])
-    role[is_tap] = "tap"
-    return pd.DataFrame({
-        "row": rows, "col": cols, "value": [_fmt(v) for v in values.ravel()],
-        "coverage": cov, "role": [labels[r] for r in role], "inside": inside,
-    })
 
 
 def role_labels() -> dict[str, str]:
@@ -158,56 +132,6 @@ def role_labels() -> dict[str, str]:
 
     return {**{k: t(f"os.role.{k}") for k in ("input", "padding", "tap", "unread", "coverage",
                                               "role")}, **cell_words()}
-
-
-def window_picture_frame(pic: WindowPicture, cell: tuple[int, int],
-                         labels: dict[str, str]) -> pd.DataFrame:
-    """:func:`padded_grid_frame` for a layer's window picture, output ``cell`` selected."""
-    taps = pic.index[cell].reshape(-1, 2).tolist()
-    return padded_grid_frame(pic.values, pic.box, pic.coverage, taps, labels)
-
-
-def padded_grid_chart(frame: Data, rows: int, cols: int, labels: dict[str, str],
-                      title: str, legend: bool = True) -> AnyChart:
-    """The padded input: input cells, padding, the selected window's taps, unread cells.
-
-    ``legend=False`` leaves the legend out (a thumbnail); ``configure_legend(disable=True)``
-    cannot, as it does not override the legend set on the encoding here.
-    """
-    px = cell_size(rows, cols)
-    order = ["input", "padding", "tap", "unread"]
-    colours = [OKABE_ITO["sky"], OKABE_ITO["yellow"], OKABE_ITO["vermillion"], OKABE_ITO["grey"]]
-    base = _grid(frame, rows, cols, title)
-    rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
-        color=alt.Color("role:N", scale=alt.Scale(domain=[labels[k] for k in order],
-                                                  range=colours),
-                        legend=alt.Legend(title=None, orient="bottom") if legend else None),
-        tooltip=[*_cell_tips(labels), alt.Tooltip("value:N", title=labels["value"]),
-                 alt.Tooltip("coverage:Q", title=labels["coverage"]),
-                 alt.Tooltip("role:N", title=labels["role"])],
-    )
-    layers = [rect]
-    if max(rows, cols) <= NUMBERS_UP_TO:
-        layers.append(base.mark_text(fontSize=min(13, px // 2 + 2)).encode(text="value:N"))
-    return alt.layer(*layers).properties(width=px * cols, height=px * rows)
-
-
-def coverage_chart(frame: Data, rows: int, cols: int, title: str,
-                   legend_title: str, words: dict[str, str]) -> AnyChart:
-    """How many windows read each padded-input cell (0 = never read)."""
-    px = cell_size(rows, cols)
-    base = _grid(frame, rows, cols, title)
-    rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
-        color=alt.Color("coverage:Q", scale=alt.Scale(scheme="viridis"),
-                        legend=alt.Legend(title=legend_title, orient="bottom")),
-        tooltip=[*_cell_tips(words), alt.Tooltip("coverage:Q", title=legend_title)],
-    )
-    layers = [rect]
-    if max(rows, cols) <= NUMBERS_UP_TO:
-        layers.append(base.mark_text(fontSize=min(13, px // 2 + 2)).encode(
-            text="coverage:Q",
-            color=alt.condition("datum.coverage > 0", alt.value("white"), alt.value("black"))))
-    return alt.layer(*layers).properties(width=px * cols, height=px * rows)
 
 
 def output_grid_frame(rows: int, cols: int, selected: tuple[int, int]) -> pd.DataFrame:
@@ -245,7 +169,7 @@ def heatmap_frame(matrix: np.ndarray, highlight: Iterable[tuple[int, int]] = (),
                 abs(bound or 0.0), 1e-9)
     hl = {(int(a), int(b)) for a, b in highlight}
     return pd.DataFrame({"row": r, "col": c, "v": values, "z": values / scale,
-                         "label": [_fmt(v) for v in values],
+                         "label": [fmt_value(v) for v in values],
                          "hl": [(int(a), int(b)) in hl for a, b in zip(r, c, strict=True)]})
 
 
@@ -280,30 +204,6 @@ def heatmap(frame: Data, rows: int, cols: int, title: str, words: dict[str, str]
     return alt.layer(*layers).properties(width=px * cols, height=px * rows)
 
 
-def heatmap_grid(frames: dict[str, pd.DataFrame], panels: list[list[tuple[str, int, int, str]]],
-                 words: dict[str, str], px_budget: int = 200) -> dict[str, Any]:
-    """Several heatmaps as one chart element's spec, a row of panels per list: ``(dataset
-    name, rows, cols, title)``. One element draws and lays out faster in the browser than
-    many; each panel is a copy of the cached single-heatmap template (keyed on its size, not
-    its title or data), so a new combination of panels costs no Altair work.
-    """
-    lines = []
-    for row in panels:
-        line = []
-        for name, r, c, title in row:
-            panel = spec(heatmap, frames[name], r, c, "", words, px_budget=px_budget)
-            for key in ("$schema", "config", "datasets"):
-                panel.pop(key, None)
-            panel["data"] = {"name": name}
-            panel["title"] = title
-            line.append(panel)
-        lines.append({"hconcat": line})
-    first = spec(heatmap, next(iter(frames.values())), 1, 1, "", words)
-    return {"$schema": first.get("$schema"), "config": first.get("config", {}),
-            "vconcat": lines, "resolve": {"scale": {"color": "independent"}},
-            "datasets": dict(frames)}
-
-
 def wiring_frame(c_in: int, c_out: int, groups: int) -> pd.DataFrame:
     """One row per connection input channel -> output channel of a grouped convolution."""
     per_in, per_out = c_in // groups, c_out // groups
@@ -333,42 +233,6 @@ def wiring_chart(frame: Data, c_in: int, c_out: int, in_label: str, out_label: s
         text=alt.Text("dst:N"))
     return alt.layer(lines, ins, outs).properties(
         width=300, height=height, title=f"{in_label}  →  {out_label}")
-
-
-def shared_weight_frame(index: np.ndarray, values: np.ndarray,
-                        names: list[str]) -> pd.DataFrame:
-    """One row per non-zero entry of an unrolled weight matrix: which shared weight it is.
-
-    Args:
-        index: ``(rows, cols)`` flat index into the kernel, -1 for a structural zero.
-        values: ``(rows, cols)`` the matrix itself.
-        names: a printable name per kernel weight (``"K[0,0,1,2]"``).
-    """
-    r, c = np.nonzero(index >= 0)
-    k = index[r, c]
-    return pd.DataFrame({"row": r, "col": c, "weight": [names[i] for i in k],
-                         "value": [_fmt(v) for v in values[r, c]]})
-
-
-def _unrolled_px(rows: int, cols: int) -> int:
-    return max(8, min(28, 640 // max(cols, 1), 420 // max(rows, 1)))
-
-
-def shared_weight_chart(frame: Data, rows: int, cols: int, title: str, words: dict[str, str],
-                        weights: int) -> AnyChart:
-    """An unrolled convolution: blank where the matrix is zero, each shared weight in its
-    own colour (the same weight recurs along the diagonals: translation invariance; the
-    blanks are locality)."""
-    px = _unrolled_px(rows, cols)
-    palette = list(OKABE_ITO.values())
-    rect = _grid(frame, rows, cols, title).mark_rect(stroke="white", strokeWidth=0.5).encode(
-        color=alt.Color("weight:N", scale=alt.Scale(range=palette),
-                        legend=alt.Legend(title=words["weight"], orient="bottom",
-                                          columns=min(weights, 6), labelLimit=160)),
-        tooltip=[*_cell_tips(words), alt.Tooltip("weight:N", title=words["weight"]),
-                 alt.Tooltip("value:N", title=words["value"])],
-    )
-    return rect.properties(width=px * cols, height=px * rows)
 
 
 def cost_frame(names: list[str], groups: list[str], params: list[int],
@@ -446,9 +310,6 @@ def growth_chart(frame: Data, title: str, x_title: str, y_title: str,
 # function the builder uses: width and height are the only other things a grid's size
 # changes in its spec (tests/test_urlstate.py builds every one at many sizes to check it).
 _CELL_PX: dict[Callable[..., AnyChart], Callable[[int, int, dict[str, Any]], int]] = {
-    padded_grid_chart: lambda r, c, kw: cell_size(r, c),
-    coverage_chart: lambda r, c, kw: cell_size(r, c),
     output_grid_chart: lambda r, c, kw: cell_size(r, c, budget=OUTPUT_BUDGET),
     heatmap: lambda r, c, kw: _heatmap_px(r, c, kw.get("px_budget", HEATMAP_BUDGET)),
-    shared_weight_chart: lambda r, c, kw: _unrolled_px(r, c),
 }

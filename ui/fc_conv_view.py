@@ -11,7 +11,7 @@ import streamlit as st
 
 import convlab
 
-from . import charts
+from . import charts, grids
 from .conv_controls import conv_params
 from .frame import Frame, preset_param
 from .i18n import t
@@ -70,16 +70,15 @@ def weight_mapping(page: Frame, forms: convlab.FCForms) -> None:
     W, b = forms.weight, forms.bias
     bound = float(np.abs(W).max())
     c, h, w = forms.input_shape
-    frames, panels = {}, []
+    words = charts.cell_words()
+    rows = []
     for r in range(W.shape[0]):
-        frames[f"row{r}"] = charts.heatmap_frame(W[r][None], bound=bound)
-        row = [(f"row{r}", 1, W.shape[1], t("fc.row_title", r=r))]
-        for ch in range(c):
-            frames[f"k{r}_{ch}"] = charts.heatmap_frame(W[r].reshape(c, h, w)[ch], bound=bound)
-            row.append((f"k{r}_{ch}", h, w, t("fc.kernel_title", r=r, c=ch)))
-        panels.append(row)
-    page.chart(charts.heatmap_grid(frames, panels, charts.cell_words(), px_budget=200),
-               "mapping")
+        row = [grids.heatmap(W[r][None], t("fc.row_title", r=r), words, bound=bound,
+                             px_budget=200)]
+        row += [grids.heatmap(W[r].reshape(c, h, w)[ch], t("fc.kernel_title", r=r, c=ch), words,
+                              bound=bound, px_budget=200) for ch in range(c)]
+        rows.append(row)
+    page.picture(*rows)
     if b is not None:
         st.caption(t("fc.bias_to_bias", values=", ".join(f"{v:.4f}" for v in b)))
 
@@ -100,11 +99,9 @@ def unrolled_picture(page: Frame, u: convlab.Unrolled, kwargs: dict[str, Any],
         st.info(t("fc.mixed_entries"), icon=":material/info:")
         index = np.where(M != 0, 0, -1)
         names = [t("fc.mixed")]
-    frame = charts.shared_weight_frame(index, M, names)
     words = {**charts.cell_words(), "weight": t("fc.weight")}
-    page.chart(charts.spec(charts.shared_weight_chart, frame, M.shape[0], M.shape[1],
-                           t("fc.unrolled_title", rows=M.shape[0], cols=M.shape[1]), words,
-                           len(names)), "unrolled")
+    page.picture([grids.shared_weights(index, M, names, t("fc.unrolled_title", rows=M.shape[0],
+                                                          cols=M.shape[1]), words)])
     page.code(convlab.conv2d_to_linear_code(kwargs, shape, seed=page["seed"]),
               t("fc.code_unroll"))
 
@@ -123,8 +120,6 @@ def growth(page: Frame, cin: int, cout: int, kernel: Any) -> None:
 
 def output_maps(page: Frame, Y: np.ndarray) -> None:
     """Each output channel of the slid layer: entry (i, j) is the FC layer on crop (i, j)."""
-    frames = {f"map{o}": charts.heatmap_frame(Y[o]) for o in range(Y.shape[0])}
-    panels = [[(f"map{o}", Y.shape[1], Y.shape[2], t("fc.map_title", o=o))
-               for o in range(Y.shape[0])]]
-    page.chart(charts.heatmap_grid(frames, panels, charts.cell_words(),
-                           px_budget=180), "maps")
+    words = charts.cell_words()
+    page.picture([grids.heatmap(Y[o], t("fc.map_title", o=o), words, px_budget=180)
+                  for o in range(Y.shape[0])])

@@ -29,7 +29,7 @@ import torch
 import convlab
 
 from . import conv_controls as cc
-from . import panels, shell
+from . import grids, panels, shell
 from .editors import matrix_editor
 from .i18n import TEXT, t
 from .predict import predict_box
@@ -327,6 +327,10 @@ class Frame:
         else:
             target.vega_lite_chart(spec=spec, key=self.key(f"chart.{name}"), width="content",
                                    theme=None)
+
+    def picture(self, *rows: Sequence[str], container: Any = None) -> None:
+        """Rows of :mod:`ui.grids` figures as one element."""
+        (container or st).html(grids.page(*rows))
 
     def on_demand(self, name: str, fn: Callable[..., R], *args: Any) -> R | None:
         """Work a learner starts with a button (a timing run): a progress bar while it runs,

@@ -12,7 +12,7 @@ import torch
 
 import convlab
 
-from . import charts
+from . import charts, grids
 from . import tensor_text as tt
 from .frame import Frame, preset_param
 from .i18n import t
@@ -90,20 +90,18 @@ def loss_chart(page: Frame, history: convlab.LearnHistory, log: bool, epoch: int
 
 def kernels_picture(page: Frame, learned: np.ndarray, true: np.ndarray, epoch: int) -> None:
     """The learned kernel at ``epoch`` beside the kernel that made the target."""
-    frames = {"learned": charts.heatmap_frame(learned, bound=float(np.abs(true).max() or 1)),
-              "true": charts.heatmap_frame(true)}
-    panels = [[("learned", *learned.shape, t("lk.learned_title", e=epoch)),
-               ("true", *true.shape, t("check.oracle.true_kernel"))]]
-    page.chart(charts.heatmap_grid(frames, panels, charts.cell_words(), px_budget=160),
-               "kernels")
+    words = charts.cell_words()
+    page.picture([grids.heatmap(learned, t("lk.learned_title", e=epoch), words,
+                                bound=float(np.abs(true).max() or 1), px_budget=160),
+                  grids.heatmap(true, t("check.oracle.true_kernel"), words, px_budget=160)])
 
 
 def maps_picture(page: Frame, X: np.ndarray, Y: np.ndarray, Y_hat: np.ndarray) -> None:
-    frames = {"x": charts.heatmap_frame(X), "y": charts.heatmap_frame(Y),
-              "yhat": charts.heatmap_frame(Y_hat, bound=float(np.abs(Y).max() or 1))}
-    panels = [[("x", *X.shape, t("lk.x_title")), ("y", *Y.shape, t("lk.y_title")),
-               ("yhat", *Y_hat.shape, t("lk.yhat_title"))]]
-    page.chart(charts.heatmap_grid(frames, panels, charts.cell_words(), px_budget=220), "maps")
+    words = charts.cell_words()
+    page.picture([grids.heatmap(X, t("lk.x_title"), words, px_budget=220),
+                  grids.heatmap(Y, t("lk.y_title"), words, px_budget=220),
+                  grids.heatmap(Y_hat, t("lk.yhat_title"), words,
+                                bound=float(np.abs(Y).max() or 1), px_budget=220)])
 
 
 def picture(page: Frame, choice: str) -> np.ndarray | None:

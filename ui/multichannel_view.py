@@ -11,7 +11,7 @@ import torch
 
 import convlab
 
-from . import charts
+from . import charts, grids
 from . import tensor_text as tt
 from .conv_controls import conv_params
 from .frame import Frame, pick_params, preset_param
@@ -151,38 +151,34 @@ def heat(page: Frame, matrix: np.ndarray, title: str, name: str, highlight: Any 
                name, picker=picker)
 
 
+def _map(matrix: np.ndarray, title: str, highlight: Any = (), px_budget: int = 200) -> str:
+    """A map on its own symmetric colour scale (at least ±1, so small values stay pale)."""
+    return grids.heatmap(matrix, title, charts.cell_words(), highlight=highlight,
+                         bound=float(max(np.abs(matrix).max(), 1.0)), px_budget=px_budget)
+
+
 def channel_by_channel(page: Frame, result: convlab.MultiChannelResult, terms: list,
                        o: int, cell: tuple[int, int], flip: bool) -> None:
-    """One chart: a row per input channel (padded X with the window's taps, the kernel slice,
-    the partial map), then the sum over channels."""
-    frames: dict[str, Any] = {}
-    panels: list[list[tuple[str, int, int, str]]] = []
+    """One picture: a row per input channel (padded X with the window's taps, the kernel
+    slice, the partial map), then the sum over channels."""
+    rows: list[list[str]] = []
     per_channel = len(terms) // max(result.partials.shape[1], 1)
     for c_local in range(result.partials.shape[1]):
         c = terms[c_local * per_channel].channel
         taps = [(tm.row, tm.col) for tm in terms if tm.channel == c]
-        parts = [(f"x{c}", result.padded[c].numpy(), taps, t("mc.x_title", c=c)),
-                 (f"k{c}", result.kernel_used[o, c_local].numpy(), (),
-                  t("mc.kflip_title" if flip else "mc.k_title", o=o, c=c_local)),
-                 (f"p{c}", result.partials[o, c_local].numpy(), [cell],
-                  t("mc.partial_title", c=c))]
-        for name, M, hl, _ in parts:
-            frames[name] = _frame(M, hl)
-        panels.append([(name, *M.shape, title) for name, M, _, title in parts])
-    total = result.partials[o].sum(0).numpy()
-    frames["sum"] = _frame(total, [cell])
-    panels.append([("sum", *total.shape, t("mc.sum_title"))])
-    page.chart(charts.heatmap_grid(frames, panels, charts.cell_words()),
-               "channels")
+        rows.append([
+            _map(result.padded[c].numpy(), t("mc.x_title", c=c), taps),
+            _map(result.kernel_used[o, c_local].numpy(),
+                 t("mc.kflip_title" if flip else "mc.k_title", o=o, c=c_local)),
+            _map(result.partials[o, c_local].numpy(), t("mc.partial_title", c=c), [cell])])
+    rows.append([_map(result.partials[o].sum(0).numpy(), t("mc.sum_title"), [cell])])
+    page.picture(*rows)
 
 
 def all_outputs(page: Frame, Y: np.ndarray) -> None:
-    """Every output channel's map, four to a row, in one chart."""
-    frames = {f"y{q}": _frame(Y[q]) for q in range(Y.shape[0])}
-    names = [(f"y{q}", *Y.shape[1:], t("mc.y_title", o=q)) for q in range(Y.shape[0])]
-    panels = [names[i:i + 4] for i in range(0, len(names), 4)]
-    page.chart(charts.heatmap_grid(frames, panels, charts.cell_words(),
-                           px_budget=160), "outputs")
+    """Every output channel's map, four to a row, in one picture."""
+    maps = [_map(Y[q], t("mc.y_title", o=q), px_budget=160) for q in range(Y.shape[0])]
+    page.picture(*(maps[i:i + 4] for i in range(0, len(maps), 4)))
 
 
 def wiring(page: Frame, c_in: int, c_out: int, groups: int, per_group: int) -> None:

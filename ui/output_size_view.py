@@ -80,9 +80,10 @@ def formula_block(axes: tuple[convlab.AxisArithmetic, convlab.AxisArithmetic]) -
     """The general formula above both axes' worked steps (height left, width right), as
     one LaTeX block: one formula for the browser to typeset on each rerun, not three."""
     h, w = (formula_latex(a, x) for a, x in zip(axes, "HW", strict=True))
-    rows = r" \\[2pt] ".join(f"{a} & {b}" for a, b in zip(h, w, strict=True))
+    # KaTeX's array takes no @{...} column spacing: the gap is a \qquad after each H step.
+    rows = r" \\[2pt] ".join(rf"{a} \qquad\qquad & {b}" for a, b in zip(h, w, strict=True))
     return (rf"\begin{{gathered}}{GENERAL} \\[10pt] "
-            rf"\begin{{array}}{{l@{{\qquad\qquad}}l}} {rows} \end{{array}}\end{{gathered}}")
+            rf"\begin{{array}}{{ll}} {rows} \end{{array}}\end{{gathered}}")
 
 
 def floor_note(axis: convlab.AxisArithmetic, axis_name: str) -> str:

@@ -7,12 +7,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import streamlit as st
 import torch
 
 import convlab
 
-from . import charts
+from . import charts, grids
 from .frame import Frame, pick_params, preset_param
 from .i18n import t
 from .urlstate import BoolParam, IntParam
@@ -49,32 +48,27 @@ def tensors(v: Mapping[str, Any]) -> tuple[torch.Tensor, torch.Tensor, torch.Ten
     return X, K, convlab.pointwise_bias(v["cout"]) if v["bias"] else None
 
 
-def _matrix(page: Frame, M: np.ndarray, title: str, name: str, axes: tuple[str, str, str, str],
-            highlight: list[tuple[int, int]], bound: float) -> None:
-    st.caption(title)
-    page.chart(charts.spec(charts.heatmap, charts.heatmap_frame(M, highlight, bound),
-                           M.shape[0], M.shape[1], "", charts.cell_words(), px_budget=300,
-                           axes=axes), name)
-
-
 def reshape_picture(page: Frame, X: np.ndarray, K: np.ndarray, Y: np.ndarray,
                     pixel: int) -> None:
-    """K (C_out, C_in) @ X (C_in, H·W) = Y (C_out, H·W), each axis in its dimension's colour,
-    the picked pixel's column outlined."""
+    """K (C_out, C_in) @ X (C_in, H·W) = Y (C_out, H·W) on one colour scale, each axis in
+    its dimension's colour, the picked pixel's column outlined."""
     c_in, c_out, hw = K.shape[1], K.shape[0], X.shape[1]
     cin, cout, pix = (t("pw.dim.cin"), DIM_COLOURS["cin"]), (t("pw.dim.cout"),
                                                              DIM_COLOURS["cout"]), (
         t("pw.dim.hw"), DIM_COLOURS["hw"])
-    cols = st.columns([2, 3, 3])
     bound = float(max(np.abs(X).max(), np.abs(K).max(), np.abs(Y).max(), 1e-9))
-    with cols[0]:
-        _matrix(page, K, t("pw.k_matrix", o=c_out, i=c_in), "K", (*cout, *cin), [], bound)
-    with cols[1]:
-        _matrix(page, X, t("pw.x_matrix", i=c_in, hw=hw), "X",
-                (*cin, *pix), [(c, pixel) for c in range(c_in)], bound)
-    with cols[2]:
-        _matrix(page, Y, t("pw.y_matrix", o=c_out, hw=hw), "Y",
-                (*cout, *pix), [(o, pixel) for o in range(c_out)], bound)
+    words = charts.cell_words()
+
+    def matrix(M: np.ndarray, title: str, axes: grids.Axes, highlight: list) -> str:
+        return grids.heatmap(M, title, words, highlight=highlight, bound=bound, px_budget=300,
+                             axes=axes)
+
+    page.picture([
+        matrix(K, t("pw.k_matrix", o=c_out, i=c_in), grids.Axes(*cout, *cin), []),
+        matrix(X, t("pw.x_matrix", i=c_in, hw=hw), grids.Axes(*cin, *pix),
+               [(c, pixel) for c in range(c_in)]),
+        matrix(Y, t("pw.y_matrix", o=c_out, hw=hw), grids.Axes(*cout, *pix),
+               [(o, pixel) for o in range(c_out)])])
 
 
 def pixel_table(pixel: convlab.PixelLinear, linear_y: torch.Tensor) -> pd.DataFrame:

@@ -1,0 +1,235 @@
+"""Grids of numbers drawn as HTML cells, one ``st.html`` element per picture.
+
+A matrix reads best as a grid of coloured cells with its numbers in them. As HTML the
+browser redraws such a grid in about a third of the time a Vega-Lite chart of the same
+cells takes (``python benchmarks/element_costs.py``), and a page redraws its pictures on
+every widget move. Vega-Lite stays where it earns its cost: grids one clicks to pick a
+cell (``st.html`` sends no events back) and line and bar charts.
+
+Every function returns an HTML string; :func:`page` wraps one or more rows of figures
+with the style sheet. Cells carry their tooltip in ``title`` (row, column, value, in the
+current language); small grids print their numbers and index their rows and columns.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from convlab import WindowPicture
+
+from .charts import NUMBERS_UP_TO, OKABE_ITO, cell_size, fmt_value
+
+STYLE = (
+    "<style>.clg-page{display:flex;flex-direction:column;gap:12px;font-size:13px}"
+    ".clg-row{display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start}"
+    ".clg-fig{display:flex;flex-direction:column;gap:4px}"
+    ".clg-title{font-weight:600}"
+    ".clg-body{display:flex;align-items:center;gap:4px}"
+    ".clg-ytitle{writing-mode:vertical-rl;transform:rotate(180deg);font-size:12px}"
+    ".clg-xtitle{font-size:12px;text-align:center}"
+    ".clg-grid{display:grid;gap:1px;line-height:1}"
+    ".clg-grid>div{display:flex;align-items:center;justify-content:center;overflow:hidden}"
+    ".clg-grid>.clg-ix{color:#666;font-size:11px}"
+    ".clg-grid>.clg-hl{box-shadow:inset 0 0 0 3px #000}"
+    ".clg-leg{display:flex;flex-wrap:wrap;gap:4px 12px;font-size:12px;align-items:center}"
+    ".clg-leg i{display:inline-block;width:12px;height:12px;margin-right:4px;"
+    "vertical-align:-2px;border:1px solid #ddd}</style>")
+
+# Vega's "blueorange" (diverging, centred on zero) and "viridis" (sequential) schemes,
+# sampled at even steps and interpolated linearly.
+BLUE_ORANGE = ("#134b85", "#2f78b3", "#5da2cb", "#9dcae1", "#d2e5ef", "#f2f0eb",
+               "#fce0ba", "#fbbf74", "#e8932f", "#c5690d", "#994a07")
+VIRIDIS = ("#440154", "#482878", "#3e4989", "#31688e", "#26828e", "#1f9e89", "#35b779",
+           "#6ece58", "#b5de2b", "#fde725")
+ROLE_ORDER = ("input", "padding", "tap", "unread")
+ROLE_COLOURS = (OKABE_ITO["sky"], OKABE_ITO["yellow"], OKABE_ITO["vermillion"],
+                OKABE_ITO["grey"])
+
+
+@dataclass(frozen=True)
+class Axes:
+    """Names of a grid's two dimensions, each in its own colour (matching axes of several
+    pictures share a colour)."""
+
+    rows: str
+    row_colour: str
+    cols: str
+    col_colour: str
+
+
+def _rgb(hex_colour: str) -> np.ndarray:
+    return np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
+
+
+def _ramp(stops: Sequence[str], f: np.ndarray) -> list[str]:
+    """Colours at fractions ``f`` in [0, 1] along ``stops``."""
+    table = np.stack([_rgb(s) for s in stops])
+    pos = np.clip(np.nan_to_num(f, nan=0.5), 0.0, 1.0) * (len(stops) - 1)
+    lo = np.minimum(pos.astype(int), len(stops) - 2)
+    frac = (pos - lo)[:, None]
+    rgb = np.rint(table[lo] * (1 - frac) + table[lo + 1] * frac).astype(int)
+    return ["#{:02x}{:02x}{:02x}".format(*c) for c in rgb]
+
+
+def _ink(fills: Sequence[str]) -> list[str]:
+    """Black or white text, whichever reads on each fill."""
+    out = []
+    for f in fills:
+        r, g, b = _rgb(f) / 255
+        out.append("#fff" if 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.45 else "#000")
+    return out
+
+
+def diverging(values: np.ndarray, bound: float) -> list[str]:
+    """Blue below zero, orange above, white-ish at zero; ``bound`` maps to the ends."""
+    return _ramp(BLUE_ORANGE, (values.ravel() / max(abs(bound), 1e-9) + 1) / 2)
+
+
+def _tip(words: dict[str, str], r: int, c: int, extra: Iterable[tuple[str, str]]) -> str:
+    lines = [f"{words['row']}: {r}", f"{words['col']}: {c}"]
+    lines += [f"{k}: {v}" for k, v in extra]
+    return html.escape("\n".join(lines), quote=True)
+
+
+def legend(items: Iterable[tuple[str, str]]) -> str:
+    """Swatches: ``(colour, label)`` pairs."""
+    return '<div class="clg-leg">' + "".join(
+        f'<span><i style="background:{c}"></i>{html.escape(label)}</span>'
+        for c, label in items) + "</div>"
+
+
+def figure(rows: int, cols: int, px: int, fills: Sequence[str], tips: Sequence[str],
+           texts: Sequence[str] | None = None, *, title: str = "",
+           highlight: Iterable[tuple[int, int]] = (), axes: Axes | None = None,
+           font_px: int | None = None, footer: str = "") -> str:
+    """One grid: ``rows x cols`` cells of ``px`` pixels, row-major ``fills`` and ``tips``
+    (already escaped), numbers ``texts`` printed in the cells, ``highlight`` outlined.
+
+    Rows and columns are indexed while the grid's longer side is at most
+    :data:`NUMBERS_UP_TO`; ``texts`` are printed under the same condition.
+    """
+    small = max(rows, cols) <= NUMBERS_UP_TO
+    inks = _ink(fills) if texts is not None and small else None
+    marked = {(int(r), int(c)) for r, c in highlight}
+    size = font_px or min(12, px // 3 + 3)
+    lead = f"{max(14, size + 6)}px " if small else ""
+    parts = [f'<div class="clg-grid" style="grid-template-columns:{lead}repeat({cols},{px}px);'
+             f'grid-auto-rows:{px}px;font-size:{size}px">']
+    if small:
+        parts.append("<div></div>" + "".join(f'<div class="clg-ix">{c}</div>'
+                                              for c in range(cols)))
+    for r in range(rows):
+        if small:
+            parts.append(f'<div class="clg-ix">{r}</div>')
+        for c in range(cols):
+            k = r * cols + c
+            cls = ' class="clg-hl"' if (r, c) in marked else ""
+            ink = f";color:{inks[k]}" if inks else ""
+            text = texts[k] if texts is not None and small else ""
+            parts.append(f'<div{cls} title="{tips[k]}" style="background:{fills[k]}{ink}">'
+                         f"{html.escape(text)}</div>")
+    parts.append("</div>")
+    grid = "".join(parts)
+    if axes is not None:
+        grid = (f'<div class="clg-xtitle" style="color:{axes.col_colour}">'
+                f"{html.escape(axes.cols)}</div>" + grid)
+        grid = (f'<div class="clg-body"><div class="clg-ytitle" style="color:'
+                f'{axes.row_colour}">{html.escape(axes.rows)}</div><div>{grid}</div></div>')
+    head = f'<div class="clg-title">{html.escape(title)}</div>' if title else ""
+    return f'<div class="clg-fig">{head}{grid}{footer}</div>'
+
+
+def page(*rows: Sequence[str]) -> str:
+    """Rows of figures, each row wrapping on a narrow screen, with the style sheet."""
+    body = "".join(f'<div class="clg-row">{"".join(row)}</div>' for row in rows)
+    return f'{STYLE}<div class="clg-page">{body}</div>'
+
+
+# ---- pictures ----------------------------------------------------------------------------------
+
+def heatmap(matrix: np.ndarray, title: str, words: dict[str, str], *,
+            highlight: Iterable[tuple[int, int]] = (), bound: float | None = None,
+            px_budget: int = 220, axes: Axes | None = None) -> str:
+    """A matrix on a diverging scale centred on zero (``bound``, default its largest
+    magnitude, maps to the darkest colours), numbers in the cells of small ones."""
+    m = np.asarray(matrix, dtype=float)
+    rows, cols = m.shape
+    values = m.ravel()
+    top = float(np.abs(values).max()) if bound is None and values.size else abs(bound or 0.0)
+    labels = [fmt_value(v) for v in values]
+    tips = [_tip(words, k // cols, k % cols, [(words["value"], labels[k])])
+            for k in range(rows * cols)]
+    return figure(rows, cols, cell_size(rows, cols, px_budget), diverging(values, top), tips,
+                  labels, title=title, highlight=highlight, axes=axes)
+
+
+def padded_grid(pic: WindowPicture, cell: tuple[int, int], labels: dict[str, str],
+                title: str, *, show_legend: bool = True, budget: int = 420) -> str:
+    """The padded input: input cells, padding, the picked window's taps, cells no window
+    reads; numbers in the cells of small grids."""
+    hp, wp = pic.values.shape
+    top, left, h, w = pic.box
+    taps = {(int(r), int(c)) for r, c in pic.index[cell].reshape(-1, 2).tolist()}
+    colour = dict(zip(ROLE_ORDER, ROLE_COLOURS, strict=True))
+    fills, tips, texts = [], [], []
+    for r in range(hp):
+        for c in range(wp):
+            inside = top <= r < top + h and left <= c < left + w
+            cov = int(pic.coverage[r, c])
+            role = ("tap" if (r, c) in taps else "unread" if cov == 0 else
+                    "input" if inside else "padding")
+            text = fmt_value(pic.values[r, c])
+            fills.append(colour[role])
+            texts.append(text)
+            tips.append(_tip(labels, r, c, [(labels["value"], text),
+                                            (labels["coverage"], str(cov)),
+                                            (labels["role"], labels[role])]))
+    px = cell_size(hp, wp, budget)
+    foot = legend((colour[k], labels[k]) for k in ROLE_ORDER) if show_legend else ""
+    return figure(hp, wp, px, fills, tips, texts, title=title, font_px=min(13, px // 2 + 2),
+                  footer=foot)
+
+
+def coverage(pic: WindowPicture, title: str, legend_title: str, words: dict[str, str]) -> str:
+    """How many windows read each padded-input cell (0 = never read)."""
+    hp, wp = pic.coverage.shape
+    cov = pic.coverage.ravel().astype(int)
+    most = max(int(cov.max()) if cov.size else 0, 1)
+    fills = _ramp(VIRIDIS, cov / most)
+    tips = [_tip(words, k // wp, k % wp, [(legend_title, str(cov[k]))]) for k in range(cov.size)]
+    counts = sorted(set(cov.tolist()))
+    shown = counts if len(counts) <= 12 else [counts[0], counts[-1]]
+    foot = (f'<div class="clg-leg"><span>{html.escape(legend_title)}</span></div>'
+            + legend((_ramp(VIRIDIS, np.array([n / most]))[0], str(n)) for n in shown))
+    px = cell_size(hp, wp)
+    return figure(hp, wp, px, fills, tips, [str(n) for n in cov], title=title,
+                  font_px=min(13, px // 2 + 2), footer=foot)
+
+
+def shared_weights(index: np.ndarray, values: np.ndarray, names: Sequence[str], title: str,
+                   words: dict[str, str]) -> str:
+    """An unrolled convolution: blank where the matrix is zero, each shared weight in its
+    own colour (the same weight recurs along the diagonals: translation invariance; the
+    blanks are locality)."""
+    rows, cols = index.shape
+    palette = list(OKABE_ITO.values())
+    fills, tips = [], []
+    for r in range(rows):
+        for c in range(cols):
+            k = int(index[r, c])
+            if k < 0:
+                fills.append("#f4f4f4")
+                tips.append(_tip(words, r, c, [(words["value"], "0")]))
+            else:
+                fills.append(palette[k % len(palette)])
+                tips.append(_tip(words, r, c, [(words["weight"], names[k]),
+                                               (words["value"], fmt_value(values[r, c]))]))
+    px = max(8, min(28, 640 // max(cols, 1), 420 // max(rows, 1)))
+    used = sorted({int(k) for k in index.ravel() if k >= 0})
+    foot = (f'<div class="clg-leg"><span>{html.escape(words["weight"])}</span></div>'
+            + legend((palette[k % len(palette)], names[k]) for k in used))
+    return figure(rows, cols, px, fills, tips, None, title=title, footer=foot)

@@ -18,7 +18,7 @@ def lesson(page: frame.Frame) -> None:
                  {"no_bias": (forms.no_bias,)})
     if forms.relu:
         st.info(t("fc.relu_note"), icon=":material/info:")
-    st.dataframe(view.outputs_table(forms.outputs), hide_index=True)
+    page.table(view.outputs_table(forms.outputs))
     view.weight_mapping(page, forms)
     view.codes(page, page["preset"])
 

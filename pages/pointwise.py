@@ -36,7 +36,7 @@ def lesson(page: frame.Frame) -> None:
     st.subheader(t("pw.pixel", i=oi, j=oj))
     pixel = convlab.pixel_as_linear(X, K, bias, oi, oj, n=img)
     st.markdown(t("pw.pixel_text", x=", ".join(f"{x:.3f}" for x in pixel.x.tolist())))
-    st.dataframe(view.pixel_table(pixel, result.linear[img, :, oi, oj]), hide_index=True)
+    page.table(view.pixel_table(pixel, result.linear[img, :, oi, oj]))
 
     # ---- why 1×1 layers, and how fast -----------------------------------------------------------
     st.subheader(t("pw.why"))

@@ -63,6 +63,14 @@ def check_table(at: AppTest) -> pd.DataFrame:
     return markdown_table(_check_markdown(at))
 
 
+def data_table(at: AppTest, index: int = 0) -> pd.DataFrame:
+    """The page's ``index``-th table of numbers (``Frame.table``) other than the check
+    panel, cells as the page prints them."""
+    found = [m.value for m in at.markdown if m.value.lstrip().startswith("|")]
+    assert len(found) > index, [m.value for m in at.markdown]
+    return markdown_table(found[index])
+
+
 def check_passed(at: AppTest) -> bool:
     """The check panel's headline says everything agrees and every row says pass."""
     headline = _check_markdown(at).splitlines()[0]

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 from conftest import make_app
-from pagekit import EN, all_figures, assert_clean, check_passed, check_table, pictures
+from pagekit import EN, all_figures, assert_clean, check_passed, check_table, data_table, pictures
 
 FC = "pages/fc_conv.py"
 
 
 def outputs(at) -> list[list[float]]:
-    table = at.dataframe[0].value
+    table = data_table(at)
     return [[round(float(v), 4) for v in table.iloc[:, i]] for i in range(3)]
 
 

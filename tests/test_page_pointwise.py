@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from conftest import make_app
-from pagekit import EN, assert_clean, check_passed, pictures, vega_charts
+from pagekit import EN, assert_clean, check_passed, data_table, pictures, vega_charts
 
 PW = "pages/pointwise.py"
 
@@ -22,7 +22,7 @@ def test_d2l_check_is_shown_and_passes():
 def test_pixel_as_linear_matches_the_convolution():
     at = make_app(PW, {"preset": "batch", "img": "1", "oi": "2", "oj": "3"})
     assert_clean(at)
-    table = at.dataframe[0].value
+    table = data_table(at)
     assert table.iloc[:, 1].tolist() == table.iloc[:, 2].tolist()
     assert EN["pw.pixel"].format(i=2, j=3) in [h.value for h in at.subheader]
 

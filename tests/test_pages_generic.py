@@ -12,7 +12,16 @@ from typing import Any
 
 import pytest
 from conftest import make_app
-from pagekit import EN, ZH, assert_clean, check_passed, metrics, open_sections, vega_charts
+from pagekit import (
+    EN,
+    ZH,
+    assert_clean,
+    check_passed,
+    data_table,
+    metrics,
+    open_sections,
+    vega_charts,
+)
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
@@ -261,8 +270,8 @@ def _multichannel(at: AppTest, ns: dict[str, Any], printed: str) -> None:
 
 
 def _fc_conv(at: AppTest, ns: dict[str, Any], printed: str) -> None:
-    table = at.dataframe[0].value  # the outputs side by side
-    linear = [round(v, 4) for v in table.iloc[:, 0]]
+    table = data_table(at)  # the outputs side by side
+    linear = [round(float(v), 4) for v in table.iloc[:, 0]]
     diff = float(printed.rsplit("max_abs_diff", 1)[1].split()[0])
     assert diff < 1e-5  # the two forms agree when a learner runs them too
     if "in_features" not in printed:  # the Linear -> Conv2d scripts print the page's outputs
@@ -270,10 +279,10 @@ def _fc_conv(at: AppTest, ns: dict[str, Any], printed: str) -> None:
 
 
 def _pointwise(at: AppTest, ns: dict[str, Any], printed: str) -> None:
-    table = at.dataframe[0].value  # the picked pixel's outputs
+    table = data_table(at)  # the picked pixel's outputs
     i, j, n = (at.session_state[f"pointwise.{k}"] for k in ("oi", "oj", "img"))
     Y = ns["Y1"] if ns["Y1"].dim() == 4 else ns["Y1"][None]
-    conv = [round(v, 4) for v in table.iloc[:, 1]]
+    conv = [round(float(v), 4) for v in table.iloc[:, 1]]
     assert [round(float(v), 4) for v in Y[n, :, i, j]] == conv
     assert printed.strip()
 

@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn, TypeVar
 
+import pandas as pd
 import streamlit as st
 import torch
 
@@ -355,6 +356,10 @@ class Frame:
     # ---- panels ---------------------------------------------------------------------------
     def check(self, results: Sequence[convlab.CheckResult], note: str | None = None) -> None:
         panels.check_panel(results, note)
+
+    def table(self, frame: pd.DataFrame, digits: int = 4) -> None:
+        """A small table of numbers (floats to ``digits`` places)."""
+        panels.table(frame, digits)
 
     def code(self, script: str, title: str | None = None) -> None:
         """The reproduce-in-PyTorch block (``title`` names which part it reproduces)."""

@@ -77,11 +77,10 @@ def _ramp(stops: Sequence[str], f: np.ndarray) -> list[str]:
 
 def _ink(fills: Sequence[str]) -> list[str]:
     """Black or white text, whichever reads on each fill."""
-    out = []
-    for f in fills:
-        r, g, b = _rgb(f) / 255
-        out.append("#fff" if 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.45 else "#000")
-    return out
+    packed = np.array([int(f[1:], 16) for f in fills], dtype=np.int64)
+    rgb = np.stack([(packed >> 16) & 255, (packed >> 8) & 255, packed & 255], axis=-1) / 255
+    light = rgb @ np.array([0.2126, 0.7152, 0.0722]) >= 0.45
+    return ["#000" if x else "#fff" for x in light]
 
 
 def diverging(values: np.ndarray, bound: float) -> list[str]:
@@ -89,10 +88,16 @@ def diverging(values: np.ndarray, bound: float) -> list[str]:
     return _ramp(BLUE_ORANGE, (values.ravel() / max(abs(bound), 1e-9) + 1) / 2)
 
 
-def _tip(words: dict[str, str], r: int, c: int, extra: Iterable[tuple[str, str]]) -> str:
-    lines = [f"{words['row']}: {r}", f"{words['col']}: {c}"]
-    lines += [f"{k}: {v}" for k, v in extra]
-    return html.escape("\n".join(lines), quote=True)
+def _tips(words: dict[str, str], rows: int, cols: int,
+          extra: Sequence[tuple[str, Sequence[str]]] = ()) -> list[str]:
+    """Each cell's tooltip, row-major: its row, its column, then ``(word, values)`` lines
+    (words are escaped here, once; values are numbers or already-escaped words)."""
+    r_word, c_word = html.escape(words["row"]), html.escape(words["col"])
+    heads = [f"{html.escape(word)}: " for word, _ in extra]
+    columns = [values for _, values in extra]
+    return ["\n".join([f"{r_word}: {k // cols}", f"{c_word}: {k % cols}",
+                        *(h + col[k] for h, col in zip(heads, columns, strict=True))])
+            for k in range(rows * cols)]
 
 
 def legend(items: Iterable[tuple[str, str]]) -> str:
@@ -122,16 +127,15 @@ def figure(rows: int, cols: int, px: int, fills: Sequence[str], tips: Sequence[s
     if small:
         parts.append("<div></div>" + "".join(f'<div class="clg-ix">{c}</div>'
                                               for c in range(cols)))
+    shown = [html.escape(x) for x in texts] if texts is not None and small else None
     for r in range(rows):
         if small:
             parts.append(f'<div class="clg-ix">{r}</div>')
-        for c in range(cols):
-            k = r * cols + c
-            cls = ' class="clg-hl"' if (r, c) in marked else ""
+        for k in range(r * cols, (r + 1) * cols):
+            cls = ' class="clg-hl"' if marked and (r, k - r * cols) in marked else ""
             ink = f";color:{inks[k]}" if inks else ""
-            text = texts[k] if texts is not None and small else ""
             parts.append(f'<div{cls} title="{tips[k]}" style="background:{fills[k]}{ink}">'
-                         f"{html.escape(text)}</div>")
+                         f'{shown[k] if shown else ""}</div>')
     parts.append("</div>")
     grid = "".join(parts)
     if axes is not None:
@@ -161,8 +165,7 @@ def heatmap(matrix: np.ndarray, title: str, words: dict[str, str], *,
     values = m.ravel()
     top = float(np.abs(values).max()) if bound is None and values.size else abs(bound or 0.0)
     labels = [fmt_value(v) for v in values]
-    tips = [_tip(words, k // cols, k % cols, [(words["value"], labels[k])])
-            for k in range(rows * cols)]
+    tips = _tips(words, rows, cols, [(words["value"], labels)])
     return figure(rows, cols, cell_size(rows, cols, px_budget), diverging(values, top), tips,
                   labels, title=title, highlight=highlight, axes=axes)
 
@@ -173,23 +176,22 @@ def padded_grid(pic: WindowPicture, cell: tuple[int, int], labels: dict[str, str
     reads; numbers in the cells of small grids."""
     hp, wp = pic.values.shape
     top, left, h, w = pic.box
-    taps = {(int(r), int(c)) for r, c in pic.index[cell].reshape(-1, 2).tolist()}
-    colour = dict(zip(ROLE_ORDER, ROLE_COLOURS, strict=True))
-    fills, tips, texts = [], [], []
-    for r in range(hp):
-        for c in range(wp):
-            inside = top <= r < top + h and left <= c < left + w
-            cov = int(pic.coverage[r, c])
-            role = ("tap" if (r, c) in taps else "unread" if cov == 0 else
-                    "input" if inside else "padding")
-            text = fmt_value(pic.values[r, c])
-            fills.append(colour[role])
-            texts.append(text)
-            tips.append(_tip(labels, r, c, [(labels["value"], text),
-                                            (labels["coverage"], str(cov)),
-                                            (labels["role"], labels[role])]))
+    rows, cols = np.divmod(np.arange(hp * wp), wp)
+    inside = (rows >= top) & (rows < top + h) & (cols >= left) & (cols < left + w)
+    cov = pic.coverage.ravel().astype(int)
+    role = np.where(inside, 0, 1)  # index into ROLE_ORDER
+    role[cov == 0] = 3
+    tap = pic.index[cell].reshape(-1, 2)
+    role[tap[:, 0] * wp + tap[:, 1]] = 2
+    texts = [fmt_value(v) for v in pic.values.ravel()]
+    names = [html.escape(labels[k]) for k in ROLE_ORDER]
+    fills = [ROLE_COLOURS[k] for k in role]
+    tips = _tips(labels, hp, wp, [(labels["value"], texts),
+                                  (labels["coverage"], [str(n) for n in cov]),
+                                  (labels["role"], [names[k] for k in role])])
     px = cell_size(hp, wp, budget)
-    foot = legend((colour[k], labels[k]) for k in ROLE_ORDER) if show_legend else ""
+    words = [labels[k] for k in ROLE_ORDER]
+    foot = legend(zip(ROLE_COLOURS, words, strict=True)) if show_legend else ""
     return figure(hp, wp, px, fills, tips, texts, title=title, font_px=min(13, px // 2 + 2),
                   footer=foot)
 
@@ -200,13 +202,14 @@ def coverage(pic: WindowPicture, title: str, legend_title: str, words: dict[str,
     cov = pic.coverage.ravel().astype(int)
     most = max(int(cov.max()) if cov.size else 0, 1)
     fills = _ramp(VIRIDIS, cov / most)
-    tips = [_tip(words, k // wp, k % wp, [(legend_title, str(cov[k]))]) for k in range(cov.size)]
+    counts_text = [str(n) for n in cov]
+    tips = _tips(words, hp, wp, [(legend_title, counts_text)])
     counts = sorted(set(cov.tolist()))
     shown = counts if len(counts) <= 12 else [counts[0], counts[-1]]
     foot = (f'<div class="clg-leg"><span>{html.escape(legend_title)}</span></div>'
             + legend((_ramp(VIRIDIS, np.array([n / most]))[0], str(n)) for n in shown))
     px = cell_size(hp, wp)
-    return figure(hp, wp, px, fills, tips, [str(n) for n in cov], title=title,
+    return figure(hp, wp, px, fills, tips, counts_text, title=title,
                   font_px=min(13, px // 2 + 2), footer=foot)
 
 
@@ -217,17 +220,12 @@ def shared_weights(index: np.ndarray, values: np.ndarray, names: Sequence[str], 
     blanks are locality)."""
     rows, cols = index.shape
     palette = list(OKABE_ITO.values())
-    fills, tips = [], []
-    for r in range(rows):
-        for c in range(cols):
-            k = int(index[r, c])
-            if k < 0:
-                fills.append("#f4f4f4")
-                tips.append(_tip(words, r, c, [(words["value"], "0")]))
-            else:
-                fills.append(palette[k % len(palette)])
-                tips.append(_tip(words, r, c, [(words["weight"], names[k]),
-                                               (words["value"], fmt_value(values[r, c]))]))
+    flat = index.ravel().astype(int)
+    fills = [palette[k % len(palette)] if k >= 0 else "#f4f4f4" for k in flat]
+    escaped = [html.escape(n) for n in names]
+    tips = _tips(words, rows, cols, [
+        (words["weight"], [escaped[k] if k >= 0 else "—" for k in flat]),
+        (words["value"], [fmt_value(v) for v in values.ravel()])])
     px = max(8, min(28, 640 // max(cols, 1), 420 // max(rows, 1)))
     used = sorted({int(k) for k in index.ravel() if k >= 0})
     foot = (f'<div class="clg-leg"><span>{html.escape(words["weight"])}</span></div>'

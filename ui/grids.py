@@ -21,7 +21,7 @@ import numpy as np
 
 from convlab import WindowPicture
 
-from .charts import NUMBERS_UP_TO, OKABE_ITO, cell_size, fmt_value
+from .charts import HEATMAP_BUDGET, NUMBERS_UP_TO, OKABE_ITO, cell_size, fmt_value
 
 STYLE = (
     "<style>.clg-page{display:flex;flex-direction:column;gap:12px;font-size:13px}"
@@ -157,7 +157,7 @@ def page(*rows: Sequence[str]) -> str:
 
 def heatmap(matrix: np.ndarray, title: str, words: dict[str, str], *,
             highlight: Iterable[tuple[int, int]] = (), bound: float | None = None,
-            px_budget: int = 220, axes: Axes | None = None) -> str:
+            px_budget: int = HEATMAP_BUDGET, axes: Axes | None = None) -> str:
     """A matrix on a diverging scale centred on zero (``bound``, default its largest
     magnitude, maps to the darkest colours), numbers in the cells of small ones."""
     m = np.asarray(matrix, dtype=float)

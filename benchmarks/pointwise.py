@@ -1,5 +1,5 @@
 """How fast a 1x1 convolution runs written four ways: ``F.conv2d``, the matmul form
-(``convlab.pointwise.corr2d_multi_in_out_1x1``), ``torch.einsum`` and ``nn.Linear`` on
+(``convlab.pointwise.layer.corr2d_multi_in_out_1x1``), ``torch.einsum`` and ``nn.Linear`` on
 channels-last data; float32, no bias. Each figure is the median of ``--repeats`` samples,
 and the best of ``--passes`` such medians: on a shared machine a neighbour's burst stalls
 whole samples (two-thread barriers waiting a scheduler tick), and a later pass is clean.
@@ -26,7 +26,7 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from convlab.pointwise_timing import (  # noqa: E402
+from convlab.pointwise.timing import (  # noqa: E402
     DEFAULT_SHAPES,
     FORM_IDS,
     PointwiseTiming,

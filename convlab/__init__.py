@@ -1,7 +1,10 @@
 """ConvLab's computation package: 2-D convolution arithmetic, checked against PyTorch."""
 
 from .check import CheckResult, compare, compare_shapes
-from .correlate import (
+from .correlation import (
+    LOOP_REFERENCE_LIMIT,
+    MultiChannelResult,
+    Term,
     convolve2d_multi_in_out,
     corr2d,
     corr2d_loop,
@@ -11,63 +14,76 @@ from .correlate import (
     corr2d_multi_in_out_loop,
     corr2d_partials,
     d2l_two_channel_example,
+    multichannel_correlation,
+    window_terms,
 )
 from .device import DeviceInfo, available_devices, default_device, resolve_device, torch_version
 from .equivalence import (
     FC_PRESETS,
+    LAYERS,
+    MAX_UNROLL_ELEMENTS,
     MODES,
     FCExample,
+    FCForms,
+    ParameterCount,
+    Unrolled,
     check_input_shape,
+    conv2d_to_linear,
+    conv2d_to_linear_code,
+    conv_example,
     crops_check,
     equivalence_checks,
     fc_example,
+    fc_forms,
     fc_on_crops,
     linear_to_conv2d,
     linear_to_conv2d_code,
+    parameter_counts,
+    parameter_growth,
+    slid,
+    unroll_check,
+    unrolled,
+    unrolled_weight_index,
 )
 from .errors import ConvConfigError
-from .fc_lesson import FCForms, Unrolled, fc_forms, slid, unrolled
 from .learn import (
+    IMAGE_IDS,
+    KERNEL_IDS,
     MAX_EPOCHS,
     MODULES,
     Conv2D,
     LearnHistory,
-    learn_kernel,
-    learning_problem,
-    max_stable_lr,
-)
-from .learn_code import learn_kernel_code
-from .multichannel import (
-    LOOP_REFERENCE_LIMIT,
-    MultiChannelResult,
-    Term,
-    multichannel_correlation,
-    window_terms,
-)
-from .oracle import MAX_ORACLE_ELEMENTS, TorchVerdict, run_conv2d
-from .params import PADDING_MODES, to_padding, to_pair
-from .pictures import (
-    IMAGE_IDS,
-    KERNEL_IDS,
     apply_kernel,
     input_image,
     kernel_code,
+    learn_kernel,
+    learn_kernel_code,
+    learning_problem,
+    max_stable_lr,
     peak_on_transpose,
     synthetic_scene,
     target_kernel,
 )
+from .oracle import MAX_ORACLE_ELEMENTS, TorchVerdict, run_conv2d
+from .params import PADDING_MODES, to_padding, to_pair
 from .pointwise import (
+    FORM_IDS,
+    LayerCost,
     PixelLinear,
+    PointwiseResult,
+    PointwiseTiming,
+    bottleneck_costs,
     corr2d_multi_in_out_1x1,
+    depthwise_separable_costs,
     linear_channels_last,
     pixel_as_linear,
     pointwise_bias,
+    pointwise_checks,
     pointwise_code,
+    pointwise_costs,
     pointwise_example,
+    time_pointwise_forms,
 )
-from .pointwise_checks import PointwiseResult, pointwise_checks
-from .pointwise_costs import LayerCost, bottleneck_costs, depthwise_separable_costs, pointwise_costs
-from .pointwise_timing import FORM_IDS, PointwiseTiming, time_pointwise_forms
 from .predict import cell_value_slips, judge, output_size_slips
 from .reproduce import conv2d_code, conv2d_forward_script, conv2d_shape_script, tensor_literal
 from .shapes import (
@@ -82,18 +98,6 @@ from .shapes import (
     window_index_map,
 )
 from .spec import Conv2dSpec, WindowPicture
-from .unroll import (
-    LAYERS,
-    MAX_UNROLL_ELEMENTS,
-    ParameterCount,
-    conv2d_to_linear,
-    conv2d_to_linear_code,
-    conv_example,
-    parameter_counts,
-    parameter_growth,
-    unroll_check,
-    unrolled_weight_index,
-)
 
 __all__ = [
     "applied_padding", "apply_kernel", "available_devices", "axis_windows", "AxisArithmetic",

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import torch
 
-from .multichannel import Term
+from .correlation.multichannel import Term
 from .shapes import AxisArithmetic
 
 Tensor = torch.Tensor
@@ -64,7 +64,7 @@ def cell_value_slips(terms: Sequence[Term], bias: float | None,
     Slips: ``no_bias`` (bias left out), ``one_channel`` (only the first input channel
     summed), ``flipped`` (the kernel flipped), A slip that gives the right answer is left out.
 
-    >>> from convlab.multichannel import Term
+    >>> from convlab.correlation import Term
     >>> terms = [Term(0, 0, 0, 1.0, 2.0), Term(1, 0, 0, 3.0, 4.0)]
     >>> cell_value_slips(terms, 1.0, torch.tensor([[[5.0]], [[6.0]]]))
     {'no_bias': (14.0,), 'one_channel': (3.0,), 'flipped': (24.0,)}

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from torch import nn
 
 from convlab.device import available_devices
-from convlab.equivalence import (
+from convlab.equivalence.linear import (
     FC_PRESETS,
     MODES,
     check_input_shape,
@@ -33,9 +33,7 @@ from convlab.equivalence import (
     linear_to_conv2d,
     linear_to_conv2d_code,
 )
-from convlab.errors import ConvConfigError
-from convlab.params import PADDING_MODES
-from convlab.unroll import (
+from convlab.equivalence.unroll import (
     LAYERS,
     MAX_UNROLL_ELEMENTS,
     conv2d_to_linear,
@@ -46,6 +44,8 @@ from convlab.unroll import (
     unroll_check,
     unrolled_weight_index,
 )
+from convlab.errors import ConvConfigError
+from convlab.params import PADDING_MODES
 
 # F.conv2d's note that padding='same' with an even kernel copies the input: expected here
 pytestmark = pytest.mark.filterwarnings("ignore:Using padding='same':UserWarning")

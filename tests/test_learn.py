@@ -35,9 +35,11 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convlab.correlate import corr2d
+from convlab.correlation.correlate import corr2d
 from convlab.errors import ConvConfigError
-from convlab.learn import (
+from convlab.learn.pictures import IMAGE_IDS, input_image, target_kernel
+from convlab.learn.script import learn_kernel_code
+from convlab.learn.training import (
     MAX_EPOCHS,
     Conv2D,
     LearnHistory,
@@ -46,8 +48,6 @@ from convlab.learn import (
     learning_problem,
     max_stable_lr,
 )
-from convlab.learn_code import learn_kernel_code
-from convlab.pictures import IMAGE_IDS, input_image, target_kernel
 
 D2L_TOLERANCE = 0.1  # proved above: 0.096 for any starting kernel nn.Conv2d can draw
 D2L_FINAL_LOSS = 0.36  # proved above: 0.35

@@ -16,9 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from convlab.correlate import corr2d
+from convlab.correlation.correlate import corr2d
 from convlab.errors import ConvConfigError
-from convlab.pictures import (
+from convlab.learn.pictures import (
     IMAGE_IDS,
     KERNEL_IDS,
     MAX_KERNEL_SIDE,

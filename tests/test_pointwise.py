@@ -20,9 +20,10 @@ from hypothesis import strategies as st
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
-from convlab.correlate import corr2d_multi_in_out_loop
+from convlab.correlation.correlate import corr2d_multi_in_out_loop
 from convlab.errors import ConvConfigError
-from convlab.pointwise import (
+from convlab.pointwise.costs import bottleneck_costs, depthwise_separable_costs, pointwise_costs
+from convlab.pointwise.layer import (
     MAX_ELEMENTS,
     check_pointwise_shape,
     corr2d_multi_in_out_1x1,
@@ -32,8 +33,7 @@ from convlab.pointwise import (
     pointwise_code,
     pointwise_example,
 )
-from convlab.pointwise_costs import bottleneck_costs, depthwise_separable_costs, pointwise_costs
-from convlab.pointwise_timing import FORM_IDS, PointwiseTiming, _forms, time_pointwise_forms
+from convlab.pointwise.timing import FORM_IDS, PointwiseTiming, _forms, time_pointwise_forms
 
 # nn.Conv2d's note that padding='same' with an even kernel copies the input: expected here
 pytestmark = pytest.mark.filterwarnings("ignore:Using padding='same':UserWarning")

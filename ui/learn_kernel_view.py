@@ -151,7 +151,7 @@ def checks(history: convlab.LearnHistory, expected: np.ndarray, image: str, K: t
     out = []
     learned = torch.tensor(history.final_kernel)
     if learned.shape == expected.shape and history.diverged_at is None:
-        # Within 0.05: d2l's 10 epochs leave about 2% of the start's error (see convlab.learn).
+        # Within 0.05: d2l's 10 epochs leave about 2% of the start's error (convlab.learn).
         out.append(convlab.compare(learned, torch.from_numpy(expected).float(), what="learned",
                                    oracle="true_kernel", atol=0.05, rtol=0.0))
     other = "handwritten" if v["module"] == "nn" else "nn"

@@ -12,10 +12,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .device import available_devices
-from .errors import ConvConfigError
-from .params import _as_int
-from .pointwise import Shape5, check_pointwise_shape, corr2d_multi_in_out_1x1
+from ..device import available_devices
+from ..errors import ConvConfigError
+from ..params import _as_int
+from .layer import Shape5, check_pointwise_shape, corr2d_multi_in_out_1x1
 
 Tensor = torch.Tensor
 

@@ -2,7 +2,7 @@
 "convolutions for images": plain gradient descent on the summed squared error.
 
 Two models learn the same way from the same start: PyTorch's ``nn.Conv2d`` and the
-lesson's hand-written ``Conv2D`` built on :func:`convlab.correlate.corr2d`.
+lesson's hand-written ``Conv2D`` built on :func:`convlab.correlation.corr2d`.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from typing import Any
 import torch
 from torch import nn
 
-from .correlate import corr2d
-from .device import available_devices
-from .errors import ConvConfigError
-from .params import to_pair
+from ..correlation.correlate import corr2d
+from ..device import available_devices
+from ..errors import ConvConfigError
+from ..params import to_pair
 from .pictures import (
     MAX_KERNEL_SIDE,
     _require_id,

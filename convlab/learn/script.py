@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import torch
 
-from .correlate import corr2d
-from .learn import _validate, learning_problem
-from .params import to_pair
+from ..correlation.correlate import corr2d
+from ..params import to_pair
 from .pictures import image_code, kernel_code
+from .training import _validate, learning_problem
 
 Tensor = torch.Tensor
 

@@ -9,7 +9,7 @@ Two rewrites keep the weight matrix as it is and only view it in another shape:
 
 On a larger input the ``"full"`` convolution slides: it applies the layer to every crop
 (:func:`fc_on_crops`), the classic trick for dense prediction. The way back, a convolution
-as one big matrix, is :mod:`convlab.unroll`.
+as one big matrix, is :mod:`convlab.equivalence.unroll`.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils import skip_init
 
-from .check import CheckResult, compare
-from .errors import ConvConfigError
-from .params import _as_int, _nearest_int
+from ..check import CheckResult, compare
+from ..errors import ConvConfigError
+from ..params import _as_int, _nearest_int
 
 Tensor = torch.Tensor
 Shape3 = tuple[int, int, int]

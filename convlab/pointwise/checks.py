@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from .check import CheckResult, compare
-from .correlate import corr2d_multi_in_out_loop
-from .pointwise import corr2d_multi_in_out_1x1, linear_channels_last
+from ..check import CheckResult, compare
+from ..correlation.correlate import corr2d_multi_in_out_loop
+from .layer import corr2d_multi_in_out_1x1, linear_channels_last
 
 Tensor = torch.Tensor
 

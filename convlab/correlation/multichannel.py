@@ -8,10 +8,10 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from .check import CheckResult, compare
+from ..check import CheckResult, compare
+from ..errors import ConvConfigError
+from ..shapes import explain_output_size, window_index_map
 from .correlate import corr2d_multi_in_out_loop, corr2d_partials
-from .errors import ConvConfigError
-from .shapes import explain_output_size, window_index_map
 
 Tensor = torch.Tensor
 LOOP_REFERENCE_LIMIT = 20_000  # multiply-adds beyond which the Python loop is skipped
@@ -44,7 +44,7 @@ def multichannel_correlation(X: Tensor, K: Tensor, bias: Tensor | None = None, *
     Raises:
         ConvConfigError: for shapes or settings PyTorch refuses.
 
-    >>> from convlab.correlate import d2l_two_channel_example
+    >>> from convlab.correlation import d2l_two_channel_example
     >>> X, K = d2l_two_channel_example()
     >>> r = multichannel_correlation(X, K[None])
     >>> r.Y.tolist(), all(c.passed for c in r.checks)
@@ -94,7 +94,7 @@ def window_terms(X: Tensor, K: Tensor, out_channel: int, i: int, j: int, *, stri
 
     ``K`` is the kernel actually slid (flip it first for a true convolution).
 
-    >>> from convlab.correlate import d2l_two_channel_example
+    >>> from convlab.correlation import d2l_two_channel_example
     >>> X, K = d2l_two_channel_example()
     >>> [(t.x, t.k) for t in window_terms(X, K[None], 0, 0, 0)][:4]
     [(0.0, 0.0), (1.0, 1.0), (3.0, 2.0), (4.0, 3.0)]

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from .errors import ConvConfigError
-from .params import _as_int
+from ..errors import ConvConfigError
+from ..params import _as_int
 
 Tensor = torch.Tensor
 Shape5 = tuple[int, int, int, int, int]  # (N, C_in, C_out, H, W)
@@ -75,7 +75,7 @@ def corr2d_multi_in_out_1x1(X: Tensor, K: Tensor, bias: Tensor | None = None) ->
 
     d2l's two-channel X with weights 1 and 2: ``Y = X[0] + 2 X[1]``.
 
-    >>> from convlab.correlate import d2l_two_channel_example
+    >>> from convlab.correlation import d2l_two_channel_example
     >>> X, _ = d2l_two_channel_example()
     >>> corr2d_multi_in_out_1x1(X, torch.tensor([[[[1.]], [[2.]]]]))
     tensor([[[ 2.,  5.,  8.],
@@ -228,7 +228,7 @@ def pointwise_example(c_in: int, c_out: int, h: int, w: int, n: int | None = Non
 
     d2l's check, X (3, 3, 3) and K (2, 3, 1, 1): the matmul form equals the loop.
 
-    >>> from convlab.correlate import corr2d_multi_in_out_loop
+    >>> from convlab.correlation import corr2d_multi_in_out_loop
     >>> X, K = pointwise_example(3, 2, 3, 3)
     >>> Y1, Y2 = corr2d_multi_in_out_1x1(X, K), corr2d_multi_in_out_loop(X, K)
     >>> float(torch.abs(Y1 - Y2).sum()) < 1e-6

@@ -19,12 +19,12 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils import skip_init
 
-from .check import CheckResult, compare
-from .equivalence import read_sizes
-from .errors import ConvConfigError
-from .params import to_pair
-from .reproduce import conv2d_code
-from .spec import Conv2dSpec
+from ..check import CheckResult, compare
+from ..errors import ConvConfigError
+from ..params import to_pair
+from ..reproduce import conv2d_code
+from ..spec import Conv2dSpec
+from .linear import read_sizes
 
 Tensor = torch.Tensor
 Shape3 = tuple[int, int, int]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import ConvConfigError
-from .params import _as_int
-from .spec import Conv2dSpec
+from ..errors import ConvConfigError
+from ..params import _as_int
+from ..spec import Conv2dSpec
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from .correlate import corr2d
-from .errors import ConvConfigError
-from .shapes import applied_padding
+from ..correlation.correlate import corr2d
+from ..errors import ConvConfigError
+from ..shapes import applied_padding
 
 Tensor = torch.Tensor
 

@@ -11,8 +11,8 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from .errors import ConvConfigError
-from .shapes import AxisArithmetic, explain_output_size, require_groups
+from ..errors import ConvConfigError
+from ..shapes import AxisArithmetic, explain_output_size, require_groups
 
 Tensor = torch.Tensor
 

@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from .check import CheckResult
-from .equivalence import crops_check, equivalence_checks, fc_example, linear_to_conv2d
+from ..check import CheckResult
+from .linear import crops_check, equivalence_checks, fc_example, linear_to_conv2d
 from .unroll import conv2d_to_linear, conv_example, unroll_check, unrolled_weight_index
 
 

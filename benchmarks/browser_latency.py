@@ -13,8 +13,14 @@ and benchmarks/trivial_app.py (three number inputs and their sum). Headless Chro
   - "drawn": also every ``stVegaLiteChart`` holds an svg or canvas again, no
     ``stSkeleton`` is left, and the last change inside a chart is over (the latest of
     the two times; a change counts once nothing in a chart moved for 300 ms).
-* cell click: on a page with a clickable output grid (the chart keyed ``<stem>.pick``),
-  a click on another cell, timed from mousedown to "drawn" as above.
+* cell click: on a page with a window explorer (keyed ``<stem>.pick``), a click on
+  another output cell, which the server must answer (the URL, multichannel's
+  term-by-term sum), timed from mousedown to "drawn" as above.
+* explorer, in the browser alone: hover on an output cell, on an input cell, and an
+  arrow key, each dispatched at the start of a frame and timed inside the page with
+  performance.now() to the end of its handler and forced layout and to the rendering of
+  that frame; Play at its fastest setting on a 32 x 32 output, in steps per second; and
+  the script runs these caused (none expected).
 * first render: a deep link opened in a fresh browser context (new session), from
   navigation start to "drawn" with the page's number inputs on screen; median of
   ``--renders`` visits.
@@ -22,14 +28,18 @@ and benchmarks/trivial_app.py (three number inputs and their sum). Headless Chro
 Ratios divide by the trivial app's figure (its typed interaction for clicks too).
 
     python benchmarks/browser_latency.py [--pages output_size ...] [--runs 15] [--renders 5]
+        [--events 40] [--play-seconds 4]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,6 +64,9 @@ from tests._server import (  # noqa: E402
 from ui.registry import LESSONS  # noqa: E402
 
 TRIVIAL = "trivial"
+# Pages with a window explorer, and the view Play is timed on (a 32 x 32 output).
+EXPLORER_PAGES = [("output_size", "pages/output_size.py", "h=32&lock=1&kh=3&ph=1&sh=1"),
+                  ("multichannel", "pages/multichannel.py", None)]
 TRIVIAL_SCRIPT = "benchmarks/trivial_app.py"
 QUIET_MS = 300  # nothing in a chart (nor the script state) changed for this long: drawn
 SETTLE_TIMEOUT_MS = 20_000
@@ -166,9 +179,135 @@ INPUTS_JS = r"""
 
 
 def cells_selector(stem: str) -> str:
-    """The clickable output grid's cells: the chart keyed ``<stem>.pick``."""
-    return (f".st-key-{stem}-pick [data-testid='stVegaLiteChart'] "
-            "path[aria-label*='row: '][aria-label*='col: ']")
+    """The output cells of the page's window explorer (keyed ``<stem>.pick``; Playwright's
+    CSS reaches into the component's shadow root)."""
+    return f".st-key-{stem}-pick .cx-grid[data-panel='y'] [data-k]"
+
+
+# ---- the window explorer: what answers in the browser alone ----------------------------------
+
+# Hover (or arrow key) -> outline drawn, measured inside the page: at the start of a frame
+# (a requestAnimationFrame callback) the event is dispatched on a cell; "script" is the
+# handler plus the style and layout it forces (offsetHeight); "frame" runs to a message
+# posted from that callback, which the browser delivers once the frame it started is
+# rendered. Both in ms, per event. Also the script runs and messages sent meanwhile.
+HOVER_JS = r"""
+async ([n]) => {
+  const host = document.querySelector("[data-testid='stBidiComponentIsolated']");
+  const root = host.shadowRoot.querySelector(".cx-root");
+  const out = root.querySelector(".cx-grid[data-panel='y']");
+  const inp = root.querySelector(".cx-grid[data-panel^='x']");
+  const frame = () => new Promise(r => requestAnimationFrame(r));
+  const rendered = () => new Promise(r => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => r(performance.now());
+    ch.port2.postMessage(0);
+  });
+  const b = window.__bench, finished = b.finished.length;
+  const res = {hover_output: [], hover_input: [], arrow: [], missed: 0};
+  // consecutive cells differ (a hover on the cell already shown draws nothing)
+  const cell = (grid, i) => grid.children[(i * 7919 + 1) % grid.children.length];
+  const hover = c => c.dispatchEvent(new MouseEvent("mouseover", {bubbles: true}));
+  const keys = ["ArrowRight", "ArrowDown", "ArrowLeft", "ArrowUp"];
+  const events = [
+    ["hover_output", i => cell(out, i), hover],
+    ["hover_input", i => cell(inp, i), hover],
+    ["arrow", i => keys[i % 4],
+     key => out.dispatchEvent(new KeyboardEvent("keydown", {key, bubbles: true}))],
+  ];
+  for (let i = 0; i < n; i++) {
+    for (const [kind, target, fire] of events) {
+      const t = target(i);
+      await frame();
+      const draws = Number(root.dataset.draws);
+      const t0 = performance.now();
+      const done = rendered();
+      fire(t);
+      void root.offsetHeight;
+      const t1 = performance.now();
+      const t2 = await done;
+      if (Number(root.dataset.draws) === draws) res.missed += 1;
+      res[kind].push([t1 - t0, t2 - t0]);
+    }
+  }
+  res.runs = b.finished.length - finished;
+  return res;
+}
+"""
+
+# Play at full speed for ``seconds``: steps per second counted by the page itself.
+PLAY_JS = r"""
+async ([seconds]) => {
+  const host = document.querySelector("[data-testid='stBidiComponentIsolated']");
+  const root = host.shadowRoot.querySelector(".cx-root");
+  const speed = root.querySelector(".cx-speed input");
+  speed.value = speed.max;
+  speed.dispatchEvent(new Event("input"));
+  const b = window.__bench, finished = b.finished.length;
+  const s0 = Number(root.dataset.steps || 0), t0 = performance.now();
+  root.querySelector(".cx-play").click();
+  await new Promise(r => setTimeout(r, seconds * 1000));
+  const s1 = Number(root.dataset.steps || 0), t1 = performance.now();
+  if (root.dataset.playing === "1") root.querySelector(".cx-play").click();
+  return {rate: (s1 - s0) / (t1 - t0) * 1000, max: Number(speed.max),
+          cells: root.querySelector(".cx-grid[data-panel='y']").children.length,
+          runs: b.finished.length - finished};
+}
+"""
+
+
+@dataclass
+class ExplorerResult:
+    name: str
+    hover: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
+    play_rate: float = float("nan")  # steps per second at the fastest setting
+    play_max: float = float("nan")
+    play_cells: int = 0
+    runs: int = 0  # script runs finished during hover, keys and Play (should be 0)
+    missed: int = 0  # events that drew nothing
+
+
+def explorer_kinds(browser: Browser, name: str, url: str, play_url: str | None, runs: int,
+                   seconds: float) -> ExplorerResult:
+    """Hover / arrow key -> outline drawn on one page; Play at ``play_url`` if given."""
+    res = ExplorerResult(name)
+    with fresh_page(browser) as page:
+        open_settled(page, url)
+        page.wait_for_selector(".cx-root [data-k]")
+        got = page.evaluate(HOVER_JS, [runs])
+        res.hover = {k: got[k] for k in ("hover_output", "hover_input", "arrow")}
+        res.runs += got["runs"]
+        res.missed += got["missed"]
+        if play_url is None:
+            return res
+        open_settled(page, play_url)
+        page.wait_for_selector(".cx-root [data-k]")
+        play = page.evaluate(PLAY_JS, [seconds])
+        res.play_rate, res.play_max, res.play_cells = play["rate"], play["max"], play["cells"]
+        res.runs += play["runs"]
+    return res
+
+
+def report_explorer(results: list[ExplorerResult], runs: int) -> None:
+    print()
+    print(f"Window explorer, in the browser alone ({runs} events of each kind per page; "
+          "ms from dispatch at a frame's start): script = handler + forced style/layout, "
+          "frame = until that frame is rendered; target p90 <= 16 ms, Play >= 20 steps/s "
+          "on a 32 x 32 output, 0 script runs")
+    head = (f"{'page':<22}{'event':<14}{'script med':>11}{'script p90':>11}"
+            f"{'frame med':>11}{'frame p90':>11}")
+    print(head)
+    print("-" * len(head))
+    for r in results:
+        for kind, values in r.hover.items():
+            script, frame = [v[0] for v in values], [v[1] for v in values]
+            print(f"{r.name:<22}{kind:<14}{med(script):>11.1f}{p90(script):>11.1f}"
+                  f"{med(frame):>11.1f}{p90(frame):>11.1f}")
+        if r.play_cells:
+            print(f"{r.name:<22}{'Play':<14}{r.play_rate:>11.1f} steps/s at the fastest "
+                  f"setting ({r.play_max:.0f}/s) over {r.play_cells} outputs")
+        print(f"{r.name:<22}script runs during all of these: {r.runs}; events that drew "
+              f"nothing: {r.missed}")
 
 
 @dataclass
@@ -189,6 +328,27 @@ def new_context(browser: Browser) -> BrowserContext:
     return context
 
 
+@contextmanager
+def fresh_page(browser: Browser) -> Iterator[Page]:
+    """A page in a fresh context (:func:`new_context`), closed when the block ends."""
+    context = new_context(browser)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def open_settled(page: Page, url: str) -> None:
+    """Open ``url`` and wait until its first run has settled.
+
+    Raises:
+        RuntimeError: if it does not settle within the timeout.
+    """
+    page.goto(url)
+    if settle(page, action=False) is None:
+        raise RuntimeError(f"{url} did not settle")
+
+
 def settle(page: Page, action: bool) -> tuple[float, float] | None:
     """(done, drawn) in ms from the armed press (or navigation start); None on timeout."""
     try:
@@ -206,9 +366,7 @@ def has_exception(page: Page) -> bool:
 
 def first_renders(browser: Browser, url: str, res: Result, n: int) -> None:
     for _ in range(n):
-        context = new_context(browser)
-        try:
-            page = context.new_page()
+        with fresh_page(browser) as page:
             page.goto(url)
             got = settle(page, action=False)
             if got is None:
@@ -216,8 +374,6 @@ def first_renders(browser: Browser, url: str, res: Result, n: int) -> None:
                 continue
             res.renders.append(got[1])
             res.errors += has_exception(page)
-        finally:
-            context.close()
 
 
 def _number(text: str | None) -> float | None:
@@ -298,30 +454,20 @@ def clicks(page: Page, stem: str, res: Result, runs: int) -> None:
 def measure(browser: Browser, name: str, url: str, runs: int, renders: int) -> Result:
     res = Result(name)
     first_renders(browser, url, res, renders)
-    context = new_context(browser)
-    try:
-        page = context.new_page()
-        page.goto(url)
-        if settle(page, action=False) is None:
-            raise RuntimeError(f"{url} did not settle")
+    with fresh_page(browser) as page:
+        open_settled(page, url)
         typed(page, res, runs)
         if name != TRIVIAL and page.locator(cells_selector(name)).count():
             clicks(page, name, res, runs)
-    finally:
-        context.close()
     return res
 
 
 def warm(browser: Browser, urls: list[str]) -> None:
     """Visit every page once: the server's imports and caches, the browser's chart code."""
-    context = new_context(browser)
-    try:
-        page = context.new_page()
+    with fresh_page(browser) as page:
         for url in urls:
             page.goto(url)
             settle(page, action=False)
-    finally:
-        context.close()
 
 
 def p90(values: list[float]) -> float:
@@ -364,12 +510,17 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15,
                         help="typed changes (and cell clicks) per page")
     parser.add_argument("--renders", type=int, default=5, help="first renders per page")
+    parser.add_argument("--events", type=int, default=40,
+                        help="explorer hovers (output, input) and arrow keys per page")
+    parser.add_argument("--play-seconds", type=float, default=4.0,
+                        help="how long Play runs on the 32 x 32 output")
     args = parser.parse_args()
     lessons = [p for p in LESSONS if not args.pages or p.stem in args.pages]
     if args.pages and len(lessons) != len(args.pages):
         known = ", ".join(p.stem for p in LESSONS)
         parser.error(f"unknown page among {args.pages}; known: {known}")
     start = time.monotonic()
+    load_start = os.getloadavg()
     app, app_base = start_server()
     try:
         trivial, trivial_base = start_server(script=TRIVIAL_SCRIPT)
@@ -385,13 +536,23 @@ def main() -> None:
                         results.append(measure(browser, name, url, args.runs, args.renders))
                         print(f"  {name}: {time.monotonic() - start:.0f} s", file=sys.stderr,
                               flush=True)
+                    explored = [explorer_kinds(browser, stem, page_url(app_base, path),
+                                               f"{app_base}/{stem}?{play}" if play else None,
+                                               args.events, args.play_seconds)
+                                for stem, path, play in EXPLORER_PAGES
+                                if not args.pages or stem in args.pages]
                 finally:
                     browser.close()
         finally:
             stop_server(trivial)
     finally:
         stop_server(app)
+    load = os.getloadavg()
     report(results, args.runs, args.renders, time.monotonic() - start)
+    report_explorer(explored, args.events)
+    print(f"load average (1, 5, 15 min) at the start: {load_start[0]:.2f} {load_start[1]:.2f} "
+          f"{load_start[2]:.2f}; at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
+          f"({os.cpu_count()} CPUs)")
 
 
 if __name__ == "__main__":

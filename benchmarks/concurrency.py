@@ -19,6 +19,15 @@ websocket failures. Server RSS: VmRSS of the server process and its descendants,
 every 0.5 s.
 
     python benchmarks/concurrency.py [--sessions 10] [--seconds 60] [--think 1.0]
+
+``--uploads 5`` instead checks pictures (issue #19): that many sessions open the
+kernel-learning page with its upload, each uploads the same picture at the limit (the
+costliest file ``ui.picture_io`` accepts: an RGBA PNG of the largest size that fits its
+budget), then all send their rerun at once. It reports each run, the errors (an exception
+element, a refusal or no picture shown, a failed upload) and the server's peak RSS
+(VmHWM, exact, not sampled), against the 600 MB the check allows.
+
+    python benchmarks/concurrency.py --uploads 5
 """
 
 from __future__ import annotations
@@ -31,6 +40,8 @@ import statistics
 import sys
 import threading
 import time
+import urllib.request
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +50,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
+from streamlit.proto.Common_pb2 import FileURLs  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from streamlit.proto.NumberInput_pb2 import NumberInput  # noqa: E402
 from websockets.asyncio.client import ClientConnection, connect  # noqa: E402
@@ -86,6 +98,19 @@ def rss_mb(root: int) -> float:
                         total_kb += int(line.split()[1])
                         break
         except OSError:
+            continue
+    return total_kb / 1024
+
+
+def hwm_mb(root: int) -> float:
+    """Sum of VmHWM (each process's peak resident memory) over the process tree, MiB."""
+    total_kb = 0
+    for pid in _tree(root):
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                total_kb += next(int(line.split()[1]) for line in f
+                                 if line.startswith("VmHWM:"))
+        except (OSError, StopIteration):
             continue
     return total_kb / 1024
 
@@ -249,6 +274,162 @@ async def warm(url: str, stems: list[str]) -> None:
             await Session(ws, stem, Stats(stem)).run()
 
 
+# ---- uploads at the limit ------------------------------------------------------------------
+UPLOAD_PEAK_MB = 600.0  # what the check allows the server (a Cloud box has ~690 MB)
+
+
+def limit_picture() -> bytes:
+    """The costliest picture ui.picture_io accepts: an RGBA PNG of the largest fitting size."""
+    from tests._pictures import flat
+    from ui.picture_io import largest_size
+
+    w, h = largest_size("PNG", "RGBA", (10_000, 10_000))
+    return flat("PNG", "RGBA", w, h, (200, 100, 50, 128))
+
+
+def xsrf_token(base: str) -> str:
+    """The XSRF cookie the server sets (the browser echoes it in X-Xsrftoken)."""
+    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=10) as r:
+        for header in r.headers.get_all("Set-Cookie") or []:
+            if header.startswith("_streamlit_xsrf="):
+                return header.split(";", 1)[0].split("=", 1)[1]
+    return ""
+
+
+def put_file(base: str, session_id: str, file_id: str, name: str, data: bytes,
+             token: str) -> int:
+    """What the browser's uploader does: one multipart PUT per file; the HTTP status."""
+    boundary = uuid.uuid4().hex
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+            f"filename=\"{name}\"\r\nContent-Type: image/png\r\n\r\n").encode() + data + \
+        f"\r\n--{boundary}--\r\n".encode()
+    req = urllib.request.Request(
+        f"{base}/_stcore/upload_file/{session_id}/{file_id}", data=body, method="PUT",
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}",
+                 "X-Xsrftoken": token, "Cookie": f"_streamlit_xsrf={token}"})
+    with urllib.request.urlopen(req, timeout=60) as r:
+        return r.status
+
+
+async def read_until(ws: ClientConnection, kind: str) -> list[ForwardMsg]:
+    """ForwardMsgs up to and including the first of ``kind``."""
+    out = []
+    while True:
+        fwd = ForwardMsg()
+        fwd.ParseFromString(await asyncio.wait_for(ws.recv(), RUN_TIMEOUT_S))
+        out.append(fwd)
+        if fwd.WhichOneof("type") == kind:
+            return out
+
+
+async def upload_session(url: str, base: str, token: str, data: bytes,
+                         go: asyncio.Event, ready: list[int], errors: Counter[str],
+                         took: list[float]) -> None:
+    """Open the page with its uploader, upload ``data``, wait for ``go``, then rerun with
+    the file and check that a picture (no refusal, no exception) came back."""
+    try:
+        async with connect(url, subprotocols=PROTOCOL, max_size=None,
+                           open_timeout=RUN_TIMEOUT_S) as ws:
+            first = BackMsg()
+            first.rerun_script.page_name = "learn_kernel"
+            first.rerun_script.query_string = "picture=upload"
+            await ws.send(first.SerializeToString())
+            msgs = await read_until(ws, "script_finished")
+            session_id = next(m.new_session.initialize.session_id for m in msgs
+                              if m.WhichOneof("type") == "new_session")
+            uploader = next(m.delta.new_element.file_uploader.id for m in msgs
+                            if m.WhichOneof("type") == "delta"
+                            and m.delta.new_element.WhichOneof("type") == "file_uploader")
+            query = next((m.page_info_changed.query_string for m in msgs
+                          if m.WhichOneof("type") == "page_info_changed"), "picture=upload")
+            ask = BackMsg()
+            ask.file_urls_request.request_id = uuid.uuid4().hex
+            ask.file_urls_request.file_names.append("limit.png")
+            ask.file_urls_request.session_id = session_id
+            await ws.send(ask.SerializeToString())
+            urls = (await read_until(ws, "file_urls_response"))[-1].file_urls_response.file_urls[0]
+            status = await asyncio.to_thread(put_file, base, session_id, urls.file_id,
+                                             "limit.png", data, token)
+            if status != 204:
+                errors[f"upload answered HTTP {status}"] += 1
+                return
+            ready[0] += 1
+            await go.wait()
+            run = BackMsg()
+            run.rerun_script.page_name = "learn_kernel"
+            run.rerun_script.query_string = query
+            state = run.rerun_script.widget_states.widgets.add()
+            state.id = uploader
+            info = state.file_uploader_state_value.uploaded_file_info.add()
+            info.name, info.size, info.file_id = "limit.png", len(data), urls.file_id
+            info.file_urls.CopyFrom(FileURLs(file_id=urls.file_id, upload_url=urls.upload_url,
+                                             delete_url=urls.delete_url))
+            start = time.perf_counter()
+            await ws.send(run.SerializeToString())
+            msgs = await read_until(ws, "script_finished")
+            took.append(time.perf_counter() - start)
+            kinds = [m.delta.new_element.WhichOneof("type") for m in msgs
+                     if m.WhichOneof("type") == "delta"]
+            if msgs[-1].script_finished not in FINISHED_OK:
+                errors[f"run ended: {msgs[-1].script_finished}"] += 1
+            if "exception" in kinds:
+                errors["exception element"] += 1
+            if "imgs" not in kinds:
+                errors["no picture shown (refused?)"] += 1
+    except TimeoutError:
+        errors[f"no answer within {RUN_TIMEOUT_S:.0f} s"] += 1
+    except Exception as e:  # websocket or HTTP failures
+        errors[f"{type(e).__name__}: {str(e)[:60]}"] += 1
+
+
+async def upload_load(url: str, base: str, count: int, data: bytes,
+                      errors: Counter[str], took: list[float]) -> None:
+    token = xsrf_token(base)
+    go, ready = asyncio.Event(), [0]
+    tasks = [asyncio.create_task(upload_session(url, base, token, data, go, ready, errors,
+                                                took)) for _ in range(count)]
+    while ready[0] < count and not all(t.done() for t in tasks):
+        await asyncio.sleep(0.05)
+    go.set()  # every session has its file on the server: all rerun at once
+    await asyncio.gather(*tasks)
+
+
+def uploads_check(count: int) -> None:
+    from ui.picture_io import BUDGET, DECODERS
+
+    data = limit_picture()
+    proc, base = start_server()
+    errors: Counter[str] = Counter()
+    took: list[float] = []
+    try:
+        url = base.replace("http://", "ws://", 1) + "/_stcore/stream"
+        asyncio.run(warm(url, ["learn_kernel"]))
+        idle, before_hwm = rss_mb(proc.pid), hwm_mb(proc.pid)
+        sampler = Sampler(proc.pid)
+        sampler.start()
+        asyncio.run(upload_load(url, base, count, data, errors, took))
+        sampler.stop.set()
+        sampler.join()
+        peak = hwm_mb(proc.pid)
+    finally:
+        stop_server(proc)
+    print(f"{count} uploads at the limit at once against one `streamlit run` "
+          f"({os.cpu_count()} CPUs): a {len(data) // 1024} KB RGBA PNG of the largest size "
+          f"that fits the {BUDGET // 2**20} MB budget; at most {DECODERS} decoded at once")
+    print(f"runs (rerun with the file -> ScriptFinished): "
+          f"{', '.join(f'{1000 * s:.0f}' for s in sorted(took))} ms")
+    print(f"server RSS: {idle:.0f} MiB warm and idle (peak so far {before_hwm:.0f}); peak "
+          f"{peak:.0f} MiB (VmHWM) during the uploads, {sampler.peak:.0f} MiB sampled every "
+          f"{SAMPLE_S} s; limit {UPLOAD_PEAK_MB:.0f} MiB: "
+          f"{'ok' if peak <= UPLOAD_PEAK_MB else 'OVER'}")
+    if errors or len(took) != count:
+        print("errors:")
+        for what, n in errors.most_common():
+            print(f"  {n:>4}  {what}")
+    else:
+        print("errors: none (every run finished, showed the picture, no exception)")
+
+
 # ---- report -----------------------------------------------------------------------------
 def p90(values: list[float]) -> float:
     s = sorted(values)
@@ -266,7 +447,12 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=1.0,
                         help="mean pause between a run's end and the next change, s")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--uploads", type=int, default=0,
+                        help="instead: this many uploads at the limit at once (issue #19)")
     args = parser.parse_args()
+    if args.uploads:
+        uploads_check(args.uploads)
+        return
     stems = [p.stem for p in LESSONS]
     proc, base = start_server()
     try:

@@ -46,6 +46,7 @@ from .equivalence import (
     unrolled_weight_index,
 )
 from .errors import ConvConfigError
+from .initialization import TwinLayers, default_init_bound, twin_layers, twin_layers_code
 from .learn import (
     IMAGE_IDS,
     KERNEL_IDS,
@@ -64,8 +65,33 @@ from .learn import (
     synthetic_scene,
     target_kernel,
 )
-from .oracle import MAX_ORACLE_ELEMENTS, TorchVerdict, run_conv2d
+from .oracle import MAX_ORACLE_ELEMENTS, TorchVerdict, require_runnable, run_conv, run_conv2d
 from .params import PADDING_MODES, to_padding, to_pair
+from .planner import (
+    KINDS,
+    MAX_LAYERS,
+    LayerPlan,
+    Solution,
+    StackConfigError,
+    StackPlan,
+    axis_output,
+    build_layer,
+    cell_problem,
+    check_stack,
+    decode_stack,
+    encode_stack,
+    gradient_receptive_field,
+    meta_copy,
+    plan_stack,
+    plan_table,
+    receptive_field_check,
+    run_modules,
+    run_table,
+    same_target,
+    shapes_check,
+    solve_output,
+    stack_code,
+)
 from .pointwise import (
     FORM_IDS,
     LayerCost,
@@ -97,9 +123,48 @@ from .shapes import (
     window_coverage,
     window_index_map,
 )
+from .shapes_nd import (
+    AXIS_NAMES,
+    DIMS,
+    conv_nd_output_shape,
+    explain_conv_nd,
+    macs_nd,
+    weight_shape_nd,
+)
 from .spec import Conv2dSpec, WindowPicture
+from .transpose import (
+    TRANSPOSE_FORMS,
+    ConvTranspose2dSpec,
+    DirectPicture,
+    ResizeConv,
+    RoundTrip,
+    ScatterMap,
+    TransposeAxis,
+    conv2d_input_sizes,
+    conv_transpose2d_autograd,
+    conv_transpose2d_code,
+    conv_transpose2d_output_size,
+    conv_transpose2d_scatter,
+    conv_transpose2d_script,
+    conv_transpose2d_unrolled,
+    conv_transpose2d_zero_insertion,
+    direct_picture,
+    explain_transpose_size,
+    flipped_conv_weight,
+    output_padding_for,
+    overlap_count,
+    resize_conv,
+    round_trip,
+    scatter_map,
+    transpose_checks,
+    transpose_size_slips,
+    zero_insert,
+)
+from .windows import TapMap, tap_map
 
 __all__ = [
+    "AXIS_NAMES", "DIMS", "conv_nd_output_shape", "explain_conv_nd", "macs_nd", "run_conv",
+    "require_runnable", "weight_shape_nd",
     "applied_padding", "apply_kernel", "available_devices", "axis_windows", "AxisArithmetic",
     "bottleneck_costs", "cell_value_slips", "check_input_shape", "CheckResult", "compare",
     "compare_shapes", "Conv2D", "conv2d_code", "conv2d_forward_script", "conv2d_output_size",
@@ -121,5 +186,19 @@ __all__ = [
     "target_kernel", "tensor_literal", "Term", "time_pointwise_forms", "to_padding", "to_pair",
     "torch_version", "TorchVerdict", "unroll_check", "Unrolled", "unrolled",
     "unrolled_weight_index", "window_coverage", "window_index_map", "window_terms",
-    "WindowPicture",
+    "WindowPicture", "TapMap", "tap_map",
+    # the shape planner (convlab.planner)
+    "axis_output", "build_layer", "cell_problem", "check_stack", "decode_stack",
+    "encode_stack", "gradient_receptive_field", "KINDS", "LayerPlan", "MAX_LAYERS", "meta_copy",
+    "plan_stack", "plan_table", "receptive_field_check", "run_modules", "run_table",
+    "same_target", "shapes_check", "Solution", "solve_output", "stack_code", "StackConfigError",
+    "StackPlan",
+    "conv2d_input_sizes", "conv_transpose2d_autograd", "conv_transpose2d_code",
+    "conv_transpose2d_output_size", "conv_transpose2d_scatter", "conv_transpose2d_script",
+    "conv_transpose2d_unrolled", "conv_transpose2d_zero_insertion", "ConvTranspose2dSpec",
+    "direct_picture", "DirectPicture", "explain_transpose_size", "flipped_conv_weight",
+    "output_padding_for", "overlap_count", "resize_conv", "ResizeConv", "round_trip", "RoundTrip",
+    "scatter_map", "ScatterMap", "TRANSPOSE_FORMS", "transpose_checks", "transpose_size_slips",
+    "TransposeAxis", "zero_insert", "TwinLayers", "default_init_bound", "twin_layers",
+    "twin_layers_code",
 ]

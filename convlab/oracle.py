@@ -14,6 +14,8 @@ from torch import nn
 from .errors import ConvConfigError
 
 MAX_ORACLE_ELEMENTS = 4_000_000  # input + output elements one call may allocate (~32 MB fp32)
+_LAYERS = {1: nn.Conv1d, 2: nn.Conv2d, 3: nn.Conv3d}
+_TRANSPOSED = {1: nn.ConvTranspose1d, 2: nn.ConvTranspose2d, 3: nn.ConvTranspose3d}
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,8 @@ def run_conv2d(kwargs: dict[str, Any], input_shape: tuple[int, ...], device: str
                dtype: torch.dtype = torch.float32, seed: int = 0) -> TorchVerdict:
     """Build ``nn.Conv2d(**kwargs)`` and run it on a random input, reporting any refusal.
 
+    :func:`run_conv` with ``dims=2``.
+
     The settings go to PyTorch exactly as given, invalid ones included: this is the
     reference that convlab's arithmetic is checked against.
 
@@ -46,6 +50,20 @@ def run_conv2d(kwargs: dict[str, Any], input_shape: tuple[int, ...], device: str
     ...            (1, 1, 4, 4)).error
     'non-positive stride is not supported'
     """
+    return run_conv(kwargs, input_shape, device, dtype, seed, dims=2)
+
+
+def run_conv(kwargs: dict[str, Any], input_shape: tuple[int, ...], device: str = "cpu",
+             dtype: torch.dtype = torch.float32, seed: int = 0, *,
+             dims: int = 2, transposed: bool = False) -> TorchVerdict:
+    """Build ``nn.Conv1d`` / ``nn.Conv2d`` / ``nn.Conv3d`` (``dims`` spatial dimensions;
+    ``nn.ConvTranspose{dims}d`` when ``transposed``) from ``kwargs`` and run it on a random
+    input of ``input_shape``, reporting any refusal.
+
+    >>> run_conv({"in_channels": 1, "out_channels": 1, "kernel_size": 3, "stride": 2},
+    ...          (1, 1, 16000), dims=1).output_shape
+    (1, 1, 7999)
+    """
     if math.prod(input_shape) > MAX_ORACLE_ELEMENTS:
         raise ConvConfigError("input_shape", tuple(input_shape), "the input is larger than "
                               f"this lab runs ({MAX_ORACLE_ELEMENTS:,} elements)")
@@ -55,7 +73,8 @@ def run_conv2d(kwargs: dict[str, Any], input_shape: tuple[int, ...], device: str
         warnings.simplefilter("ignore")  # e.g. "Initializing zero-element tensors is a no-op"
         try:
             torch.manual_seed(seed)
-            layer = nn.Conv2d(**kwargs, device=device, dtype=dtype)
+            layer = (_TRANSPOSED if transposed else _LAYERS)[dims](**kwargs, device=device,
+                                                                   dtype=dtype)
         except Exception as err:  # PyTorch's refusal is the data here
             return TorchVerdict(None, _first_line(err), "construct", device, _name(dtype),
                                 time.perf_counter() - start)
@@ -75,6 +94,26 @@ def run_conv2d(kwargs: dict[str, Any], input_shape: tuple[int, ...], device: str
                                 time.perf_counter() - start)
     return TorchVerdict(tuple(y.shape), None, None, device, _name(dtype),
                         time.perf_counter() - start)
+
+
+def require_runnable(input_shape: tuple[int, ...], output_shape: tuple[int, ...]) -> None:
+    """Refuse a layer whose input or output is larger than the oracle may allocate
+    (``MAX_ORACLE_ELEMENTS`` each), before anything is allocated; the nearest fix keeps
+    one sample and halves the first spatial size until it fits.
+
+    >>> require_runnable((4, 16, 16, 64, 64), (4, 16, 16, 64, 64))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    convlab.errors.ConvConfigError: ...nearest valid setting: input_shape=(1, 16, 16, 64, 64)
+    """
+    worst = max(math.prod(input_shape), math.prod(output_shape))
+    if worst <= MAX_ORACLE_ELEMENTS:
+        return
+    fit = [1, *input_shape[1:]]
+    while math.prod(fit) * worst // math.prod(input_shape) > MAX_ORACLE_ELEMENTS and fit[2] > 1:
+        fit[2] = (fit[2] + 1) // 2
+    raise ConvConfigError("input_shape", tuple(input_shape), "the input or output is larger "
+                          f"than this lab runs ({MAX_ORACLE_ELEMENTS:,} elements)",
+                          {"input_shape": tuple(fit)})
 
 
 def _first_line(err: Exception) -> str:

@@ -40,8 +40,19 @@ def output_size_slips(axes: Sequence[AxisArithmetic]) -> dict[str, tuple[int, ..
             "no_stride": a.span + 1,
         }
 
-    per_axis = [slips(a) for a in axes]
-    truth = tuple(a.output for a in axes)
+    return distinct_slips([slips(a) for a in axes], tuple(a.output for a in axes))
+
+
+def distinct_slips(per_axis: Sequence[dict[str, int]],
+                   truth: tuple[int, ...]) -> dict[str, tuple[int, ...]]:
+    """Per-axis slip values joined into one value per slip, the right answers left out.
+
+    ``per_axis`` holds, for each axis, the value each slip gives; a slip is kept only
+    where its joined value differs from ``truth``, in the order of the first axis.
+
+    >>> distinct_slips([{"a": 3, "b": 4}, {"a": 3, "b": 3}], (3, 3))
+    {'b': (4, 3)}
+    """
     out = {}
     for name in per_axis[0]:
         value = tuple(s[name] for s in per_axis)

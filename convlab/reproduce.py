@@ -10,8 +10,9 @@ _DEFAULTS = {"stride": 1, "padding": 0, "dilation": 1, "groups": 1, "bias": True
              "padding_mode": "zeros"}
 
 
-def conv2d_code(kwargs: dict[str, Any]) -> str:
-    """``nn.Conv2d(...)`` source for these keyword arguments, defaults left out.
+def conv2d_code(kwargs: dict[str, Any], dims: int = 2) -> str:
+    """``nn.Conv2d(...)`` source for these keyword arguments, defaults left out
+    (``nn.Conv1d`` / ``nn.Conv3d`` for ``dims`` 1 or 3).
 
     The arguments are written as given, invalid ones too, so the code fails where
     PyTorch refuses them.
@@ -22,11 +23,13 @@ def conv2d_code(kwargs: dict[str, Any]) -> str:
     parts = [repr(kwargs["in_channels"]), repr(kwargs["out_channels"]),
              f"kernel_size={kwargs['kernel_size']!r}"]
     parts += [f"{k}={kwargs[k]!r}" for k, v in _DEFAULTS.items() if kwargs.get(k, v) != v]
-    return f"nn.Conv2d({', '.join(parts)})"
+    return f"nn.Conv{dims}d({', '.join(parts)})"
 
 
-def conv2d_shape_script(kwargs: dict[str, Any], input_shape: tuple[int, ...]) -> str:
-    """Code that builds the layer, runs it and prints the shapes and counts.
+def conv2d_shape_script(kwargs: dict[str, Any], input_shape: tuple[int, ...],
+                        dims: int = 2) -> str:
+    """Code that builds the layer (``nn.Conv{dims}d``), runs it and prints the shapes and
+    counts.
 
     The printed lines are ``output shape``, ``weight shape`` and ``parameters``.
 
@@ -38,7 +41,7 @@ def conv2d_shape_script(kwargs: dict[str, Any], input_shape: tuple[int, ...]) ->
         "import torch",
         "from torch import nn",
         "",
-        f"layer = {conv2d_code(kwargs)}",
+        f"layer = {conv2d_code(kwargs, dims)}",
         f"x = torch.randn{tuple(input_shape)}",
         "y = layer(x)",
         'print("output shape", tuple(y.shape))',

@@ -14,8 +14,22 @@ from .params import Pair, _show, require_non_negative, require_positive, to_padd
 AXES = ("height", "width")
 
 
+class KernelSpan:
+    """The dilated kernel's extent, for an axis record with ``kernel`` and ``dilation``
+    (Conv2d's :class:`AxisArithmetic`, ConvTranspose2d's ``TransposeAxis``)."""
+
+    kernel: int
+    dilation: int
+
+    @property
+    def effective_kernel(self) -> int:
+        """How many cells one window (one stamp, transposed) spans:
+        ``dilation * (kernel - 1) + 1``."""
+        return self.dilation * (self.kernel - 1) + 1
+
+
 @dataclass(frozen=True)
-class AxisArithmetic:
+class AxisArithmetic(KernelSpan):
     """One axis of the output-size formula with every intermediate number.
 
     ``out = floor((size + pad_before + pad_after - dilation * (kernel - 1) - 1) / stride) + 1``
@@ -27,11 +41,6 @@ class AxisArithmetic:
     dilation: int
     pad_before: int
     pad_after: int
-
-    @property
-    def effective_kernel(self) -> int:
-        """How many input cells one window spans: ``dilation * (kernel - 1) + 1``."""
-        return self.dilation * (self.kernel - 1) + 1
 
     @property
     def padded(self) -> int:
@@ -109,12 +118,8 @@ def explain_output_size(
     d = to_pair("dilation", dilation)
     pad = to_padding(padding)
     require_same_unstrided(pad, s)
-    require_positive("kernel_size", k)  # first: a negative kernel fails at construction
-    require_positive("stride", s)
-    require_positive("dilation", d)
-    if min(size) <= 0:
-        raise ConvConfigError("input_size", _show(size), "input height and width must be positive",
-                              {"input_size": _show(tuple(max(v, 1) for v in size))})
+    require_window(k, s, d)
+    require_input_size(size)
     if isinstance(pad, tuple):
         # The nearest valid padding is at least the one that lets the window fit.
         least = tuple(max(0, -(-(di * (ki - 1) + 1 - n) // 2)) for n, ki, di in zip(size, k, d,
@@ -124,6 +129,25 @@ def explain_output_size(
     axes = tuple(AxisArithmetic(size[i], k[i], s[i], d[i], *pads[i]) for i in range(2))
     _require_window_fits(axes, pad)
     return axes  # type: ignore[return-value]
+
+
+def require_window(kernel: Pair, stride: Pair, dilation: Pair) -> None:
+    """Kernel size, stride and dilation must be positive, refused in PyTorch's order.
+
+    >>> require_window((3, 3), (1, 0), (1, 1))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    convlab.errors.ConvConfigError: ...stride...
+    """
+    require_positive("kernel_size", kernel)  # first: a negative kernel fails at construction
+    require_positive("stride", stride)
+    require_positive("dilation", dilation)
+
+
+def require_input_size(size: Pair) -> None:
+    """The input's height and width must be positive (nearest fix: 1 where not)."""
+    if min(size) <= 0:
+        raise ConvConfigError("input_size", _show(size), "input height and width must be positive",
+                              {"input_size": _show(tuple(max(v, 1) for v in size))})
 
 
 def require_same_unstrided(padding: Pair | str, stride: Pair) -> None:

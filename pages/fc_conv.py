@@ -8,27 +8,35 @@ from ui.i18n import t
 
 
 def lesson(page: frame.Frame) -> None:
-    # ---- 1. fully connected -> convolution ---------------------------------------------------
-    st.header(t("fc.part1"))
+    # ---- 1. fully connected -> convolution: the preset beside its picture ---------------------
     forms = view.forms(page["preset"], page.device)
     c, h, w = forms.input_shape
     n, o = forms.weight.shape[1], forms.weight.shape[0]
-    st.caption(t("fc.part1_caption", c=c, h=h, w=w, n=n, o=o))
+    with page.stage:
+        st.header(t("fc.part1"))
+        st.caption(t("fc.part1_caption", c=c, h=h, w=w, n=n, o=o))
+        view.weight_mapping(page, forms)
     page.predict(t("fc.predict"), (float(forms.outputs["linear"][0]),),
                  {"no_bias": (forms.no_bias,)})
     if forms.relu:
         st.info(t("fc.relu_note"), icon=":material/info:")
     page.table(view.outputs_table(forms.outputs))
-    view.weight_mapping(page, forms)
+    page.check(forms.checks)
     view.codes(page, page["preset"])
+    # Sections 2 and 3 each change alone: a widget in one reruns that one.
+    page.part(lambda: conv_to_linear(page))
+    page.part(lambda: sliding(page))
+    page.finish()
 
-    # ---- 2. convolution -> fully connected ----------------------------------------------------
+
+def conv_to_linear(page: frame.Frame) -> None:
+    """2. convolution -> fully connected: any small Conv2d as the Linear it equals."""
     st.header(t("fc.part2"))
     st.caption(t("fc.part2_caption"))
     row = page.row()
     for name in view.INPUT:
         page.number(name, container=row, disabled=name == "w" and page["lock"])
-    conv = page.conv2d(page["cin"], page["cout"])
+    conv = page.conv2d(page["cin"], page["cout"], container=page.row(border=True))
     shape = (page["cin"], page["h"], page["w"])
     unrolled = None
     if conv.error is not None:
@@ -38,18 +46,18 @@ def lesson(page: frame.Frame) -> None:
                                 conv_kwargs=conv.kwargs, input_shape=(1, *shape))
     if unrolled is not None:
         view.unrolled_picture(page, unrolled, conv.kwargs, shape)
+        page.check([unrolled.check])
     view.growth(page, page["cin"], page["cout"], (page["kh"], page["kw"]))
 
-    # ---- 3. sliding: the converted layer on a larger input ------------------------------------
+
+def sliding(page: frame.Frame) -> None:
+    """3. the converted layer slid over a larger input: the FC layer on every crop."""
     st.header(t("fc.part3"))
     st.caption(t("fc.part3_caption"))
-    extra = page.slider("extra", 0, 6)
+    extra = page.slider("extra", 0, 6, container=st.container())
     Y, crops = view.slide(page["preset"], extra, page["seed"], page.device)
     view.output_maps(page, Y)
-
-    page.check([*forms.checks, *([unrolled.check] if unrolled else []), crops],
-               t("fc.check_note", n=(extra + 1) ** 2))
-    page.finish()
+    page.check([crops], t("fc.check_note", n=(extra + 1) ** 2))
 
 
 frame.lesson("fc_conv", lesson, view.PARAMS, preset_values=view.preset_values)

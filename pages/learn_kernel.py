@@ -11,18 +11,18 @@ from ui.i18n import t
 
 
 def lesson(page: frame.Frame) -> None:
-    # ---- the data and the training settings -------------------------------------------------
-    row = page.row()
+    # ---- the data and the training settings: beside the picture --------------------------------
+    row = page.control_row()
     image, kernel = page.choice("image", container=row), page.choice("kernel", container=row)
-    page.toggle("flip", container=row)
-    page.toggle("bias", container=row)
     if kernel == "custom":
         view.custom_kernel(page)
-    row = page.row()
-    page.number("epochs", container=row)
-    page.number("seed", container=row)
+    row = page.control_row()
     lr = float(page.choice("lr", container=row))
-    page.choice("module", container=row)
+    page.number("epochs", container=row)
+    page.toggle("flip")  # "More settings", with the seed, the bias and the module
+    page.toggle("bias")
+    page.number("seed")
+    page.choice("module")
     v = page.values
     K = view.target(v)
     with st.spinner(t("lk.training")):
@@ -30,23 +30,21 @@ def lesson(page: frame.Frame) -> None:
                                    v["bias"], v["flip"], v["module"], page.device)
     expected = (K.flip(-2, -1) if v["flip"] else K).numpy()
 
-    # ---- training -----------------------------------------------------------------------------
+    # ---- training: the kernel learned by the epoch shown, and the loss -------------------------
     kernel_size = (int(K.shape[0]), int(K.shape[1]))
     limit = f"{convlab.max_stable_lr(torch.from_numpy(X), kernel_size, v['bias']):.3g}"
-    if history.diverged_at is not None:
-        st.error(t("lk.diverged", e=history.diverged_at, lr=lr, limit=limit),
-                 icon=":material/trending_up:")
-    elif lr >= float(limit):
-        st.warning(t("lk.unstable", lr=lr, limit=limit), icon=":material/trending_up:")
     last = len(history.losses) - 1
     epoch = page.slider("epoch", 0, last)
-    left, right = st.columns([3, 2])
-    with left:
-        page.toggle("log", custom=False)
-        view.loss_chart(page, history, v["log"], epoch)
-    with right:
+    with page.stage:
+        if history.diverged_at is not None:
+            st.error(t("lk.diverged", e=history.diverged_at, lr=lr, limit=limit),
+                     icon=":material/trending_up:")
+        elif lr >= float(limit):
+            st.warning(t("lk.unstable", lr=lr, limit=limit), icon=":material/trending_up:")
         view.kernels_picture(page, np.array(history.kernels[epoch]), expected, epoch)
         st.caption(t("lk.flip_note") if v["flip"] else t("lk.kernel_note"))
+        page.toggle("log", custom=False, container=page.stage)
+        view.loss_chart(page, history, v["log"], epoch)
     view.maps_picture(page, X, Y, np.array(history.prediction))
 
     # ---- the lesson's points ---------------------------------------------------------------
@@ -70,4 +68,5 @@ def lesson(page: frame.Frame) -> None:
     page.finish()
 
 
-frame.lesson("learn_kernel", lesson, view.PARAMS, preset_values=view.preset_values)
+frame.lesson("learn_kernel", lesson, view.PARAMS, preset_values=view.preset_values,
+             more=view.MORE)

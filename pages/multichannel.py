@@ -14,13 +14,13 @@ def lesson(page: frame.Frame) -> None:
     page.button("reroll", view.reroll, icon=":material/casino:")
 
     # ---- the input, the layer, the tensors ---------------------------------------------------
-    row = page.row()
-    for name in view.INPUT:
-        page.number(name, container=row)
+    for pair in (view.INPUT[:2], view.INPUT[2:]):  # channels, then sizes, side by side
+        row = page.control_row()
+        for name in pair:
+            page.number(name, container=row)
     conv = page.conv2d(page["cin"], page["cout"])
-    row = page.row()
-    flip = page.toggle("flip", container=row)
-    o = page.slider("o", 0, page["cout"] - 1, container=row)
+    flip = page.toggle("flip")
+    o = page.slider("o", 0, page["cout"] - 1)
     v = page.values
     k_in = v["cin"] // v["groups"] if v["groups"] > 0 and v["cin"] % v["groups"] == 0 else v["cin"]
     X, K, b = view.tensors(v, k_in)
@@ -33,19 +33,20 @@ def lesson(page: frame.Frame) -> None:
     # ---- compute (or explain the refusal) --------------------------------------------------------
     input_shape = (1, v["cin"], v["h"], v["w"])
     if conv.error is not None:
-        page.refuse(conv.error, conv.kwargs, input_shape)
+        with page.stage:
+            page.refuse(conv.error, conv.kwargs, input_shape)
         page.stop()
     conv_args = {k: conv.kwargs[k] for k in ("stride", "padding", "dilation")}
-    with st.spinner(t("mc.computing")):
+    with page.stage, st.spinner(t("mc.computing")):
         result = page.attempt(view.compute, page["X"], page["K"], page["b"] if v["bias"] else None,
                               tuple(conv_args.items()), v["groups"], flip, page.device,
                               conv_kwargs=conv.kwargs, input_shape=input_shape)
     if result is None:
         page.stop()
 
-    # ---- one output channel, input channel by input channel -------------------------------------
+    # ---- one output channel, input channel by input channel: the picture ------------------------
     Y = result.Y.numpy()
-    st.subheader(t("mc.walkthrough", o=o))
+    page.stage.subheader(t("mc.walkthrough", o=o))
     done = result  # the fragment keeps this run's result
     page.picking(Y.shape[1], Y.shape[2],
                  lambda cell: view.walkthrough(page, done, X, b, o, cell, conv_args))
@@ -65,4 +66,5 @@ def lesson(page: frame.Frame) -> None:
     page.finish()
 
 
-frame.lesson("multichannel", lesson, view.PARAMS, preset_values=view.preset_values)
+frame.lesson("multichannel", lesson, view.PARAMS, preset_values=view.preset_values,
+             more=view.MORE)

@@ -1,45 +1,91 @@
-"""Conv2d output-size arithmetic: the formula, step by step, checked against nn.Conv2d."""
+"""Output-size arithmetic: the formula, step by step, checked against nn.Conv2d (and
+nn.Conv1d / nn.Conv3d: the formula holds for each axis alone)."""
+
+import math
 
 import streamlit as st
 
 import convlab
-from ui import charts, frame, grids
+from ui import charts, frame, grids, twins_view
 from ui import output_size_view as view
 from ui.i18n import t
 
 
 def lesson(page: frame.Frame) -> None:
-    # ---- the input and the layer ------------------------------------------------------------
-    row = page.row()
-    for name in view.INPUT:
-        page.number(name, container=row, disabled=name == "w" and page["lock"])
-    conv = page.conv2d(page["cin"], page["cout"])
+    # ---- the input and the layer: beside the picture; the rest in "More settings" ----------
+    dims = int(page.choice("dims", width="stretch"))
+    row = page.control_row()
+    if dims == 1:
+        page.number("l", container=row, label=t("os.length"))
+    else:
+        for name in ("t", "h", "w")[3 - dims:]:
+            page.number(name, container=row, disabled=name == "w" and page["lock"])
+    row = page.control_row()
+    page.number("cin", container=row)
+    page.number("cout", container=row)
+    page.number("n")
+    conv = page.conv2d(page["cin"], page["cout"], dims=dims)
     v = page.values
-    input_shape = (v["n"], v["cin"], v["h"], v["w"])
-    verdict = page.torch_verdict(conv.kwargs, input_shape)
-    axes = conv.spec and page.attempt(conv.spec.explain, input_shape, conv_kwargs=conv.kwargs,
-                                      input_shape=input_shape)
-    if conv.error is not None:
-        page.refuse(conv.error, conv.kwargs, input_shape)
+    input_shape = view.input_shape(v, dims)
+    axes: tuple[convlab.AxisArithmetic, ...] | None = None
+    with page.stage:
+        if dims == 2:
+            if conv.spec is not None:
+                axes = page.attempt(conv.spec.explain, input_shape, conv_kwargs=conv.kwargs,
+                                    input_shape=input_shape)
+            if conv.error is not None:
+                page.refuse(conv.error, conv.kwargs, input_shape)
+        else:
+            axes = page.attempt(view.explain_nd, dims, conv.kwargs, input_shape,
+                                conv_kwargs=conv.kwargs, input_shape=input_shape)
 
     # ---- the numbers ----------------------------------------------------------------------------
-    if conv.spec is not None and axes:
-        h_ax, w_ax = axes
-        spec = conv.spec
-        out_shape = spec.output_shape(input_shape)
-        page.predict(t("os.predict"), (h_ax.output, w_ax.output), convlab.output_size_slips(axes))
+    if axes:
+        verdict = page.torch_verdict(conv.kwargs, input_shape)
+        outputs = tuple(a.output for a in axes)
+        out_shape = (v["n"], v["cout"], *outputs)
+        kernel = tuple(a.kernel for a in axes)
+        weight = convlab.weight_shape_nd(v["cin"], v["cout"], v["groups"], kernel)
+        page.predict(t({1: "os.predict_1d", 2: "os.predict", 3: "os.predict_3d"}[dims]),
+                     outputs, convlab.output_size_slips(axes))
         row = page.row()
         row.metric(t("os.out_shape"), " × ".join(map(str, out_shape)))
-        row.metric(t("os.weight_shape"), " × ".join(map(str, spec.weight_shape)))
-        row.metric(t("count.params"), f"{spec.num_parameters:,}")
-        row.metric(t("count.macs"), f"{spec.macs(input_shape):,}")
+        row.metric(t("os.weight_shape"), " × ".join(map(str, weight)))
+        row.metric(t("count.params"), f"{math.prod(weight) + v['cout'] * v['bias']:,}")
+        macs = convlab.macs_nd(v["cin"], v["groups"], kernel, out_shape)
+        row.metric(t("count.macs"), f"{macs:,}")
+
+        # ---- the picture: where each window reads (a 1-D row, a 3-D layer's H x W plane) -----
+        drawn = (conv.spec, (v["h"], v["w"])) if dims == 2 else view.plane(axes, v["mode"])
+        with page.stage:
+            st.subheader(t("os.picture"))
+            st.caption(t({1: "os.picture_1d", 2: "os.picture_caption", 3: "os.picture_3d"}[dims]))
+            if drawn is None:
+                st.info(t("os.picture_too_long", n=axes[-1].padded, max=view.MAX_STRIP))
+        if drawn is not None:
+            spec, size = drawn
+            assert spec is not None
+
+            def picture(cell: tuple[int, int]) -> None:
+                page.explore(view.explorer_data(spec, size, cell))
+                coverage = page.section("coverage", t("os.coverage"))
+                if coverage is not None:
+                    pic = convlab.Conv2dSpec(1, 1, spec.kernel_size, spec.stride, spec.padding,
+                                             spec.dilation, padding_mode=spec.padding_mode,
+                                             ).window_picture(size)
+                    page.picture([grids.coverage(pic, t("os.coverage"), t("os.role.coverage"),
+                                                 charts.role_labels())], container=coverage)
+                    coverage.caption(t("os.coverage_caption"))
+
+            out = convlab.explain_output_size(size, spec.kernel_size, spec.stride,
+                                              spec.padding, spec.dilation)
+            page.picking(out[0].output, out[1].output, picture)
 
         st.subheader(t("os.formula"))
         st.latex(view.formula_block(axes))
         st.caption("  \n".join(view.floor_note(axis, name) for axis, name in zip(
-            axes, (t("os.axis_h"), t("os.axis_w")), strict=True)))
-        if spec.padding == "same" and (h_ax.pad_before, w_ax.pad_before) != (h_ax.pad_after,
-                                                                            w_ax.pad_after):
+            axes, view.axis_words(dims), strict=True)))
+        if v["pad"] == "same" and any(a.pad_before != a.pad_after for a in axes):
             st.info(t("os.same_uneven"))
         if verdict.output_shape is None:
             results = [convlab.CheckResult("formula", "torch_refuses", verdict.device,
@@ -51,33 +97,11 @@ def lesson(page: frame.Frame) -> None:
                                               verdict.dtype)]
         page.check(results, t("os.check_note", ms=f"{verdict.seconds * 1000:.1f}"))
 
-        # ---- the picture: where each window reads --------------------------------------------
-        st.subheader(t("os.picture"))
-        st.caption(t("os.picture_caption"))
-
-        def picture(cell: tuple[int, int]) -> None:
-            pic = convlab.Conv2dSpec(1, 1, spec.kernel_size, spec.stride, spec.padding,
-                                     spec.dilation, padding_mode=spec.padding_mode,
-                                     ).window_picture((v["h"], v["w"]))
-            labels = charts.role_labels()
-            g1, g2 = st.columns([3, 2])
-            page.picture([grids.padded_grid(pic, cell, labels, t("os.grid_title", mode=v["mode"]))],
-                         container=g1)
-            page.chart(charts.spec(charts.output_grid_chart,
-                                   charts.output_grid_frame(h_ax.output, w_ax.output, cell),
-                                   h_ax.output, w_ax.output, t("os.out_title"), labels), "pick",
-                       picker=True, container=g2)
-            g2.caption(t("os.click_hint"))
-            coverage = page.section("coverage", t("os.coverage"))
-            if coverage is not None:
-                page.picture([grids.coverage(pic, t("os.coverage"), t("os.role.coverage"),
-                                             labels)], container=coverage)
-                coverage.caption(t("os.coverage_caption"))
-
-        page.picking(h_ax.output, w_ax.output, picture)
-
-    page.code(convlab.conv2d_shape_script(conv.kwargs, input_shape))
+    page.code(convlab.conv2d_shape_script(conv.kwargs, input_shape, dims))
+    if dims == 2 and conv.spec is not None:
+        twins_view.twin_layers_section(page, conv.kwargs, input_shape)
     page.finish()
 
 
-frame.lesson("output_size", lesson, view.PARAMS, preset_values=view.preset_values, helps=view.HELPS)
+frame.lesson("output_size", lesson, view.PARAMS, preset_values=view.preset_values,
+             helps=view.HELPS, more=view.MORE)

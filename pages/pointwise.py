@@ -9,28 +9,33 @@ from ui.i18n import t
 
 
 def lesson(page: frame.Frame) -> None:
-    row = page.row()
-    for name in view.INPUT:
-        page.number(name, container=row)
-    page.toggle("bias", container=row)
+    for pair in (("cin", "cout"), ("h", "w")):
+        row = page.control_row()
+        for name in pair:
+            page.number(name, container=row)
+    for name in ("n", "seed"):
+        page.number(name)  # "More settings"
+    page.toggle("bias")
     v = page.values
     X, K, bias = view.tensors(v)
     img = page.slider("img", 0, v["n"] - 1)
     with st.spinner(t("pw.computing")):
-        result = convlab.pointwise_checks(X, K, bias, device=page.device)
+        result = view.checks(v["cin"], v["cout"], v["h"], v["w"], v["n"], v["seed"],
+                             v["bias"], page.device)
     Y = result.Y  # (N, C_out, H, W)
     page.predict(t("pw.predict", n=v["n"], i=v["cin"], o=v["cout"], h=v["h"], w=v["w"]),
                  tuple(Y.shape), {"no_batch": tuple(Y.shape[1:]), "swapped": (
                      v["n"], v["cin"], v["h"], v["w"])})
 
-    # ---- the reshape: K @ X is the whole layer -----------------------------------------------
-    st.subheader(t("pw.reshape"))
-    st.latex(r"\underbrace{Y}_{(C_{out},\,H\cdot W)} = \underbrace{K}_{(C_{out},\,C_{in})}"
-             r"\;\underbrace{X}_{(C_{in},\,H\cdot W)}")
+    # ---- the reshape: K @ X is the whole layer (the picture, beside the controls) -----------
     oi, oj = page.pick_cell(v["h"], v["w"])
-    view.reshape_picture(page, X[img].reshape(v["cin"], -1).numpy(),
-                         K.reshape(v["cout"], v["cin"]).numpy(),
-                         Y[img].reshape(v["cout"], -1).numpy(), oi * v["w"] + oj)
+    with page.stage:
+        st.subheader(t("pw.reshape"))
+        st.latex(r"\underbrace{Y}_{(C_{out},\,H\cdot W)} = \underbrace{K}_{(C_{out},\,C_{in})}"
+                 r"\;\underbrace{X}_{(C_{in},\,H\cdot W)}")
+        view.reshape_picture(page, X[img].reshape(v["cin"], -1).numpy(),
+                             K.reshape(v["cout"], v["cin"]).numpy(),
+                             Y[img].reshape(v["cout"], -1).numpy(), oi * v["w"] + oj)
 
     # ---- one pixel: a fully-connected layer -----------------------------------------------------
     st.subheader(t("pw.pixel", i=oi, j=oj))
@@ -43,9 +48,8 @@ def lesson(page: frame.Frame) -> None:
     view.costs(page, v["cin"], v["cout"], v["h"], v["w"])
     st.subheader(t("pw.timing"))
     st.caption(t("pw.timing_caption", device=page.device))
-    timings = page.on_demand("run_timing", convlab.time_pointwise_forms, view.SWEEP, page.device)
-    if timings:
-        view.timing_chart(page, timings)
+    page.on_demand("run_timing", convlab.time_pointwise_forms, view.SWEEP, page.device,
+                   show=lambda timings: view.timing_chart(page, timings))
 
     lesson = t("pw.d2l_check", diff=f"{result.loop_total_abs_diff:.2e}")
     if result.loop_total_abs_diff < 1e-6:
@@ -58,4 +62,5 @@ def lesson(page: frame.Frame) -> None:
     page.finish()
 
 
-frame.lesson("pointwise", lesson, view.PARAMS, preset_values=view.preset_values)
+frame.lesson("pointwise", lesson, view.PARAMS, preset_values=view.preset_values,
+             more=view.MORE)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -10,7 +11,10 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -101,6 +105,40 @@ def launch_chromium(playwright):
                                 "(apt-get install chromium); CI installs it.")
     return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                       args=CHROMIUM_ARGS)
+
+
+@contextmanager
+def checked_tab(browser, log: Callable[[], str] | None = None, width: int = 1280,
+                height: int = 800, init_script: str | None = None,
+                console_errors: re.Pattern[str] | None = None) -> Iterator[Any]:
+    """A page in a fresh browser context (own cookies and session, 30 s timeouts).
+
+    Page errors fail it when the block ends (with the tail of ``log()``, the server's log,
+    where given); so do console errors, where ``console_errors`` is given, from any URL
+    it does not match (the known, harmless failures). ``init_script`` runs in every
+    document before the page's own scripts.
+    """
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    problems: list[str] = []
+
+    def console(msg) -> None:
+        known = console_errors is not None and console_errors.search(msg.location.get("url", ""))
+        if msg.type == "error" and not known:
+            problems.append(f"console: {msg.text} ({msg.location.get('url')})")
+
+    if init_script is not None:
+        context.add_init_script(init_script)
+    if console_errors is not None:
+        page.on("console", console)
+    page.on("pageerror", lambda err: problems.append(f"page error: {err}"))
+    try:
+        yield page
+    finally:
+        context.close()
+    server = f"\nserver log:\n{log()[-3000:]}" if log is not None else ""
+    assert not problems, f"{problems}{server}"
 
 
 def page_url(base: str, path: str) -> str:

@@ -37,16 +37,42 @@ def open_sections(at: AppTest, stem: str) -> int:
     return len(keys)
 
 
+def open_more(at: AppTest, stem: str) -> AppTest:
+    """Open the page's "More settings" section and run again (its widgets are drawn only
+    while it is open)."""
+    at.session_state[f"{stem}.open.more"] = True
+    return at.run()
+
+
+def more_label(at: AppTest, lang: str = "en") -> str | None:
+    """The "More settings" section's label (with its count), or None if the page has none."""
+    words = EN if lang == "en" else ZH
+    return next((e.label for e in at.expander if e.label.startswith(words["frame.more"])), None)
+
+
+def more_open(at: AppTest) -> bool:
+    """Whether the "More settings" section is open in this run."""
+    return any(e.proto.expanded for e in at.expander
+               if e.label.startswith((EN["frame.more"], ZH["frame.more"])))
+
+
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def _check_markdown(at: AppTest) -> str:
-    """The check panel's markdown: its headline line, then its table."""
-    for m in at.markdown:
-        if m.value.startswith((f"**{EN['check.title']}**", f"**{ZH['check.title']}**")):
-            return str(m.value)
-    raise AssertionError(f"no check panel on the page: {[m.value for m in at.markdown]}")
+def _check_markdowns(at: AppTest) -> list[str]:
+    """Every check panel's markdown (headline line, then table), in page order."""
+    return [str(m.value) for m in at.markdown
+            if m.value.startswith((f"**{EN['check.title']}**", f"**{ZH['check.title']}**"))]
+
+
+def _check_markdown(at: AppTest, index: int = 0) -> str:
+    """The ``index``-th check panel's markdown: its headline line, then its table."""
+    found = _check_markdowns(at)
+    if len(found) <= index:
+        raise AssertionError(f"no check panel {index} on the page: "
+                             f"{[m.value for m in at.markdown]}")
+    return found[index]
 
 
 def markdown_table(text: str) -> pd.DataFrame:
@@ -58,9 +84,10 @@ def markdown_table(text: str) -> pd.DataFrame:
     return pd.DataFrame(rows[2:], columns=rows[0])
 
 
-def check_table(at: AppTest) -> pd.DataFrame:
-    """The check panel's table: one row per comparison."""
-    return markdown_table(_check_markdown(at))
+def check_table(at: AppTest, index: int = 0) -> pd.DataFrame:
+    """The ``index``-th check panel's table (-1 the last): one row per comparison."""
+    return markdown_table(_check_markdown(at, index if index >= 0 else
+                                           len(_check_markdowns(at)) + index))
 
 
 def data_table(at: AppTest, index: int = 0) -> pd.DataFrame:
@@ -69,6 +96,14 @@ def data_table(at: AppTest, index: int = 0) -> pd.DataFrame:
     found = [m.value for m in at.markdown if m.value.lstrip().startswith("|")]
     assert len(found) > index, [m.value for m in at.markdown]
     return markdown_table(found[index])
+
+
+def every_check_passed(at: AppTest) -> bool:
+    """Every check panel on the page (a page may check each of its parts) passes."""
+    panels = _check_markdowns(at)
+    assert panels, "no check panel on the page"
+    return all(markdown_table(p)[EN["check.col_result"]].str.endswith(EN["check.pass"]).all()
+               and p.splitlines()[0].endswith(EN["check.all_pass"]) for p in panels)
 
 
 def check_passed(at: AppTest) -> bool:
@@ -125,6 +160,8 @@ def visible_text(at: AppTest) -> list[str]:
             pass
         elif type(proto).__name__ == "Html":  # a picture: its words, not its markup
             out.extend(w for f in figures(proto.body) for w in f.words())
+        elif type(proto).__name__ == "BidiComponent":  # the explorer: its words, not its code
+            out.extend(explorer_words(_payload(proto)))
         elif proto is not None:
             out.extend(_strings(proto))
         for child in getattr(node, "children", {}).values():
@@ -185,16 +222,25 @@ ALLOWED_WORDS = {
     # proper names and products
     "pytorch", "convlab", "torch", "cuda", "cpu", "gpu", "mps", "apple", "nvidia", "d2l",
     "english", "sobel", "hessian", "okabe", "ito", "streamlit", "python", "numpy", "relu", "tpu",
+    "dcgan", "odena", "dumoulin", "olah", "visin",
     # PyTorch's API, as code
-    "nn", "conv2d", "linear", "einsum", "unfold", "fold", "matmul", "flatten", "view", "flip",
+    "nn", "conv1d", "conv2d", "conv3d", "linear", "einsum", "unfold", "fold", "matmul",
+    "flatten", "view", "flip",
+    "convtranspose2d", "conv_transpose2d", "output_padding", "output_size",
     "in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups",
     "bias", "padding_mode", "same", "valid", "zeros", "reflect", "replicate", "circular",
     "dtype", "float32", "float64", "shape", "weight", "in_features", "out_features",
-    "manual_seed", "randn", "normal", "mse", "sgd", "lr", "corr2d", "corr2d_multi_in_out",
+    "manual_seed", "randn", "rand", "fan_in", "kaiming", "kaiming_uniform_", "state_dict",
+    "load_state_dict", "normal", "mse", "sgd", "lr", "corr2d", "corr2d_multi_in_out",
     "corr2d_multi_in", "conv2d_to_linear", "linear_to_conv2d", "eff", "pad", "out",
     "text", "before", "after", "left", "lfloor", "rfloor", "frac", "cdot", "right", "ldots",
     # units
-    "ms", "gflop", "gflops", "mb", "kb", "png", "jpeg", "jpg",
+    "ms", "gflop", "gflops", "mb", "kb", "png", "jpeg", "jpg", "khz",
+    # the shape planner: networks, authors, PyTorch's layers, units, Python's booleans
+    "alexnet", "lenet", "vgg", "resnet", "mobilenet", "unet", "araujo", "norris", "distill",
+    "tensorflow", "maxpool2d", "avgpool2d", "adaptiveavgpool2d", "batchnorm2d", "relu6",
+    "leakyrelu", "gelu", "silu", "sigmoid", "tanh", "dropout", "upsample", "kib", "mib", "gib",
+    "true", "false", "meta",
 }
 
 
@@ -333,3 +379,75 @@ def vega_charts(at: AppTest) -> list[Any]:
 
     walk(at._tree)
     return found
+
+
+# ---- the window explorer (ui/explorer.py) ------------------------------------------------------
+
+def _payload(proto: Any) -> dict[str, Any]:
+    return json.loads(proto.json or proto.mixed.json or "{}")
+
+
+def explorers(at: AppTest) -> list[dict[str, Any]]:
+    """The payload of every window explorer on the page, in page order (AppTest shows a
+    custom component as an unknown element holding its ``BidiComponent`` proto)."""
+    out: list[dict[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        proto = getattr(node, "proto", None)
+        if type(proto).__name__ == "BidiComponent" and proto.component_name == "convlab.explorer":
+            out.append(_payload(proto))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return out
+
+
+def _fill(template: str, values: dict[str, Any]) -> str:
+    """A browser-side template filled as the component's JavaScript fills it."""
+    return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), template)
+
+
+def tooltip(panel: dict[str, Any], k: int) -> str:
+    """Cell ``k``'s tooltip, as the browser builds it."""
+    values: dict[str, Any] = {"row": k // panel["cols"], "col": k % panel["cols"]}
+    values.update({name: cells[k] for name, cells in panel["fields"].items()})
+    if panel["names"]:
+        values["role"] = panel["names"][panel["fill"][k]]
+    return _fill(panel["tip"], values)
+
+
+def explorer_words(data: dict[str, Any]) -> list[str]:
+    """Everything in an explorer a user reads: its buttons, hint and status lines (numbers
+    filled in), panel titles, every distinct tooltip, the legend."""
+    out = [_fill(w, {"row": 1, "col": 2, "n": 3, "weight": 4}) for w in data["words"].values()]
+    for row in data["rows"]:
+        for panel in row:
+            out.append(panel["title"])
+            out.extend({tooltip(panel, k) for k in range(panel["rows"] * panel["cols"])})
+    out.extend(label for _, label, _ in data["legend"])
+    return out
+
+
+def click_explorer(at: AppTest, cell: Any, index: int = 0) -> AppTest:
+    """Run again as the browser does after a click on ``cell`` (``(i, j)``, or anything
+    else a tampered browser could send) in the ``index``-th window explorer: the widget
+    states plus the component's ``pick`` trigger."""
+    from streamlit.components.v2.bidi_component.main import _make_trigger_id
+
+    protos: list[Any] = []
+
+    def walk(node: Any) -> None:
+        proto = getattr(node, "proto", None)
+        if type(proto).__name__ == "BidiComponent" and proto.component_name == "convlab.explorer":
+            protos.append(proto)
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    states = at._tree.get_widget_states()
+    trigger = states.widgets.add()
+    trigger.id = _make_trigger_id(protos[index].id, "events")
+    trigger.json_trigger_value = json.dumps([{"event": "pick", "value": cell}])
+    return at._run(states)
+

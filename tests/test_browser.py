@@ -1,16 +1,18 @@
 """Headless Chromium against a real ``streamlit run``: every page renders without an
-exception; deep links, a number input and a click on the output grid work end to end."""
+exception; deep links and a number input work end to end (a click in the window explorer:
+test_browser_explorer.py)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import ROOT
 from playwright.sync_api import Page, expect
 
-from tests._server import IDLE, page_url
+from tests._server import IDLE, checked_tab, page_url
 from ui.i18n import TEXT
 from ui.registry import PAGES
 
@@ -24,16 +26,10 @@ MAIN = "[data-testid='stMain']"
 
 
 @pytest.fixture
-def page(browser, streamlit_log) -> Page:
-    """A fresh browser context (own cookies and session) per test."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(30_000)
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda err: errors.append(str(err)))
-    yield tab
-    context.close()
-    assert not errors, f"JavaScript errors: {errors}\nserver log:\n{streamlit_log()[-3000:]}"
+def page(browser, streamlit_log) -> Iterator[Page]:
+    """A fresh browser context (own cookies and session) per test; page errors fail it."""
+    with checked_tab(browser, streamlit_log, width=1400, height=1000) as tab:
+        yield tab
 
 
 def settle(tab: Page) -> None:
@@ -115,30 +111,14 @@ def test_number_input_reruns_and_updates_the_url(page, streamlit_server, streaml
     expect(page.get_by_test_id("stMetricValue").first).to_have_text("1 × 4 × 6 × 6")
 
 
-def test_click_on_the_output_grid_picks_the_cell(page, streamlit_server, streamlit_log):
-    open_app(page, f"{streamlit_server}/output_size")
-    grid = page.locator(CHART).filter(has=page.locator("text", has_text=TEXT["os.out_title"]["en"]))
-    expect(grid).to_have_count(1)
-    # Vega's SVG renderer labels each mark with its encoded fields.
-    cell = grid.locator("g.mark-rect path[aria-label*='row: 2'][aria-label*='col: 3']")
-    expect(cell).to_have_count(1)
-    cell.click()
-    expect(page).to_have_url(re.compile(r"oi=2&oj=3"))
-    settle(page)
-    assert_no_exception(page, streamlit_log)
-    sliders = page.get_by_test_id("stSlider")
-    expect(sliders.filter(has_text=TEXT["conv.oi"]["en"])).to_contain_text("2")
-    expect(sliders.filter(has_text=TEXT["conv.oj"]["en"])).to_contain_text("3")
-
-
 def test_pictures_keep_their_cells_styles_and_tooltips(page, streamlit_server, streamlit_log):
     """``st.html`` sanitises what it shows: the grid's layout, colours and tooltips survive."""
-    open_app(page, f"{streamlit_server}/output_size?h=4&lock=1&kh=3&ph=1")
+    open_app(page, f"{streamlit_server}/multichannel?preset=d2l_three")
     grid = page.locator("[data-testid='stHtml'] .clg-grid").first
     expect(grid).to_be_visible()
     assert grid.evaluate("g => getComputedStyle(g).display") == "grid"
     cells = grid.locator("div[title]")
-    expect(cells).to_have_count(36)  # a 4 x 4 input padded by 1
+    expect(cells).to_have_count(4)  # Y[0], 2 x 2 (the window explorer: test_browser_explorer)
     first = cells.first
     assert first.get_attribute("title").startswith(TEXT["chart.row"]["en"])
     colour = first.evaluate("c => getComputedStyle(c).backgroundColor")
@@ -157,3 +137,65 @@ def test_language_survives_navigation(page, streamlit_server, streamlit_log):
     settle(page)
     assert_no_exception(page, streamlit_log)
     expect(page).to_have_url(re.compile(r"/output_size\?lang=zh$"))
+
+
+# ---- the instrument layout: controls and the main picture on one laptop screen ----------------
+
+LAPTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+STAGE = ".st-key-stage"  # the frame's picture column (ui/framing/layout.py)
+PICTURES = ("[data-testid='stHtml'], [data-testid='stVegaLiteChart'], "
+            "[data-testid='stImage'], [data-testid^='stBidiComponent'], iframe")
+LESSON_STEMS = [p.stem for p in PAGES if p.stem != "home"]
+
+
+def _open_at(browser, size: dict[str, int], url: str) -> tuple[Page, list[str]]:
+    context = browser.new_context(viewport=size)
+    context.set_default_timeout(30_000)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda err: errors.append(str(err)))
+    open_app(tab, url)
+    return tab, errors
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("stem", LESSON_STEMS)
+def test_main_picture_starts_on_the_first_laptop_screen(browser, streamlit_server,
+                                                        streamlit_log, stem, lang):
+    """At 1280 x 800 the lesson's main picture (the first picture in the stage, beside the
+    controls) has its top edge inside the first 800 px, and a control is there too."""
+    tab, errors = _open_at(browser, LAPTOP, f"{streamlit_server}/{stem}?lang={lang}")
+    try:
+        assert_no_exception(tab, streamlit_log)
+        picture = tab.locator(STAGE).locator(PICTURES).first
+        expect(picture).to_be_visible()
+        box = picture.bounding_box()
+        assert box is not None and box["height"] > 0
+        assert 0 <= box["y"] < LAPTOP["height"], f"{stem}: the picture starts at {box['y']} px"
+        control = tab.locator("[data-testid='stNumberInput'], [data-testid='stSelectbox']")
+        first = [b for b in (c.bounding_box() for c in control.all()[:3]) if b]
+        assert first and min(b["y"] for b in first) < LAPTOP["height"]
+        assert not errors, errors
+    finally:
+        tab.context.close()
+
+
+@pytest.mark.parametrize("stem", LESSON_STEMS)
+def test_no_sideways_scrolling_on_a_phone(browser, streamlit_server, streamlit_log, stem):
+    """At 390 x 844 the layout stacks: neither the document nor Streamlit's scrolling main
+    block is wider than the screen."""
+    tab, errors = _open_at(browser, PHONE, f"{streamlit_server}/{stem}")
+    try:
+        assert_no_exception(tab, streamlit_log)
+        widths = tab.evaluate(
+            """main => [document.documentElement, document.querySelector(main)].map(
+                   e => [e.scrollWidth, e.clientWidth])""", MAIN)
+        for scroll, client in widths:
+            assert scroll <= client + 1, f"{stem}: {scroll} px wide on a {client} px screen"
+        # stacked: the picture column comes under the controls, not beside them
+        stage = tab.locator(STAGE).bounding_box()
+        assert stage is not None and stage["width"] > PHONE["width"] * 0.7
+        assert not errors, errors
+    finally:
+        tab.context.close()

@@ -148,11 +148,13 @@ def test_the_page_walk_sees_labels_alerts_pictures_and_charts():
     text = "\n".join(visible_text(at))
     for key in ("os.title", "conv.h", "frame.preset.custom", "url.corrected_title", "os.out_shape",
                 "check.col_result", "os.coverage", "shell.device_help",
-                "os.role.input", "os.role.coverage"):  # the last two: a picture's legend, tips
+                # the window explorer's words: a legend, a panel title, a button, a status
+                "os.role.input", "os.out_title", "ex.play"):
         assert TEXT[key]["en"] in text, key
-    assert "clg-" not in text  # a picture's words, not its markup
-    labels = set(chart_labels(at))
-    assert {TEXT["os.out_title"]["en"], TEXT["chart.row"]["en"]} <= labels
+    assert TEXT["ex.status_output"]["en"].format(row=1, col=2, n=3) in text
+    assert "clg-" not in text and "export default" not in text  # words, not markup or code
+    at = make_app("pages/multichannel.py", {"cin": "4", "cout": "4", "groups": "2"})
+    assert TEXT["mc.wiring_in"]["en"] in " ".join(chart_labels(at))
 
 
 def _runs() -> list[tuple[str, dict[str, str]]]:

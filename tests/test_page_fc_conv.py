@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 from conftest import make_app
-from pagekit import EN, all_figures, assert_clean, check_passed, check_table, data_table, pictures
+from pagekit import (
+    EN,
+    all_figures,
+    assert_clean,
+    check_table,
+    data_table,
+    every_check_passed,
+    pictures,
+)
 
 FC = "pages/fc_conv.py"
 
@@ -24,7 +32,7 @@ def test_the_notes_numbers_three_ways(preset, expected):
     assert_clean(at)
     linear, full, pointwise = outputs(at)
     assert linear == full == pointwise == expected
-    assert check_passed(at)
+    assert every_check_passed(at)  # each part's panel
 
 
 def test_image4x4_gives_two_4x4_kernels():
@@ -45,15 +53,15 @@ def test_unrolled_matrix_has_one_row_per_output_and_a_column_per_input():
     title = EN["fc.unrolled_title"].format(rows=4, cols=16)
     (unrolled,) = [f for f in all_figures(at) if f.title == title]
     assert (unrolled.rows, unrolled.cols) == (4, 16)
-    assert "linear_unrolled" not in str(check_table(at))  # worded, not identifiers
-    assert check_passed(at)
+    assert "linear_unrolled" not in str(check_table(at, 1))  # part 2's: worded, not ids
+    assert every_check_passed(at)  # each part's panel
 
 
 def test_sliding_checks_every_crop():
     at = make_app(FC, {"extra": "5"})
     assert_clean(at)
     assert EN["fc.check_note"].format(n=36) in [c.value for c in at.caption]
-    assert check_passed(at)
+    assert every_check_passed(at)  # each part's panel
 
 
 def test_predict_the_first_output():

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from pagekit import EN, check_table, vega_charts
+from pagekit import EN, check_table, click_explorer, open_more, vega_charts
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
@@ -30,7 +30,7 @@ def open_page(query: dict[str, str] | None = None) -> AppTest:
     at.switch_page("pages/multichannel.py")
     at.run()
     assert not at.exception, at.exception
-    return at
+    return open_more(at, P)  # stride, padding, groups, bias and flip are drawn there
 
 
 def arithmetic(at: AppTest) -> str:
@@ -54,12 +54,21 @@ def test_default_is_d2l_two_channel_example():
     np.testing.assert_allclose(reproduce(at), [56, 72, 104, 120])
 
 
+def test_d2l_first_corr2d_single_channel_19_25_37_43():
+    """d2l's very first number: corr2d of X = 0..8 with K = [[0, 1], [2, 3]]."""
+    at = open_page({"preset": "d2l_one"})
+    assert arithmetic(at) == "0×0 + 1×1 + 3×2 + 4×3 = 19"
+    np.testing.assert_allclose(reproduce(at), [19, 25, 37, 43])
+    at = open_page({"preset": "d2l_one", "lang": "zh"})
+    assert arithmetic(at) == "0×0 + 1×1 + 3×2 + 4×3 = 19"
+    np.testing.assert_allclose(reproduce(at), [19, 25, 37, 43])
+
+
 @pytest.mark.parametrize(("i", "j", "total"), [(0, 1, 72), (1, 0, 104), (1, 1, 120)],
                          ids=["72", "104", "120"])
 def test_every_cell_of_56_72_104_120(i, j, total):
     at = open_page()
-    at.slider(key=f"{P}.oi").set_value(i)
-    at.slider(key=f"{P}.oj").set_value(j).run()
+    click_explorer(at, (i, j))  # a click on Y's cell in the window explorer
     assert arithmetic(at).endswith(f"= {total}")
 
 

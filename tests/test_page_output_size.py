@@ -6,7 +6,18 @@ from __future__ import annotations
 
 import pytest
 from conftest import make_app
-from pagekit import EN, ZH, assert_clean, check_passed, check_table, metrics
+from pagekit import (
+    EN,
+    ZH,
+    assert_clean,
+    check_passed,
+    check_table,
+    click_explorer,
+    metrics,
+    more_label,
+    more_open,
+    open_more,
+)
 from streamlit.testing.v1 import AppTest
 
 import convlab
@@ -17,7 +28,10 @@ OS = "pages/output_size.py"
 
 
 def set_widgets(at: AppTest, values: dict[str, object]) -> AppTest:
-    """Set output-size widgets by parameter name (no run)."""
+    """Set output-size widgets by parameter name (no run); "More settings" is opened first
+    when one of them is there."""
+    if set(values) & set(view.MORE) and not more_open(at):
+        open_more(at, view.PAGE)
     for name, value in values.items():
         key = f"{view.PAGE}.{name}"
         if name == "pad":
@@ -56,13 +70,18 @@ def test_output_size_default_metrics_and_check():
 
 # ---- output size: every numeric widget at its bounds -----------------------------------------
 
+DIMS_OF = {"l": "1", "t": "3", "kt": "3", "st": "3", "pt": "3", "dt": "3"}
+
+
 @pytest.mark.parametrize("end", ["min", "max"])
 @pytest.mark.parametrize("name", list(view.BOUNDS))
 def test_number_input_at_bound(name, end):
     lo, hi = view.BOUNDS[name]
-    at = make_app(OS)
+    # A length is a 1-D setting and a depth a 3-D one: the link chooses the dimension.
+    at = open_more(make_app(OS, {"dims": DIMS_OF.get(name, "2")}), view.PAGE)
     # Width settings are disabled while locked, and padding while 'same'/'valid' is chosen.
-    at.toggle(key=f"{view.PAGE}.lock").set_value(False).run()
+    if name != "l":  # a 1-D layer has no width to lock
+        at.toggle(key=f"{view.PAGE}.lock").set_value(False).run()
     widget = at.number_input(key=f"{view.PAGE}.{name}")
     assert (widget.min, widget.max) == (lo, hi)
     widget.set_value(lo if end == "min" else hi).run()
@@ -83,14 +102,13 @@ def test_all_bounds_at_once_from_the_url(end):
     assert at.metric or at.error
 
 
-@pytest.mark.parametrize("axis", ["oi", "oj"])
-def test_output_cell_sliders_at_their_ends(axis):
-    at = make_app(OS)
-    slider = at.slider(key=f"{view.PAGE}.{axis}")
-    for value in (slider.max, slider.min, slider.max):
-        at.slider(key=f"{view.PAGE}.{axis}").set_value(value).run()
+def test_output_cells_picked_in_the_explorer_at_their_ends():
+    """A click in the window explorer (its pick trigger) picks the cell, corners included."""
+    at = make_app(OS)  # 4 x 4 outputs
+    for cell in ((3, 3), (0, 0), (3, 0), (0, 3)):
+        click_explorer(at, cell)
         assert_clean(at)
-        assert at.session_state[f"{view.PAGE}.{axis}"] == value
+        assert (at.session_state[f"{view.PAGE}.oi"], at.session_state[f"{view.PAGE}.oj"]) == cell
 
 
 # ---- output size: garbage in the URL ---------------------------------------------------------
@@ -132,6 +150,9 @@ PRESET_SHAPES = {  # preset -> (output shape, weight shape)
     "d2l_3x5_s34": ("1 × 1 × 2 × 2", "1 × 1 × 3 × 5"),
     "why_13": ("1 × 8 × 13 × 13", "8 × 3 × 3 × 3"),
     "same_even": ("1 × 1 × 6 × 6", "1 × 1 × 4 × 4"),
+    # note 003: nn.Conv1d on a second of 16 kHz audio, nn.Conv3d on a 8-frame clip
+    "audio_1d": ("1 × 1 × 8000", "1 × 1 × 3"),
+    "video_3d": ("1 × 16 × 8 × 32 × 32", "16 × 3 × 3 × 3 × 3"),
 }
 
 
@@ -232,7 +253,7 @@ def test_url_reflects_widgets_and_round_trips():
     set_widgets(at, {"n": 2, "cin": 4, "cout": 6, "groups": 2, "h": 11, "w": 7, "kh": 2,
                      "kw": 4, "sh": 1, "sw": 3, "ph": 0, "pw": 2, "dh": 2, "dw": 1,
                      "mode": "circular", "bias": False}).run()
-    at.slider(key=f"{view.PAGE}.oi").set_value(3).run()
+    click_explorer(at, (3, 0))
     assert_clean(at)
     query = dict(at.query_params)
     expected = {"n": "2", "cin": "4", "cout": "6", "groups": "2", "h": "11", "w": "7",
@@ -300,3 +321,146 @@ def test_a_link_naming_a_preset_opens_it():
     at = make_app(OS, {"preset": "d2l_pad1", "h": "10"})
     assert metrics(at)[EN["os.out_shape"]] == "1 × 1 × 10 × 10"
     assert ZH["os.title"]  # both languages have the title
+
+
+# ---- "More settings": the count and opening itself -----------------------------------------------
+
+def test_more_settings_is_closed_and_counts_nothing_by_default():
+    at = make_app(OS)
+    assert more_label(at) == EN["frame.more"]
+    assert not more_open(at)
+    # closed, its widgets are not drawn; the primary controls are
+    keys = {w.key for w in at.number_input}
+    assert {f"{view.PAGE}.{k}" for k in ("h", "w", "cin", "cout", "kh", "sh", "ph")} <= keys
+    assert not keys & {f"{view.PAGE}.{k}" for k in ("n", "dh", "groups")}
+
+
+def test_more_settings_counts_changes_and_keeps_values_while_closed():
+    at = open_more(make_app(OS), view.PAGE)
+    set_widgets(at, {"dh": 2}).run()
+    set_widgets(at, {"n": 2}).run()
+    assert more_label(at) == f"{EN['frame.more']} · " + EN["frame.more_changed"].format(n=2)
+    at.session_state[f"{view.PAGE}.open.more"] = False
+    at.run()
+    assert_clean(at)
+    assert not more_open(at)
+    assert at.session_state[f"{view.PAGE}.dh"] == 2  # kept while its widget is not drawn
+    assert dict(at.query_params)["n"] == "2"
+    assert metrics(at)[EN["os.out_shape"]] == "2 × 4 × 3 × 3"  # (8 + 2 - 4 - 1) // 2 + 1
+    at.run()  # a second closed run keeps them too
+    assert more_label(at).endswith(EN["frame.more_changed"].format(n=2))
+
+
+def test_more_settings_count_in_chinese():
+    at = make_app(OS, {"lang": "zh", "dh": "2"})
+    assert more_label(at, "zh") == f"{ZH['frame.more']} · " + ZH["frame.more_changed"].format(n=1)
+
+
+@pytest.mark.parametrize("query", [{"dh": "2"}, {"mode": "circular"}, {"n": "3"},
+                                   {"dims": "3"}, {"lock": "0", "kw": "5"}])
+def test_a_link_naming_a_more_setting_opens_it(query):
+    at = make_app(OS, query)
+    assert_clean(at)
+    assert more_open(at)
+    for name, value in query.items():
+        assert dict(at.query_params)[name] == value
+
+
+def test_a_link_with_only_primary_settings_leaves_it_closed():
+    at = make_app(OS, {"h": "12", "kh": "5", "dh": "1"})  # dh at its default changes nothing
+    assert_clean(at)
+    assert not more_open(at)
+
+
+@pytest.mark.parametrize("preset,opens", [("d2l_5x3", True), ("audio_1d", True),
+                                          ("video_3d", True), ("why_13", False)])
+def test_a_preset_opens_it_when_it_sets_one(preset, opens):
+    at = make_app(OS)
+    at.selectbox(key=f"{view.PAGE}.preset").set_value(preset).run()
+    assert_clean(at)
+    assert more_open(at) == opens
+    # and a link naming the preset does the same
+    assert more_open(make_app(OS, {"preset": preset})) == opens
+
+
+@pytest.mark.parametrize("values,opens", [({"dh": 0}, True), ({"groups": 3, "cin": 4}, True),
+                                          ({"mode": "reflect", "h": 4, "ph": 4}, True),
+                                          ({"sh": 0}, False)])
+def test_a_refusal_opens_it_when_it_involves_one(values, opens):
+    at = make_app(OS)
+    set_widgets(at, values)
+    at.session_state[f"{view.PAGE}.open.more"] = False  # closed again before the run
+    at.run()
+    assert_clean(at)
+    assert len(at.error) == 1
+    assert more_open(at) == opens
+
+
+# ---- 1-D and 3-D: nn.Conv1d and nn.Conv3d ---------------------------------------------------
+
+def test_one_d_audio_preset_formula_check_and_code():
+    at = make_app(OS, {"preset": "audio_1d"})
+    assert_clean(at)
+    m = metrics(at)
+    assert m[EN["os.out_shape"]] == "1 × 1 × 8000"  # (16000 + 2 - 2 - 1) // 2 + 1
+    assert m[EN["count.params"]] == "4"
+    formula = at.latex[0].value
+    assert "L_{\\text{out}}" in formula and "= 7999 + 1 = 8000" in formula
+    assert "H_{\\text{out}}" not in formula
+    assert check_passed(at)
+    assert check_table(at)[EN["check.col_result"]].str.contains(EN["check.pass"]).all()
+    code = next(c.value for c in at.code if c.language == "python")
+    assert "nn.Conv1d(1, 1, kernel_size=3, stride=2, padding=1)" in code
+    assert "torch.randn(1, 1, 16000)" in code
+    assert EN["os.picture_too_long"].split("(")[0] in [i.value for i in at.info][0]
+
+
+def test_three_d_video_preset_formula_per_axis():
+    at = make_app(OS, {"preset": "video_3d"})
+    assert_clean(at)
+    assert metrics(at)[EN["os.out_shape"]] == "1 × 16 × 8 × 32 × 32"
+    formula = at.latex[0].value
+    for x, size in (("D", 8), ("H", 32), ("W", 32)):
+        assert f"{x}_{{\\text{{out}}}}" in formula and f"= {size - 1} + 1 = {size}" in formula
+    assert check_passed(at)
+    code = next(c.value for c in at.code if c.language == "python")
+    assert "nn.Conv3d(3, 16, kernel_size=3, padding=1)" in code
+    assert "torch.randn(1, 3, 8, 32, 32)" in code
+
+
+def test_three_d_unlocked_depth_and_url_round_trip():
+    query = {"dims": "3", "lock": "0", "t": "5", "kt": "2", "st": "1", "pt": "0"}
+    at = make_app(OS, query)
+    assert_clean(at)
+    assert not at.warning
+    # D: (5 - 2) // 1 + 1 = 4; H, W: the defaults, (8 + 2 - 3) // 2 + 1 = 4
+    assert metrics(at)[EN["os.out_shape"]] == "1 × 4 × 4 × 4 × 4"
+    assert metrics(at)[EN["os.weight_shape"]] == "4 × 3 × 2 × 3 × 3"
+    reopened = make_app(OS, dict(at.query_params))
+    assert metrics(reopened) == metrics(at)
+    assert {k: dict(at.query_params)[k] for k in query} == query
+
+
+def test_three_d_too_large_is_refused_with_the_nearest_fit():
+    at = make_app(OS, {"dims": "3", "n": "4", "cin": "16", "t": "16", "h": "64", "w": "64",
+                       "lock": "0"})
+    assert_clean(at)
+    assert not at.metric
+    body = at.error[0].value
+    assert body.startswith("**PyTorch refuses input_shape = ") and EN["error.nearest"] in body
+
+
+@pytest.mark.parametrize("dims,refused", [("1", {"kh": "0"}), ("3", {"ph": "-1"}),
+                                          ("1", {"pad": "same", "sh": "2"})])
+def test_one_and_three_d_refusals_agree_with_torch(dims, refused):
+    at = make_app(OS, {"dims": dims, **refused})
+    assert_clean(at)
+    assert len(at.error) == 1
+    assert check_passed(at)  # nn.Conv1d / nn.Conv3d refuse it too
+
+
+def test_dimension_words_in_chinese():
+    at = make_app(OS, {"dims": "3", "lang": "zh"})
+    assert_clean(at)
+    assert ZH["os.dims.3"] in at.selectbox(key=f"{view.PAGE}.dims").options
+    assert ZH["os.predict_3d"] in " ".join(m.value for m in at.markdown)

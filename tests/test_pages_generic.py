@@ -19,13 +19,14 @@ from pagekit import (
     check_passed,
     data_table,
     metrics,
+    open_more,
     open_sections,
     vega_charts,
 )
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
-from ui.frame import DECLARED
+from ui.frame import DECLARED, SECTIONS
 from ui.registry import LESSONS, PAGES
 from ui.urlstate import BoolParam, ChoiceParam, IntParam, Param
 
@@ -95,6 +96,8 @@ def _exercise(at: AppTest, set_value: Callable[[Any], Any], values: list[Any], b
 def test_every_widget_at_both_ends_and_every_option(stem):
     params = {p.name: p for p in declared(stem)}
     at = make_app(path(stem))
+    if f"{stem}.open.more" in SECTIONS.get(stem, ()):  # its widgets are drawn while open
+        open_more(at, stem)
     prefix = f"{stem}."
     seen = 0
     if "lock" in params:  # the frame's height/width lock disables the width settings
@@ -224,6 +227,7 @@ REFUSALS = {
     "output_size": {"sh": "0"},
     "multichannel": {"groups": "3"},
     "fc_conv": {"groups": "2"},
+    "conv_transpose": {"oph": "2"},  # output_padding 2 with stride 2, dilation 1
 }
 
 
@@ -261,6 +265,12 @@ def _output_size(at: AppTest, ns: dict[str, Any], printed: str) -> None:
     assert f"parameters {metrics(at)[EN['count.params']].replace(',', '')}" in printed
 
 
+def _conv_transpose(at: AppTest, ns: dict[str, Any], printed: str) -> None:
+    assert metrics(at)[EN["ct.out_shape"]] == " × ".join(map(str, ns["y"].shape))
+    assert f"parameters {metrics(at)[EN['count.params']].replace(',', '')}" in printed
+    assert float(printed.rsplit("max_abs_diff", 1)[1]) < 1e-5  # the zero-insertion form
+
+
 def _multichannel(at: AppTest, ns: dict[str, Any], printed: str) -> None:
     arithmetic = next(c.value for c in at.code if " = " in c.value and "×" in c.value)
     total = float(arithmetic.rsplit("=", 1)[1])
@@ -295,12 +305,22 @@ def _learn_kernel(at: AppTest, ns: dict[str, Any], printed: str) -> None:
     assert all(abs(a - b) <= 1e-4 * max(1.0, abs(b)) for a, b in zip(losses, shown, strict=True))
 
 
+def _planner(at: AppTest, ns: dict[str, Any], printed: str) -> None:
+    table = data_table(at)  # the layer table: the input row, one per layer, the totals
+    lines = printed.strip().splitlines()
+    shown = table[EN["pl.th.shape"]].tolist()[1:-1]
+    assert [" × ".join(re.findall(r"\d+", ln.split(" ", 2)[2])) for ln in lines[:-1]] == shown
+    assert lines[-1] == "parameters " + table[EN["pl.th.params"]].iloc[-1].replace(",", "")
+
+
 CODE_CHECKS: dict[str, Callable[[AppTest, dict[str, Any], str], None]] = {
+    "planner": _planner,
     "learn_kernel": _learn_kernel,
     "pointwise": _pointwise,
     "fc_conv": _fc_conv,
     "output_size": _output_size,
     "multichannel": _multichannel,
+    "conv_transpose": _conv_transpose,
 }
 
 

@@ -167,21 +167,6 @@ def _marks(d: dict) -> list[str]:
     return [layer["mark"]["type"] for layer in _layers(d)]
 
 
-def test_output_grid_chart_selects_a_cell_by_click():
-    d = charts.output_grid_chart(CELLS, 4, 3, "out", WORDS).to_dict()
-    assert _marks(d) == ["rect"]
-    (param,) = d["params"]
-    assert param["name"] == "cell"
-    assert param["select"]["type"] == "point"
-    assert param["select"]["fields"] == ["row", "col"]
-    assert param["select"]["on"] == "click"
-    colour = d["encoding"]["color"]
-    assert colour["condition"] == {"test": "datum.picked", "value": charts.OKABE_ITO["vermillion"]}
-    assert colour["value"] == charts.OKABE_ITO["green"]
-    assert charts.output_grid_chart(CELLS, 2, 2, "out", WORDS, name="pick").to_dict()[
-        "params"][0]["name"] == "pick"
-
-
 @pytest.mark.parametrize("size,marks", [(2, ["rect", "text"]), (25, ["rect"])])
 def test_heatmap_diverging_scale_centred_on_zero(size, marks):
     d = charts.heatmap(CELLS, size, size, "Y", WORDS).to_dict()
@@ -196,11 +181,10 @@ def test_heatmap_diverging_scale_centred_on_zero(size, marks):
     assert charts.heatmap_frame(np.array([[3.0]]), bound=6.0)["z"].tolist() == [0.5]
 
 
-def test_heatmap_with_a_name_is_selectable():
-    d = charts.heatmap(CELLS, 2, 2, "Y", WORDS, name="cell").to_dict()
-    (param,) = d["params"]  # Altair lifts a layer's parameter to the top, bound to the view
-    assert param["name"] == "cell" and param["select"]["on"] == "click"
-    assert _marks(d) == ["rect", "text"]
+def test_heatmap_selects_nothing():
+    """Picking a cell is the window explorer's (ui/explorer.py): no chart selects."""
+    d = charts.heatmap(CELLS, 2, 2, "Y", WORDS).to_dict()
+    assert "params" not in d and _marks(d) == ["rect", "text"]
 
 
 def test_cell_size_bounds():
@@ -208,12 +192,6 @@ def test_cell_size_bounds():
     assert charts.cell_size(96, 96) == 10
     assert 10 <= charts.cell_size(20, 5) <= 40
     assert charts.cell_size(0, 0) == 40
-
-
-def test_output_grid_frame_picks_one_cell():
-    frame = charts.output_grid_frame(3, 4, (2, 1))
-    assert len(frame) == 12
-    assert frame.loc[frame["picked"], ["row", "col"]].values.tolist() == [[2, 1]]
 
 
 def test_heatmap_frame_labels():
@@ -237,23 +215,25 @@ def _counting_builds(monkeypatch) -> list[Any]:
     return built
 
 
+def _cells(rows: int = 3, cols: int = 3) -> Any:
+    return charts.heatmap_frame(np.arange(rows * cols, dtype=float).reshape(rows, cols))
+
+
 def test_spec_swaps_the_data_into_a_cached_template(monkeypatch):
-    f1 = charts.output_grid_frame(3, 3, (0, 0))
-    f2 = charts.output_grid_frame(3, 3, (1, 2))
-    a = charts.spec(charts.output_grid_chart, f1, 3, 3, "out", WORDS)
+    f1, f2 = _cells(), _cells() * 2
+    a = charts.spec(charts.heatmap, f1, 3, 3, "out", WORDS)
     built = _counting_builds(monkeypatch)
-    b = charts.spec(charts.output_grid_chart, f2, 3, 3, "out", WORDS)
+    b = charts.spec(charts.heatmap, f2, 3, 3, "out", WORDS)
     assert built == []  # the second call built nothing
     assert a["datasets"] == {"cells": f1} and a["datasets"]["cells"] is f1
     assert b["datasets"]["cells"] is f2
     assert a["data"] == {"name": "cells"}
-    assert a["encoding"] == b["encoding"]  # one template behind both...
-    a["encoding"]["color"]["value"] = "red"  # ...but each caller gets its own copy
-    assert b["encoding"]["color"]["value"] == charts.OKABE_ITO["green"]
+    assert a["layer"] == b["layer"]  # one template behind both...
+    a["layer"][0]["mark"]["type"] = "point"  # ...but each caller gets its own copy
+    assert b["layer"][0]["mark"]["type"] == "rect"
 
 
 GRID_BUILDERS = [
-    (charts.output_grid_chart, ("out", WORDS)),
     (charts.heatmap, ("map", WORDS)),
 ]
 
@@ -264,7 +244,7 @@ GRID_BUILDERS = [
 def test_a_grid_template_of_another_size_equals_a_fresh_build(builder, rest, rows, cols):
     """A grid builder's template is shared across sizes: the copy, resized, must be exactly
     what the builder draws at this size."""
-    frame = charts.output_grid_frame(1, 1, (0, 0))
+    frame = _cells(1, 1)
     out = charts.spec(builder, frame, rows, cols, *rest)
     direct = builder(CELLS, rows, cols, *rest).to_dict()
     assert {k: v for k, v in out.items() if k != "datasets"} == direct
@@ -272,40 +252,41 @@ def test_a_grid_template_of_another_size_equals_a_fresh_build(builder, rest, row
 
 def test_a_new_grid_size_with_the_same_cells_builds_nothing(monkeypatch):
     monkeypatch.setattr(charts, "_SIZED", {})  # whatever other tests built is not counted
-    frame = charts.output_grid_frame(1, 1, (0, 0))
-    charts.spec(charts.output_grid_chart, frame, 6, 6, "out", WORDS)
+    frame = _cells(1, 1)
+    charts.spec(charts.heatmap, frame, 3, 3, "map", WORDS)  # 220 // 3: 73 -> 40 px
     built = _counting_builds(monkeypatch)
-    out = charts.spec(charts.output_grid_chart, frame, 7, 5, "out", WORDS)  # also 40 px
-    assert built == [] and (out["width"], out["height"]) == (5 * 40, 7 * 40)
-    charts.spec(charts.output_grid_chart, frame, 30, 30, "out", WORDS)  # 10 px, no labels
+    out = charts.spec(charts.heatmap, frame, 5, 4, "map", WORDS)  # also 40 px
+    assert built == [] and (out["width"], out["height"]) == (4 * 40, 5 * 40)
+    charts.spec(charts.heatmap, frame, 30, 30, "map", WORDS)  # 10 px, no labels
     assert len(built) == 1
 
 
 def test_spec_equals_the_builder_with_named_data():
-    frame = charts.output_grid_frame(3, 3, (0, 0))
-    out = charts.spec(charts.output_grid_chart, frame, 3, 3, "grid", WORDS)
-    direct = charts.output_grid_chart(CELLS, 3, 3, "grid", WORDS).to_dict()
+    frame = _cells()
+    out = charts.spec(charts.heatmap, frame, 3, 3, "grid", WORDS)
+    direct = charts.heatmap(CELLS, 3, 3, "grid", WORDS).to_dict()
     assert {k: v for k, v in out.items() if k != "datasets"} == direct
     # the template is keyed on the builder itself, not its name
-    assert charts.spec(charts.heatmap, frame, 3, 3, "grid", WORDS) != out
+    line = charts.spec(charts.loss_chart, frame, "grid", "x", "y", False)
+    assert line != out
 
 
 def test_spec_distinguishes_arguments():
-    frame = charts.output_grid_frame(2, 2, (0, 0))
-    small = charts.spec(charts.output_grid_chart, frame, 2, 2, "out", WORDS)
-    big = charts.spec(charts.output_grid_chart, frame, 30, 30, "out", WORDS)
+    frame = _cells(2, 2)
+    small = charts.spec(charts.heatmap, frame, 2, 2, "out", WORDS)
+    big = charts.spec(charts.heatmap, frame, 30, 30, "out", WORDS)
     assert small["width"] != big["width"]
-    en = charts.spec(charts.output_grid_chart, frame, 2, 2, "out", WORDS)
-    other = charts.spec(charts.output_grid_chart, frame, 2, 2, "out", {**WORDS, "row": "x"})
-    assert en["encoding"]["tooltip"] != other["encoding"]["tooltip"]
+    en = charts.spec(charts.heatmap, frame, 2, 2, "out", WORDS)
+    other = charts.spec(charts.heatmap, frame, 2, 2, "out", {**WORDS, "row": "x"})
+    assert en["layer"][0]["encoding"]["tooltip"] != other["layer"][0]["encoding"]["tooltip"]
 
 
 def test_spec_does_not_let_callers_corrupt_the_template():
-    frame = charts.output_grid_frame(2, 2, (0, 0))
-    first = charts.spec(charts.output_grid_chart, frame, 5, 5, "t", WORDS)
+    frame = _cells(2, 2)
+    first = charts.spec(charts.heatmap, frame, 5, 5, "t", WORDS)
     first["autosize"] = {"type": "fit"}  # what st.vega_lite_chart does to its spec
     del first["data"]
-    again = charts.spec(charts.output_grid_chart, frame, 5, 5, "t", WORDS)
+    again = charts.spec(charts.heatmap, frame, 5, 5, "t", WORDS)
     assert "autosize" not in again and again["data"] == {"name": "cells"}
 
 

@@ -1,6 +1,6 @@
-"""Altair chart builders: pure functions of plain data, returning ``alt.Chart``: the grids
-one clicks to pick a cell and the line and dot charts (grids of numbers that are only
-looked at are HTML, :mod:`ui.grids`).
+"""Altair chart builders: pure functions of plain data, returning ``alt.Chart``: line and
+dot charts and a heatmap (grids of numbers that are only looked at are HTML, :mod:`ui.grids`;
+grids one hovers and clicks are the window explorer, :mod:`ui.explorer`).
 
 Colours come from the Okabe-Ito palette, which stays distinguishable with the common
 forms of colour blindness; every colour also has a legend entry, and small grids print
@@ -22,7 +22,6 @@ OKABE_ITO = {"orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow"
              "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "grey": "#BBBBBB"}
 NUMBERS_UP_TO = 24
 HEATMAP_BUDGET = 220  # pixels for a heatmap's longer side
-OUTPUT_BUDGET = 300  # the same for the output grid one picks cells on
 # Numbers are printed in the cells while the grid's longer side is at most NUMBERS_UP_TO.
 Data: TypeAlias = pd.DataFrame | alt.NamedData
 # What a builder returns: an Altair chart, layered or not (Altair's own types disagree).
@@ -134,26 +133,6 @@ def role_labels() -> dict[str, str]:
                                               "role")}, **cell_words()}
 
 
-def output_grid_frame(rows: int, cols: int, selected: tuple[int, int]) -> pd.DataFrame:
-    """One row per output cell; ``picked`` marks the selected one."""
-    r, c = np.divmod(np.arange(rows * cols), cols)
-    return pd.DataFrame({"row": r, "col": c, "picked": (r == selected[0]) & (c == selected[1])})
-
-
-def output_grid_chart(frame: Data, rows: int, cols: int, title: str, words: dict[str, str],
-                      name: str = "cell") -> AnyChart:
-    """The output grid; clicking a cell selects it (selection parameter ``name``)."""
-    px = cell_size(rows, cols, budget=OUTPUT_BUDGET)
-    pick = alt.selection_point(fields=["row", "col"], name=name, on="click", clear=False)
-    base = _grid(frame, rows, cols, title)
-    rect = base.mark_rect(stroke="white", strokeWidth=1, cursor="pointer").encode(
-        color=alt.condition("datum.picked", alt.value(OKABE_ITO["vermillion"]),
-                            alt.value(OKABE_ITO["green"])),
-        tooltip=_cell_tips(words),
-    ).add_params(pick)
-    return rect.properties(width=px * cols, height=px * rows)
-
-
 def heatmap_frame(matrix: np.ndarray, highlight: Iterable[tuple[int, int]] = (),
                   bound: float | None = None) -> pd.DataFrame:
     """One row per matrix cell: value, its colour position ``z`` = value / ``bound`` in
@@ -178,13 +157,13 @@ def _heatmap_px(rows: int, cols: int, px_budget: int = HEATMAP_BUDGET) -> int:
 
 
 def heatmap(frame: Data, rows: int, cols: int, title: str, words: dict[str, str],
-            name: str | None = None, px_budget: int = HEATMAP_BUDGET,
+            px_budget: int = HEATMAP_BUDGET,
             axes: tuple[str, str, str, str] | None = None) -> AnyChart:
     """A matrix as a heatmap with numbers in the cells; highlighted cells get a thick border.
 
     A diverging blue-orange scheme centred on zero (``z`` in [-1, 1], see
-    :func:`heatmap_frame`) keeps signs readable for colour-blind viewers. With ``name``,
-    clicking a cell selects it.
+    :func:`heatmap_frame`) keeps signs readable for colour-blind viewers. (Picking a cell
+    is the window explorer's job, :mod:`ui.explorer`.)
     """
     px = _heatmap_px(rows, cols, px_budget)
     base = _grid(frame, rows, cols, title, axes)
@@ -195,9 +174,6 @@ def heatmap(frame: Data, rows: int, cols: int, title: str, words: dict[str, str]
         strokeWidth=alt.condition("datum.hl", alt.value(3), alt.value(1)),
         tooltip=[*_cell_tips(words), alt.Tooltip("label:N", title=words["value"])],
     )
-    if name:
-        rect = rect.add_params(alt.selection_point(fields=["row", "col"], name=name,
-                                                   on="click", clear=False))
     layers = [rect]
     if max(rows, cols) <= NUMBERS_UP_TO:
         layers.append(base.mark_text(fontSize=min(12, px // 3 + 3)).encode(text="label:N"))
@@ -310,6 +286,5 @@ def growth_chart(frame: Data, title: str, x_title: str, y_title: str,
 # function the builder uses: width and height are the only other things a grid's size
 # changes in its spec (tests/test_urlstate.py builds every one at many sizes to check it).
 _CELL_PX: dict[Callable[..., AnyChart], Callable[[int, int, dict[str, Any]], int]] = {
-    output_grid_chart: lambda r, c, kw: cell_size(r, c, budget=OUTPUT_BUDGET),
     heatmap: lambda r, c, kw: _heatmap_px(r, c, kw.get("px_budget", HEATMAP_BUDGET)),
 }

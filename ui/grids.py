@@ -24,7 +24,8 @@ from convlab import WindowPicture
 from .charts import HEATMAP_BUDGET, NUMBERS_UP_TO, OKABE_ITO, cell_size, fmt_value
 
 STYLE = (
-    "<style>.clg-page{display:flex;flex-direction:column;gap:12px;font-size:13px}"
+    "<style>.clg-page{display:flex;flex-direction:column;gap:12px;font-size:13px;"
+    "max-width:100%;overflow-x:auto}"
     ".clg-row{display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start}"
     ".clg-fig{display:flex;flex-direction:column;gap:4px}"
     ".clg-title{font-weight:600}"

@@ -14,12 +14,16 @@ import streamlit as st
 from .text import (
     common,
     conv,
+    conv_transpose,
+    explorer,
     fc_conv,
     home,
     learn_kernel,
     multichannel,
     output_size,
+    planner,
     pointwise,
+    twins,
 )
 
 LANGUAGES = {"en": "English", "zh": "简体中文"}
@@ -36,7 +40,8 @@ def _merge(*tables: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 
 TEXT = _merge(common.TEXT, conv.TEXT, home.TEXT, output_size.TEXT, multichannel.TEXT,
-              fc_conv.TEXT, pointwise.TEXT, learn_kernel.TEXT)
+              fc_conv.TEXT, pointwise.TEXT, learn_kernel.TEXT, twins.TEXT,
+              explorer.TEXT, conv_transpose.TEXT, planner.TEXT)
 
 
 def language() -> str:

@@ -39,6 +39,9 @@ PRESETS: dict[str, dict[str, Any]] = {
     "custom": {},
 }
 DEFAULTS = PRESETS["d2l"]
+# Beside the picture: the preset, the data, the target kernel, the learning rate, the
+# epochs and the epoch shown; the rest in "More settings".
+MORE = ("seed", "bias", "flip", "module")
 PARAMS = [preset_param(list(PRESETS)),
           ChoiceParam("image", "stripe", convlab.IMAGE_IDS),
           ChoiceParam("kernel", "edge", KERNELS),
@@ -104,6 +107,13 @@ def maps_picture(page: Frame, X: np.ndarray, Y: np.ndarray, Y_hat: np.ndarray) -
                                 bound=float(np.abs(Y).max() or 1), px_budget=220)])
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def _decoded(data: bytes) -> np.ndarray:
+    """An upload decoded once (up to a second of work), not again on every rerun; a
+    refusal raises and is not cached, and costs only a header read."""
+    return decode_upload(data)
+
+
 def picture(page: Frame, choice: str) -> np.ndarray | None:
     """The picture to apply a kernel to: the built-in scene, or the learner's upload."""
     if choice == "scene":
@@ -113,7 +123,7 @@ def picture(page: Frame, choice: str) -> np.ndarray | None:
         st.caption(t("lk.upload_hint"))
         return None
     try:
-        return decode_upload(upload.getvalue())
+        return _decoded(upload.getvalue())
     except PictureError as err:
         st.warning(t(f"lk.picture_error.{err.code}", name=upload.name[:60], **err.values),
                    icon=":material/image_not_supported:")
@@ -137,11 +147,12 @@ def response(image: np.ndarray, kernel: np.ndarray) -> tuple[np.ndarray, np.ndar
 
 def custom_kernel(page: Frame) -> None:
     """The learner's own target kernel: its size, then its values in a table."""
-    c = st.columns(2)
-    page.number("kh", container=c[0])
-    page.number("kw", container=c[1])
+    row = page.control_row()
+    page.number("kh", container=row)
+    page.number("kw", container=row)
     K = tt.fit(tt.decode(page["K"], 2, MAX_K), (page["kh"], page["kw"]))
-    page["K"] = tt.encode(page.matrix("edK", K, "K"))
+    with page.controls:
+        page["K"] = tt.encode(page.matrix("edK", K, "K"))
 
 
 def checks(history: convlab.LearnHistory, expected: np.ndarray, image: str, K: torch.Tensor,

@@ -11,7 +11,7 @@ import torch
 
 import convlab
 
-from . import charts, grids
+from . import charts, explorer, grids
 from . import tensor_text as tt
 from .conv_controls import conv_params
 from .frame import Frame, pick_params, preset_param
@@ -28,7 +28,10 @@ MAX_X = (BOUNDS["cin"][1], BOUNDS["h"][1], BOUNDS["w"][1])
 MAX_K = (BOUNDS["cout"][1], BOUNDS["cin"][1], BOUNDS["kh"][1], BOUNDS["kw"][1])
 MAX_OUT = 24  # the largest output side: 16 + 2 * 4 with a 1 x 1 kernel
 INPUT = ("cin", "cout", "h", "w")
-PRESETS = ("d2l_two", "d2l_three", "edge", "edge_t", "random", "custom")
+# Beside the picture: the preset, channels, sizes and kernel (and the output channel shown);
+# the rest in "More settings".
+MORE = ("sh", "sw", "pad", "ph", "pw", "dh", "dw", "groups", "bias", "flip")
+PRESETS = ("d2l_two", "d2l_one", "d2l_three", "edge", "edge_t", "random", "custom")
 
 
 def _d2l() -> tuple[np.ndarray, np.ndarray]:
@@ -45,7 +48,9 @@ def _edge(transpose: bool) -> tuple[np.ndarray, np.ndarray]:
 
 def preset_values(name: str, current: Mapping[str, Any]) -> dict[str, Any]:
     """The settings and tensors of a preset (``custom`` keeps what is there)."""
-    if name in ("d2l_two", "d2l_three"):
+    if name == "d2l_one":  # d2l's first corr2d: X = 0..8 (3 x 3), K = [[0, 1], [2, 3]]
+        X, K4 = np.arange(9.0).reshape(1, 3, 3), np.arange(4.0).reshape(1, 1, 2, 2)
+    elif name in ("d2l_two", "d2l_three"):
         X, K = _d2l()
         K4 = K[None] if name == "d2l_two" else np.stack([K, K + 1, K + 2])
     elif name in ("edge", "edge_t"):
@@ -137,42 +142,39 @@ def compute(x: str, k: str, bias: str | None, conv_items: tuple, groups: int, fl
                                             **dict(conv_items))
 
 
-def _frame(matrix: np.ndarray, highlight: Any = ()) -> Any:
-    """A map on its own symmetric colour scale (at least ±1, so small values stay pale)."""
-    return charts.heatmap_frame(matrix, highlight, float(max(np.abs(matrix).max(), 1.0)))
-
-
-def heat(page: Frame, matrix: np.ndarray, title: str, name: str, highlight: Any = (),
-         picker: bool = False) -> None:
-    """One map, its title as a caption (a chart title would squeeze a small map)."""
-    st.caption(title)
-    page.chart(charts.spec(charts.heatmap, _frame(matrix, highlight), *matrix.shape, "",
-                           charts.cell_words(), name="cell" if picker else None),
-               name, picker=picker)
-
-
 def _map(matrix: np.ndarray, title: str, highlight: Any = (), px_budget: int = 200) -> str:
     """A map on its own symmetric colour scale (at least ±1, so small values stay pale)."""
     return grids.heatmap(matrix, title, charts.cell_words(), highlight=highlight,
                          bound=float(max(np.abs(matrix).max(), 1.0)), px_budget=px_budget)
 
 
-def channel_by_channel(page: Frame, result: convlab.MultiChannelResult, terms: list,
-                       o: int, cell: tuple[int, int], flip: bool) -> None:
-    """One picture: a row per input channel (padded X with the window's taps, the kernel
-    slice, the partial map), then the sum over channels."""
-    rows: list[list[str]] = []
-    per_channel = len(terms) // max(result.partials.shape[1], 1)
-    for c_local in range(result.partials.shape[1]):
-        c = terms[c_local * per_channel].channel
-        taps = [(tm.row, tm.col) for tm in terms if tm.channel == c]
+def explorer_data(result: convlab.MultiChannelResult, size: tuple[int, int], o: int,
+                  cell: tuple[int, int], conv: dict[str, Any], groups: int,
+                  flip: bool) -> dict[str, Any]:
+    """The window explorer's payload for output channel ``o`` of an ``H x W`` input: a row
+    per input channel it reads (padded X with the window, the kernel slice, the partial
+    map), then the sum over channels and Y; hovering any of them shows the window in all."""
+    k_in, kh, kw = result.kernel_used.shape[1:]
+    taps = convlab.tap_map(convlab.Conv2dSpec(1, 1, (kh, kw), conv["stride"], conv["padding"],
+                                              conv["dilation"]), size)
+    first = (o // (result.Y.shape[0] // groups)) * k_in  # the group's first input channel
+    rows = []
+    for c_local in range(k_in):
+        c = first + c_local
+        K = result.kernel_used[o, c_local].numpy()
         rows.append([
-            _map(result.padded[c].numpy(), t("mc.x_title", c=c), taps),
-            _map(result.kernel_used[o, c_local].numpy(),
-                 t("mc.kflip_title" if flip else "mc.k_title", o=o, c=c_local)),
-            _map(result.partials[o, c_local].numpy(), t("mc.partial_title", c=c), [cell])])
-    rows.append([_map(result.partials[o].sum(0).numpy(), t("mc.sum_title"), [cell])])
-    page.picture(*rows)
+            explorer.padded_panel(f"x{c}", taps, result.padded[c].numpy(),
+                                  t("mc.x_title", c=c), weights=f"k{c}"),
+            explorer.kernel_panel(f"k{c}", K, (kh, kw),
+                                  t("mc.kflip_title" if flip else "mc.k_title", o=o, c=c_local)),
+            explorer.map_panel(f"p{c}", result.partials[o, c_local].numpy(),
+                               t("mc.partial_title", c=c))])
+    Y = result.Y[o].numpy()
+    rows.append([explorer.map_panel("sum", result.partials[o].sum(0).numpy(), t("mc.sum_title")),
+                 explorer.map_panel("y", Y, t("mc.y_title", o=o),
+                                    bound=float(max(np.abs(Y).max(), 1.0)))])
+    return explorer.payload(taps, rows, pick=cell, words=explorer.words(),
+                            legend=explorer.legend())
 
 
 def all_outputs(page: Frame, Y: np.ndarray) -> None:
@@ -203,11 +205,8 @@ def walkthrough(page: Frame, result: convlab.MultiChannelResult, X: np.ndarray, 
                  convlab.cell_value_slips(terms, bias, result.kernel_used[o].flip(-2, -1)))
     if v["flip"]:
         st.info(t("mc.flip_note"), icon=":material/flip:")
-    channel_by_channel(page, result, terms, o, cell, v["flip"])
-    cols = st.columns([3, 2, 3])
-    cols[1].metric(t("mc.bias_value", o=o), tt.number_text(round(bias or 0.0, 4)))
-    with cols[2]:
-        heat(page, Y[o], t("mc.y_title", o=o), "y", [cell], picker=True)
-        st.caption(t("mc.click_hint"))
+    page.explore(explorer_data(result, (v["h"], v["w"]), o, cell, conv, v["groups"],
+                               v["flip"]))
+    st.metric(t("mc.bias_value", o=o), tt.number_text(round(bias or 0.0, 4)))
     st.markdown(t("mc.arith", o=o, i=oi, j=oj))
     st.code(arithmetic(terms, bias, float(Y[o, oi, oj])), language="text", wrap_lines=True)

@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import streamlit as st
+
 import convlab
 
+from . import conv_controls as cc
+from . import explorer
 from .conv_controls import conv_params
 from .frame import pick_params, preset_param
-from .i18n import t
-from .urlstate import IntParam
+from .i18n import language, t
+from .urlstate import ChoiceParam, IntParam
 
 PAGE = "output_size"
 
@@ -20,15 +24,25 @@ PAGE = "output_size"
 # reachable: seeing why they fail is part of the lesson.
 BOUNDS = {"n": (1, 4), "cin": (1, 16), "cout": (1, 16), "groups": (1, 16),
           "h": (1, 64), "w": (1, 64), "kh": (0, 9), "kw": (0, 9), "sh": (0, 8), "sw": (0, 8),
-          "ph": (-1, 16), "pw": (-1, 16), "dh": (0, 4), "dw": (0, 4)}
+          "ph": (-1, 16), "pw": (-1, 16), "dh": (0, 4), "dw": (0, 4),
+          # 1-D: a second of 16 kHz audio at most; 3-D: up to 16 frames (the oracle's
+          # element budget refuses the largest 3-D inputs, with the nearest that fits).
+          "l": (1, 16000), "t": (1, 16), "kt": (0, 9), "st": (0, 8), "pt": (-1, 16),
+          "dt": (0, 4)}
 DEFAULTS = {"n": 1, "cin": 3, "cout": 4, "groups": 1, "h": 8, "w": 8, "kh": 3, "kw": 3,
-            "sh": 2, "sw": 2, "ph": 1, "pw": 1, "dh": 1, "dw": 1}
-INPUT = ("n", "cin", "cout", "h", "w")
+            "sh": 2, "sw": 2, "ph": 1, "pw": 1, "dh": 1, "dw": 1, "l": 64, "t": 8, "kt": 3,
+            "st": 2, "pt": 1, "dt": 1}
+INPUT = ("n", "cin", "cout", "h", "w", "l")
+DIMS = ("1", "2", "3")
+# Settings in "More settings": the Conv2d group's usual ones and the number of spatial
+# dimensions. In and out channels stay beside the picture: every preset sets them.
+MORE = (*cc.MORE, "dims")
+MAX_STRIP = 96  # the longest padded 1-D sequence drawn cell by cell (as a 2-D row)
 HELPS = {k: "os.zero_help" for k in ("kh", "sh", "dh")}  # 0 is reachable: see it refused
 MAX_OUT = 96  # the largest output side these bounds allow (64 + 2 * 16 with kernel 1)
 
 PARAMS = [IntParam(k, DEFAULTS[k], *BOUNDS[k]) for k in INPUT] + conv_params(
-    BOUNDS, DEFAULTS, mode=True, lock=True)
+    BOUNDS, DEFAULTS, mode=True, lock=True) + [ChoiceParam("dims", "2", DIMS)]
 
 # (key, settings): from the study notes and d2l's "padding and strides".
 PRESETS: dict[str, dict[str, Any]] = {
@@ -47,9 +61,15 @@ PRESETS: dict[str, dict[str, Any]] = {
                    pad="number", lock=True),
     "same_even": dict(n=1, cin=1, cout=1, h=6, w=6, kh=4, kw=4, sh=1, sw=1, pad="same",
                       lock=True),
+    # Note 003: correlation in 1-D (sequences) and 3-D (videos, medical volumes).
+    "audio_1d": dict(dims="1", n=1, cin=1, cout=1, l=16000, kh=3, sh=2, ph=1, pad="number",
+                     lock=True),
+    "video_3d": dict(dims="3", n=1, cin=3, cout=16, t=8, h=32, w=32, kh=3, kw=3, kt=3, sh=1,
+                     sw=1, st=1, ph=1, pw=1, pt=1, pad="number", lock=True),
 }
 PARAMS += [preset_param(list(PRESETS)), *pick_params(MAX_OUT, MAX_OUT)]
-PRESET_FIELDS = {"dh": 1, "dw": 1, "groups": 1, "mode": "zeros", "bias": True, "oi": 0, "oj": 0}
+PRESET_FIELDS = {"dh": 1, "dw": 1, "dt": 1, "groups": 1, "mode": "zeros", "bias": True,
+                 "oi": 0, "oj": 0, "dims": "2"}
 
 
 def preset_values(name: str, current: Mapping[str, Any]) -> dict[str, Any]:
@@ -57,8 +77,13 @@ def preset_values(name: str, current: Mapping[str, Any]) -> dict[str, Any]:
     return {} if name == "custom" else {**PRESET_FIELDS, **PRESETS[name]}
 
 
-GENERAL = (r"H_{\text{out}} = \left\lfloor \frac{H + p_{\text{before}} + p_{\text{after}}"
-           r" - d\,(k-1) - 1}{s} \right\rfloor + 1")
+def general(x: str = "H") -> str:
+    """PyTorch's formula for one axis, in symbols."""
+    return (rf"{x}_{{\text{{out}}}} = \left\lfloor \frac{{{x} + p_{{\text{{before}}}} + "
+            rf"p_{{\text{{after}}}} - d\,(k-1) - 1}}{{s}} \right\rfloor + 1")
+
+
+GENERAL = general()
 
 
 def formula_latex(axis: convlab.AxisArithmetic, size_symbol: str) -> list[str]:
@@ -76,14 +101,67 @@ def formula_latex(axis: convlab.AxisArithmetic, size_symbol: str) -> list[str]:
     ]
 
 
-def formula_block(axes: tuple[convlab.AxisArithmetic, convlab.AxisArithmetic]) -> str:
-    """The general formula above both axes' worked steps (height left, width right), as
-    one LaTeX block: one formula for the browser to typeset on each rerun, not three."""
-    h, w = (formula_latex(a, x) for a, x in zip(axes, "HW", strict=True))
-    # KaTeX's array takes no @{...} column spacing: the gap is a \qquad after each H step.
-    rows = r" \\[2pt] ".join(rf"{a} \qquad\qquad & {b}" for a, b in zip(h, w, strict=True))
-    return (rf"\begin{{gathered}}{GENERAL} \\[10pt] "
-            rf"\begin{{array}}{{ll}} {rows} \end{{array}}\end{{gathered}}")
+def formula_block(axes: tuple[convlab.AxisArithmetic, ...]) -> str:
+    """The general formula above every axis's worked steps as one LaTeX block (one formula
+    for the browser to typeset on each rerun): two axes side by side (height left, width
+    right), one or three one under another."""
+    symbols = convlab.AXIS_NAMES[len(axes)]
+    steps = [formula_latex(a, x) for a, x in zip(axes, symbols, strict=True)]
+    if len(axes) == 2:
+        # KaTeX's array takes no @{...} column spacing: the gap is a \qquad after each H step.
+        rows = r" \\[2pt] ".join(rf"{a} \qquad\qquad & {b}"
+                                  for a, b in zip(*steps, strict=True))
+        spec = "ll"
+    else:
+        rows = r" \\[8pt] ".join(r" \\[2pt] ".join(axis) for axis in steps)
+        spec = "l"
+    return (rf"\begin{{gathered}}{general(symbols[-1 if len(axes) == 1 else 0])} \\[10pt] "
+            rf"\begin{{array}}{{{spec}}} {rows} \end{{array}}\end{{gathered}}")
+
+
+def axis_words(dims: int) -> tuple[str, ...]:
+    """Each axis's name, outermost first."""
+    return {1: (t("os.axis_l"),), 2: (t("os.axis_h"), t("os.axis_w")),
+            3: (t("os.axis_d"), t("os.axis_h"), t("os.axis_w"))}[dims]
+
+
+def input_shape(v: Mapping[str, Any], dims: int) -> tuple[int, ...]:
+    """``(N, C_in, L)``, ``(N, C_in, H, W)`` or ``(N, C_in, D, H, W)``."""
+    sizes = {1: (v["l"],), 2: (v["h"], v["w"]), 3: (v["t"], v["h"], v["w"])}[dims]
+    return (v["n"], v["cin"], *sizes)
+
+
+def explain_nd(dims: int, kwargs: Mapping[str, Any],
+               shape: tuple[int, ...]) -> tuple[convlab.AxisArithmetic, ...]:
+    """A 1-D or 3-D layer's arithmetic, refused where ``nn.Conv1d``/``nn.Conv3d`` refuse
+    it or where it is larger than the lab runs."""
+    axes = convlab.explain_conv_nd(
+        dims, shape[2:], kwargs["kernel_size"], kwargs["stride"], kwargs["padding"],
+        kwargs["dilation"], in_channels=kwargs["in_channels"],
+        out_channels=kwargs["out_channels"], groups=kwargs["groups"],
+        padding_mode=kwargs["padding_mode"])
+    convlab.require_runnable(shape, (shape[0], kwargs["out_channels"],
+                                     *(a.output for a in axes)))
+    return axes
+
+
+def plane(axes: tuple[convlab.AxisArithmetic, ...], mode: str,
+          ) -> tuple[convlab.Conv2dSpec, tuple[int, int]] | None:
+    """The 2-D layer and input size whose picture shows this layer's windows: a 1-D
+    sequence as one row (``None`` when too long to draw), a 3-D layer's H x W plane."""
+    rows = axes[-2] if len(axes) > 1 else convlab.AxisArithmetic(1, 1, 1, 1, 0, 0)
+    cols = axes[-1]
+    if len(axes) == 1 and cols.padded > MAX_STRIP:
+        return None
+    pads = [(a.pad_before, a.pad_after) for a in (rows, cols)]
+    padding: Any = ("same" if any(b != c for b, c in pads) else tuple(b for b, _ in pads))
+    try:
+        spec = convlab.Conv2dSpec(1, 1, (rows.kernel, cols.kernel), (rows.stride, cols.stride),
+                                  padding, (rows.dilation, cols.dilation), padding_mode=mode)
+        spec.explain((1, 1, rows.size, cols.size))
+    except convlab.ConvConfigError:  # e.g. cropping padding, which only F.pad allows
+        return None
+    return spec, (rows.size, cols.size)
 
 
 def floor_note(axis: convlab.AxisArithmetic, axis_name: str) -> str:
@@ -92,3 +170,29 @@ def floor_note(axis: convlab.AxisArithmetic, axis_name: str) -> str:
         return t("os.floor_exact", axis=axis_name)
     return t("os.floor_drops", axis=axis_name, r=axis.remainder,
              need=axis.stride - axis.remainder)
+
+
+def explorer_data(spec: convlab.Conv2dSpec, size: tuple[int, int],
+                  cell: tuple[int, int]) -> dict[str, Any]:
+    """The window explorer's payload: one input channel numbered 1, 2, ... and padded as
+    the layer pads it, the kernel's taps and the output cells (``cell`` picked)."""
+    data = _explorer_data(spec.kernel_size, spec.stride, spec.padding, spec.dilation,
+                          spec.padding_mode, (size[0], size[1]), language())
+    return {**data, "pick": list(cell)}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _explorer_data(kernel: tuple[int, int], stride: tuple[int, int], padding: Any,
+                   dilation: tuple[int, int], mode: str, size: tuple[int, int],
+                   lang: str) -> dict[str, Any]:
+    """Cached on plain values (``lang`` keys the words): a click only changes the pick."""
+    taps = convlab.tap_map(convlab.Conv2dSpec(1, 1, kernel, stride, padding, dilation,
+                                              padding_mode=mode), size)
+    values = (taps.source + 1).reshape(taps.padded_shape)  # 0 where the layer pads zeros
+    # input and output side by side (the window and its cell in one glance), the taps after
+    rows = [[explorer.padded_panel("x", taps, values, t("os.grid_title", mode=mode),
+                                   weights="k"),
+             explorer.cells_panel("y", taps.out_shape, t("os.out_title")),
+             explorer.kernel_panel("k", None, taps.kernel_size, t("ex.kernel_taps"))]]
+    return explorer.payload(taps, rows, pick=None, words=explorer.words(),
+                            legend=explorer.legend())

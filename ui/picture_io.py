@@ -2,34 +2,70 @@
 
 Pure Python (Pillow and NumPy, no Streamlit), so it is tested without a page. A refusal
 is a :class:`PictureError` carrying an identifier; the page translates it into words.
+
+Memory: a small file can claim a huge picture (a PNG of one flat colour compresses
+1000-fold), so the cost of decoding is computed from the header and the upload refused
+before a pixel is decoded. The cost counts what Pillow holds for the full-size frame (its
+mode's bytes per pixel; libwebp's canvases), and nothing else at full size: the picture
+is converted to gray and box-reduced a tile at a time (:func:`_gray_reduced`), JPEG is
+decoded at 1/2-1/8 scale, animated files give their first frame only, and at most
+``DECODERS`` uploads are decoded at once, so the server's total stays bounded too.
 """
 
 from __future__ import annotations
 
 import io
+import math
+import struct
+import threading
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import (
+    BmpImagePlugin,  # noqa: F401  (importing a plugin registers its format)
+    GifImagePlugin,  # noqa: F401
+    Image,
+    ImageFile,
+    JpegImagePlugin,  # noqa: F401
+    PngImagePlugin,  # noqa: F401
+    WebPImagePlugin,  # noqa: F401
+)
 
 FORMATS = ("PNG", "JPEG", "GIF", "BMP", "WEBP")
 MAX_BYTES = 20 * 1024 * 1024
-# A phone photo is 12-50 megapixels; a file claiming more is refused before decoding,
-# which is what stops a decompression bomb (a small file that inflates to gigabytes).
+BUDGET = 64 * 1024 * 1024  # transient bytes one upload may cost while it is decoded
+# Time: decoding more full-size pixels than this takes over ~1 s on 2 cores. JPEG decodes
+# at 1/8 scale (the entropy decoding stays), so it may have more, unless progressive: its
+# scans pass over every coefficient several times (4000 x 4000 of noise: 0.4-0.9 s).
 MAX_PIXELS = 50_000_000
+MAX_PIXELS_JPEG = 150_000_000
+MAX_PIXELS_PROGRESSIVE = 16_000_000
 MAX_SIDE_LIMIT = 4096
-ERROR_CODES = ("empty_file", "not_an_image", "too_large", "corrupt")
+DECODERS = 2  # uploads decoded at once, server-wide (the machine has 2 cores)
+# Bytes a decoder holds per full-size pixel beside Pillow's image: libwebp keeps the canvas
+# and a copy of the previous frame, and hands Pillow the frame as bytes (4 bytes each).
+DECODER_BYTES = {"WEBP": 12}
+TILE = 256  # gray conversion works on tiles of TILE..2*TILE pixels a side
+TILE_BYTES = 24  # per tile pixel: crop, RGBA copy, white, composite, gray (I and F for 16-bit)
+REDUCING_GAP = 3.0  # box-reduce to within 3x of the target, then Lanczos (Pillow's gap)
+ERROR_CODES = ("empty_file", "not_an_image", "file_too_big", "too_large", "too_many_pixels",
+               "corrupt")
+_ORIENTATION = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
+                4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
+                6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+                8: Image.Transpose.ROTATE_90}
+_decoding = threading.BoundedSemaphore(DECODERS)
 
 
 class PictureError(ValueError):
     """An upload that cannot become a picture; ``code`` is one of ``ERROR_CODES``.
 
-    ``values`` holds the numbers a message may quote (``{"limit": 50000000}``).
+    ``values`` holds what a message may quote (``{"limit": 50000000}``).
 
-    >>> str(PictureError("too_large", {"pixels": 10, "limit": 5}))
-    "too_large {'pixels': 10, 'limit': 5}"
+    >>> str(PictureError("too_many_pixels", {"pixels": 10, "limit": 5}))
+    "too_many_pixels {'pixels': 10, 'limit': 5}"
     """
 
-    def __init__(self, code: str, values: dict[str, int] | None = None) -> None:
+    def __init__(self, code: str, values: dict[str, int | str] | None = None) -> None:
         self.code = code
         self.values = dict(values or {})
         super().__init__(f"{code} {self.values}" if self.values else code)
@@ -51,9 +87,12 @@ def decode_upload(data: bytes, max_side: int = 256) -> np.ndarray:
         float32 array ``(H, W)`` with ``max(H, W) <= max_side``.
 
     Raises:
-        PictureError: ``"empty_file"``; ``"too_large"`` for more than ``MAX_BYTES`` bytes or
-            ``MAX_PIXELS`` pixels; ``"not_an_image"`` when no supported format recognises it;
-            ``"corrupt"`` when it is recognised but cannot be decoded (truncated, damaged).
+        PictureError: ``"empty_file"``; ``"file_too_big"`` for more than ``MAX_BYTES``
+            bytes; ``"too_large"`` when decoding would cost more than ``BUDGET`` bytes and
+            ``"too_many_pixels"`` for more than :func:`pixel_cap` pixels, both from the
+            header, with the picture's size and the largest size of
+            that shape that fits; ``"not_an_image"`` when no supported format recognises
+            it; ``"corrupt"`` when it is recognised but cannot be decoded (truncated).
         ValueError: for a ``max_side`` out of range (a programming error, not the file's).
 
     >>> buf = io.BytesIO()
@@ -69,47 +108,223 @@ def decode_upload(data: bytes, max_side: int = 256) -> np.ndarray:
     if not data:
         raise PictureError("empty_file")
     if len(data) > MAX_BYTES:
-        raise PictureError("too_large", {"bytes": len(data), "limit": MAX_BYTES})
+        raise PictureError("file_too_big", {"bytes": len(data), "limit": MAX_BYTES})
     try:
-        with Image.open(io.BytesIO(data), formats=FORMATS) as im:
-            width, height = im.size  # read from the header; nothing is decoded yet
-            if width * height > MAX_PIXELS:
-                raise PictureError("too_large", {"pixels": width * height, "limit": MAX_PIXELS})
-            return _to_gray(im, max_side)
+        with _open(data) as im:
+            _refuse_if_too_large(im, max_side)
+            target = target_size(im.size, max_side)
+            with _decoding:  # a refusal from the header does not wait for this
+                if im.format == "JPEG":
+                    im.draft("L", target)  # decode at 1/2, 1/4 or 1/8 scale
+                im.load()  # the first frame only, for an animated GIF or WebP
+                orientation = im.getexif().get(0x0112, 1)
+                gray, scale = _gray_reduced(im, target)
     except PictureError:
         raise
-    except Image.DecompressionBombError:
-        # Pillow's own, higher, limit: the header claims an absurd number of pixels
-        raise PictureError("too_large", {"limit": MAX_PIXELS}) from None
-    except UnidentifiedImageError:
-        raise PictureError("not_an_image") from None
     except (OSError, SyntaxError, ValueError, EOFError):
         # Pillow's decoders report damage as any of these
         raise PictureError("corrupt") from None
+    if orientation in _ORIENTATION:
+        gray = gray.transpose(_ORIENTATION[orientation])
+    a = np.asarray(gray, dtype=np.float32) / np.float32(scale)
+    return np.clip(a, 0.0, 1.0)
 
 
-def _to_gray(im: Image.Image, max_side: int) -> np.ndarray:
-    """Orientation, transparency and bit depth handled; then shrink and scale to [0, 1]."""
-    if im.format == "JPEG":
-        # decode at 1/2, 1/4 or 1/8 scale when that still covers max_side: much faster
-        im.draft("L", (max_side, max_side))
-    im = ImageOps.exif_transpose(im)
-    if im.mode.startswith("I;16") or im.mode == "I":
+def _open(data: bytes) -> ImageFile.ImageFile:
+    """The file's header, read by the first plugin that accepts it; nothing decoded.
+
+    Unlike ``Image.open`` this leaves the size check to :func:`_refuse_if_too_large`
+    (Pillow's own DecompressionBombError would hide the size a refusal should name).
+    """
+    fp = io.BytesIO(data)
+    for fmt in FORMATS:
+        factory, accept = Image.OPEN[fmt]
+        accepted = accept is None or accept(data[:16])
+        if not accepted or isinstance(accepted, str):  # a str: recognised but refused
+            continue
+        fp.seek(0)
+        try:
+            return factory(fp, "")
+        except (SyntaxError, IndexError, TypeError, struct.error):
+            continue  # not this format after all (as Image.open decides; other errors are
+            # damage in a recognised file)
+    raise PictureError("not_an_image")
+
+
+def target_size(size: tuple[int, int], max_side: int) -> tuple[int, int]:
+    """``size`` shrunk so that its longest side is ``max_side`` (never enlarged).
+
+    >>> target_size((7000, 3500), 256), target_size((40, 30), 256)
+    ((256, 128), (40, 30))
+    """
+    w, h = size
+    if max(w, h) <= max_side:
+        return w, h
+    ratio = max_side / max(w, h)
+    return max(1, round(w * ratio)), max(1, round(h * ratio))
+
+
+def bytes_per_pixel(mode: str) -> int:
+    """Bytes Pillow stores per pixel of ``mode`` (RGB is padded to 4).
+
+    >>> [bytes_per_pixel(m) for m in ("L", "P", "I;16", "RGB", "RGBA")]
+    [1, 1, 2, 4, 4]
+    """
+    return 1 if mode in ("1", "L", "P") else 2 if mode.startswith("I;16") else 4
+
+
+def decode_cost(fmt: str, mode: str, size: tuple[int, int], max_side: int = 256,
+                progressive: bool = False, planes: float = 3.0) -> int:
+    """Bytes :func:`decode_upload` holds at most for a ``fmt`` picture of ``mode``, ``size``.
+
+    The decoded full-size frame (a JPEG's at the scale its draft decode reaches; a
+    progressive JPEG also keeps all its DCT coefficients, 2 bytes per sample of its
+    ``planes`` sample planes, e.g. 1 + 1/4 + 1/4 for 4:2:0 colour), the decoder's own
+    buffers, one tile in conversion, the reduced gray picture and the result.
+
+    >>> [decode_cost("PNG", mode, (7000, 7000)) // 2**20 for mode in ("RGBA", "L")]
+    [189, 49]
+    """
+    w, h = size
+    target = target_size(size, max_side)
+    full = w * h * (bytes_per_pixel(mode) + DECODER_BYTES.get(fmt, 0))
+    if fmt == "JPEG":
+        s = _draft_scale(size, target)
+        dw, dh = -(-w // s), -(-h // s)
+        full = dw * dh * (4 if mode == "CMYK" else 1)  # draft "L" unless CMYK
+        full += int(2 * planes * w * h) if progressive else 0
+        w, h = dw, dh
+    fx, fy = _factors((w, h), target)
+    sixteen = mode.startswith("I;16") or mode == "I"
+    reduced = -(-w // fx) * -(-h // fy) * (4 if sixteen else 1)
+    tile = min(w, _step(fx)) * min(h, _step(fy)) * TILE_BYTES
+    result = target[0] * target[1] * 16  # gray, float32 array, scaled and clipped copies
+    return full + reduced + tile + result
+
+
+def largest_size(fmt: str, mode: str, size: tuple[int, int], max_side: int = 256,
+                 progressive: bool = False, planes: float = 3.0) -> tuple[int, int]:
+    """The largest picture of ``size``'s shape that :func:`decode_upload` accepts.
+
+    >>> largest_size("PNG", "RGBA", (7000, 7000)), largest_size("PNG", "L", (7000, 7000))
+    ((3995, 3995), (7000, 7000))
+    """
+    cap = pixel_cap(fmt, progressive)
+
+    def fits(scale: float) -> bool:
+        w, h = max(1, int(size[0] * scale)), max(1, int(size[1] * scale))
+        return w * h <= cap and decode_cost(fmt, mode, (w, h), max_side, progressive,
+                                            planes) <= BUDGET
+
+    lo, hi = 0.0, 1.0
+    if fits(1.0):
+        return size
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if fits(mid) else (lo, mid)
+    return max(1, int(size[0] * lo)), max(1, int(size[1] * lo))
+
+
+def _refuse_if_too_large(im: Image.Image, max_side: int) -> None:
+    """Refuse, from the header, a picture that would cost over ``BUDGET`` bytes or
+    ``MAX_PIXELS`` pixels, naming the largest size of its shape that fits."""
+    fmt, mode, (w, h) = im.format or "", im.mode, im.size
+    if w < 1 or h < 1:
+        raise PictureError("corrupt")
+    progressive, planes = False, 3.0
+    if isinstance(im, JpegImagePlugin.JpegImageFile) and im.layer:
+        progressive = bool(im.info.get("progressive"))
+        hmax, vmax = max(c[1] for c in im.layer) or 1, max(c[2] for c in im.layer) or 1
+        planes = sum(c[1] * c[2] for c in im.layer) / (hmax * vmax)
+    fit = largest_size(fmt, mode, (w, h), max_side, progressive, planes)
+    if fit == (w, h):
+        return
+    values: dict[str, int | str] = {"width": w, "height": h, "format": fmt, "mode": mode,
+                                    "fit_width": fit[0], "fit_height": fit[1]}
+    need = decode_cost(fmt, mode, (w, h), max_side, progressive, planes)
+    if need > BUDGET:
+        raise PictureError("too_large", {**values, "need_mb": math.ceil(need / 2**20),
+                                         "limit_mb": BUDGET // 2**20})
+    raise PictureError("too_many_pixels", {**values, "pixels": w * h,
+                                           "limit": pixel_cap(fmt, progressive)})
+
+
+def pixel_cap(fmt: str, progressive: bool = False) -> int:
+    """The most pixels a ``fmt`` picture may have (decoding time).
+
+    >>> pixel_cap("PNG"), pixel_cap("JPEG"), pixel_cap("JPEG", progressive=True)
+    (50000000, 150000000, 16000000)
+    """
+    if fmt != "JPEG":
+        return MAX_PIXELS
+    return MAX_PIXELS_PROGRESSIVE if progressive else MAX_PIXELS_JPEG
+
+
+def _draft_scale(size: tuple[int, int], target: tuple[int, int]) -> int:
+    """The scale (1, 2, 4 or 8) of ``JpegImageFile.draft(mode, target)``."""
+    scale = min(size[0] // target[0], size[1] // target[1])
+    return next(s for s in (8, 4, 2, 1) if scale >= s)
+
+
+def _factors(size: tuple[int, int], target: tuple[int, int]) -> tuple[int, int]:
+    """The box-reduce factors of Pillow's ``resize(..., reducing_gap=REDUCING_GAP)``."""
+    return (max(1, int(size[0] / target[0] / REDUCING_GAP)),
+            max(1, int(size[1] / target[1] / REDUCING_GAP)))
+
+
+def _step(factor: int) -> int:
+    """A tile side: a multiple of ``factor``, so tiles reduce exactly like the whole."""
+    return factor * max(1, TILE // factor)
+
+
+def _gray_reduced(im: Image.Image, target: tuple[int, int]) -> tuple[Image.Image, float]:
+    """``im`` in gray (``"L"``, or ``"F"`` for 16-bit) at ``target`` size, and its scale.
+
+    One tile at a time is converted (transparency onto white, colour to luma) and
+    box-reduced, so no second full-size copy of the picture is ever made; then Lanczos
+    takes the reduced picture to ``target``, as ``resize(..., reducing_gap=3)`` does.
+    """
+    sixteen = im.mode.startswith("I;16") or im.mode == "I"
+    scale = 255.0
+    if sixteen:
         # 16-bit gray: keep the depth, "L" would clip everything above 255
         hi = float(im.getextrema()[1])  # type: ignore[index, arg-type]
         scale = 65535.0 if im.mode.startswith("I;16") or hi > 255 else 255.0
-        im = im.convert("I").convert("F")
-    else:
-        scale = 255.0
-        if im.mode in ("P", "PA") or "A" in im.mode or "transparency" in im.info:
-            rgba = im.convert("RGBA")
-            im = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
-        im = im.convert("L")
+    if im.mode == "P":
+        _gray_palette(im)
     w, h = im.size
-    if max(w, h) > max_side:
-        ratio = max_side / max(w, h)
-        size = (max(1, round(w * ratio)), max(1, round(h * ratio)))
-        # reducing_gap: a fast box pre-shrink, then Lanczos for the last factor of 3
-        im = im.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
-    a = np.asarray(im, dtype=np.float32) / np.float32(scale)
-    return np.clip(a, 0.0, 1.0)
+    fx, fy = _factors(im.size, target)
+    out = Image.new("F" if sixteen else "L", (-(-w // fx), -(-h // fy)))
+    for y in range(0, h, _step(fy)):
+        for x in range(0, w, _step(fx)):
+            tile = _gray(im.crop((x, y, min(w, x + _step(fx)), min(h, y + _step(fy)))), sixteen)
+            out.paste(tile.reduce((fx, fy)) if (fx, fy) != (1, 1) else tile, (x // fx, y // fy))
+    if out.size != target:
+        out = out.resize(target, Image.Resampling.LANCZOS, box=(0, 0, w / fx, h / fy))
+    return out, scale
+
+
+def _gray_palette(im: Image.Image) -> None:
+    """Make ``im``'s palette gray, transparency composited onto white, in place: its tiles
+    then convert to gray by palette lookup (compositing each tile took 10x longer)."""
+    palette = im.getpalette("RGB") or []
+    entries = Image.new("P", (256, 1))
+    entries.putdata(range(256))
+    entries.putpalette(palette + [0] * (768 - len(palette)))
+    if "transparency" in im.info:
+        entries.info["transparency"] = im.info.pop("transparency")
+    gray = list(_gray(entries, False).getdata())
+    im.putpalette([v for g in gray for v in (g, g, g)])
+
+
+def _gray(tile: Image.Image, sixteen: bool) -> Image.Image:
+    """One tile as gray: 16-bit as ``"F"``; transparency composited onto white."""
+    if sixteen:
+        return tile.convert("I").convert("F")
+    key = tile.info.get("transparency")
+    if tile.mode == "L" and isinstance(key, int):  # one transparent gray level: white
+        return tile.point([255 if i == key else i for i in range(256)])
+    if "A" in tile.mode or "transparency" in tile.info:  # (a P tile without: palette luma)
+        rgba = tile.convert("RGBA")
+        tile = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
+    return tile.convert("L")

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import streamlit as st
 import torch
 
 import convlab
@@ -28,6 +29,9 @@ PRESETS: dict[str, dict[str, Any]] = {
 }
 DEFAULTS = PRESETS["d2l"]
 INPUT = ("cin", "cout", "h", "w", "n", "seed")
+# Beside the picture: the preset, channels, size and the picked pixel; the batch, the
+# seed, the bias and which image of the batch in "More settings".
+MORE = ("n", "seed", "bias", "img")
 PARAMS = [preset_param(list(PRESETS)),
           *[IntParam(k, DEFAULTS.get(k, 0), *BOUNDS[k]) for k in (*INPUT, "img")],
           BoolParam("bias", False), *pick_params(8, 8)]
@@ -46,6 +50,16 @@ def tensors(v: Mapping[str, Any]) -> tuple[torch.Tensor, torch.Tensor, torch.Ten
     """X (N, C_in, H, W), K (C_out, C_in, 1, 1) and the bias, drawn as d2l draws them."""
     X, K = convlab.pointwise_example(v["cin"], v["cout"], v["h"], v["w"], v["n"], v["seed"])
     return X, K, convlab.pointwise_bias(v["cout"]) if v["bias"] else None
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def checks(cin: int, cout: int, h: int, w: int, n: int, seed: int, bias: bool,
+           device: str) -> convlab.PointwiseResult:
+    """The layer's four forms and d2l's loop, checked (cached on plain values: picking a
+    pixel, or a rerun of the page, does not run the loop reference again)."""
+    X, K, b = tensors({"cin": cin, "cout": cout, "h": h, "w": w, "n": n, "seed": seed,
+                       "bias": bias})
+    return convlab.pointwise_checks(X, K, b, device=device)
 
 
 def reshape_picture(page: Frame, X: np.ndarray, K: np.ndarray, Y: np.ndarray,

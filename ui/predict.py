@@ -14,10 +14,14 @@ import convlab
 from .i18n import t
 
 
+@st.fragment
 def predict_box(key: str, question: str, truth: Sequence[float],
                 slips: Mapping[str, Sequence[float]]) -> None:
     """An optional answer box under ``question``; ``slips`` maps each common mistake
-    (``predict.slip.<id>``) to the answer it gives."""
+    (``predict.slip.<id>``) to the answer it gives.
+
+    A fragment: an answer typed reruns this box alone (the page's numbers did not move).
+    """
     with st.container(border=True):
         st.markdown(f"**{t('predict.title')}** — {question}")
         guess = st.text_input(t("predict.input"), key=key, placeholder=t("predict.placeholder"))

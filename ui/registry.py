@@ -29,10 +29,12 @@ class PageInfo:
 PAGES: tuple[PageInfo, ...] = (
     PageInfo("home", "home", ":material/home:", lesson=False),
     PageInfo("output_size", "os", ":material/straighten:"),
+    PageInfo("conv_transpose", "ct", ":material/open_in_full:"),
     PageInfo("multichannel", "mc", ":material/layers:"),
     PageInfo("pointwise", "pw", ":material/grid_view:"),
     PageInfo("fc_conv", "fc", ":material/swap_horiz:"),
     PageInfo("learn_kernel", "lk", ":material/school:"),
+    PageInfo("planner", "pl", ":material/account_tree:"),
 )
 BY_STEM = {p.stem: p for p in PAGES}
 LESSONS = tuple(p for p in PAGES if p.lesson)

@@ -4,6 +4,7 @@ channels-last nn.Linear, timed with CUDA events on a GPU."""
 from __future__ import annotations
 
 import statistics
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -128,6 +129,19 @@ def time_pointwise_forms(shapes: Sequence[Sequence[int]] = DEFAULT_SHAPES,
     if dev.type not in {d.kind for d in available_devices()}:
         raise ConvConfigError("device", str(device), "device is not available on this machine",
                               {"device": "cpu"})
+    with _ONE_AT_A_TIME:
+        return _time_all(checked, dev, repeats, warmup, progress, dtype)
+
+
+# One sweep at a time in a process: each holds up to ~150 MB of tensors (benchmarks/memory.py
+# "inputs"), so sessions that start one together wait in turn instead of adding up; and a
+# timing taken while another sweep runs would not mean much.
+_ONE_AT_A_TIME = threading.Lock()
+
+
+def _time_all(checked: list[Shape5], dev: torch.device, repeats: int, warmup: int,
+              progress: Callable[[float], object] | None,
+              dtype: torch.dtype) -> list[PointwiseTiming]:
     records: list[PointwiseTiming] = []
     generator = torch.Generator().manual_seed(0)
     for done, (n, c_in, c_out, h, w) in enumerate(checked, start=1):

@@ -198,4 +198,6 @@ TEXT: dict[str, dict[str, str]] = {
     "frame.preset.custom": {"en": "Custom (your settings)", "zh": "自定义（你的设置）"},
     "count.params": {"en": "parameters", "zh": "参数量"},
     "count.macs": {"en": "multiply-accumulates", "zh": "乘加次数"},
+    "frame.more": {"en": "More settings", "zh": "更多设置"},
+    "frame.more_changed": {"en": "{n} changed", "zh": "已改 {n} 项"},
 }

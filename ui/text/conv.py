@@ -76,4 +76,14 @@ TEXT: dict[str, dict[str, str]] = {
     'conv.groups_help': {
         "en": 'Must divide both in_channels and out_channels. Channels are split into groups that never mix; groups = in_channels is a depthwise convolution.',
         "zh": '必须同时整除 in_channels 和 out_channels。通道被分成互不混合的组；groups 等于 in_channels 时即深度卷积。'},
+    # The height setting's words when it is the one setting (lock on, or one axis).
+    'conv.k': {"en": 'kernel size k', "zh": '卷积核大小 k'},
+    'conv.s': {"en": 'stride s', "zh": '步幅 s'},
+    'conv.p': {"en": 'padding p (each side)', "zh": '填充 p（每侧）'},
+    'conv.d': {"en": 'dilation d', "zh": '膨胀 d'},
+    'conv.t': {"en": 'input depth D (frames)', "zh": '输入深度 D（帧数）'},
+    'conv.kt': {"en": 'kernel depth', "zh": '卷积核深度'},
+    'conv.st': {"en": 'stride (depth)', "zh": '步幅（深度）'},
+    'conv.pt': {"en": 'padding (front and back)', "zh": '填充（前、后）'},
+    'conv.dt': {"en": 'dilation (depth)', "zh": '膨胀（深度）'},
 }

@@ -10,6 +10,9 @@ TEXT: dict[str, dict[str, str]] = {
     'mc.preset.d2l_two': {
         "en": 'd2l: two input channels → [[56, 72], [104, 120]]',
         "zh": 'd2l：两个输入通道 → [[56, 72], [104, 120]]'},
+    'mc.preset.d2l_one': {
+        "en": "d2l's first example: one channel, corr2d → [[19, 25], [37, 43]]",
+        "zh": 'd2l 的第一个例子：单通道 corr2d → [[19, 25], [37, 43]]'},
     'mc.preset.d2l_three': {
         "en": 'd2l: three output channels (K, K+1, K+2)',
         "zh": 'd2l：三个输出通道（K, K+1, K+2）'},

@@ -106,4 +106,40 @@ TEXT: dict[str, dict[str, str]] = {
     "os.predict": {"en": "before you look at the numbers below: what output size "
                          "(height × width) will PyTorch give?",
                    "zh": "先别看下面的数字：PyTorch 会给出多大的输出（高 × 宽）？"},
+    'os.dims': {"en": 'spatial dimensions', "zh": '空间维数'},
+    'os.dims_help': {
+        "en": 'Note 003: correlation exists for sequences (1-D, nn.Conv1d) and videos or '
+              'medical volumes (3-D, nn.Conv3d) too. The formula holds for each axis alone.',
+        "zh": '笔记 003：互相关也用于序列（1 维，nn.Conv1d）和视频或医学体数据（3 维，'
+              'nn.Conv3d）。公式对每个轴单独成立。'},
+    'os.dims.1': {"en": '1-D: a sequence (nn.Conv1d)', "zh": '1 维：序列（nn.Conv1d）'},
+    'os.dims.2': {"en": '2-D: an image (nn.Conv2d)', "zh": '2 维：图像（nn.Conv2d）'},
+    'os.dims.3': {"en": '3-D: a video or volume (nn.Conv3d)',
+                  "zh": '3 维：视频或体数据（nn.Conv3d）'},
+    'os.length': {"en": 'sequence length L', "zh": '序列长度 L'},
+    'os.axis_l': {"en": 'length', "zh": '长度'},
+    'os.axis_d': {"en": 'depth', "zh": '深度'},
+    'os.preset.audio_1d': {
+        "en": '1-D audio: one second at 16 kHz, kernel 3, stride 2 (nn.Conv1d)',
+        "zh": '1 维音频：16 kHz 下的一秒，卷积核 3，步幅 2（nn.Conv1d）'},
+    'os.preset.video_3d': {
+        "en": '3-D video: 8 frames of 32 × 32, a (3, 3, 3) kernel (nn.Conv3d)',
+        "zh": '3 维视频：8 帧 32 × 32，(3, 3, 3) 卷积核（nn.Conv3d）'},
+    'os.picture_1d': {
+        "en": 'The sequence drawn as one row: the same window, sliding along one axis.',
+        "zh": '序列画成一行：同样的窗口，沿一个轴滑动。'},
+    'os.picture_3d': {
+        "en": "One frame's H × W plane: the depth axis slides the same way, by its own "
+              "numbers in the formula above.",
+        "zh": '一帧的 H × W 平面：深度轴以同样的方式滑动，数字见上面的公式。'},
+    'os.picture_too_long': {
+        "en": 'Too long to draw cell by cell ({n} padded cells; the picture draws up to '
+              '{max}). Every number above is for the whole sequence.',
+        "zh": '太长，无法逐格画出（填充后 {n} 格；图最多画 {max} 格）。上面的数字都针对整个序列。'},
+    "os.predict_1d": {"en": "before you look at the numbers below: what output length will "
+                            "PyTorch give?",
+                      "zh": "先别看下面的数字：PyTorch 会给出多长的输出？"},
+    "os.predict_3d": {"en": "before you look at the numbers below: what output size "
+                            "(depth × height × width) will PyTorch give?",
+                      "zh": "先别看下面的数字：PyTorch 会给出多大的输出（深 × 高 × 宽）？"},
 }

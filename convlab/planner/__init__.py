@@ -1,0 +1,41 @@
+"""The shape planner: what a stack of layers does to a tensor, before you train it.
+
+It teaches what a practitioner otherwise learns from printed shapes: every layer's output
+shape (why the first ``nn.Linear`` of AlexNet takes 256 * 6 * 6 = 9216 features), its
+receptive field, effective stride and effective padding (Araujo, Norris & Sim, "Computing
+Receptive Fields of Convolutional Neural Networks", Distill 2019), its parameters,
+multiply-accumulates and activation memory; the first layer PyTorch would refuse, with
+the nearest setting that runs; and the paddings, strides or input sizes that give a layer
+the output size you want. Real modules are planned without being run or changed; PyTorch
+on the meta device and autograd are the oracles.
+"""
+
+from .limits import MAX_LAYERS, StackConfigError
+from .oracle import (
+    gradient_receptive_field,
+    meta_copy,
+    receptive_field_check,
+    run_modules,
+    run_table,
+    shapes_check,
+)
+from .plan import LayerPlan, StackPlan, plan_stack
+from .solve import Solution, axis_output, same_target, solve_output
+from .table import (
+    KINDS,
+    build_layer,
+    cell_problem,
+    check_stack,
+    decode_stack,
+    encode_stack,
+    plan_table,
+    stack_code,
+)
+
+__all__ = [
+    "axis_output", "build_layer", "cell_problem", "check_stack", "decode_stack",
+    "encode_stack", "gradient_receptive_field", "KINDS", "LayerPlan", "MAX_LAYERS",
+    "meta_copy", "plan_stack", "plan_table", "receptive_field_check", "run_modules",
+    "run_table", "same_target", "shapes_check", "Solution", "solve_output", "stack_code",
+    "StackConfigError", "StackPlan",
+]

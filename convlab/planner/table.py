@@ -1,0 +1,253 @@
+"""A stack as plain values: one row per layer (a kind and integer arguments), its compact
+text form for a link, the modules it builds and the PyTorch code that builds them.
+
+A row is ``(kind, ((key, value), ...))`` with one-letter keys: ``i`` in_channels /
+in_features / num_features (inferred from the stack when absent), ``o`` out_channels /
+out_features / AdaptiveAvgPool2d's output size, ``k`` kernel_size, ``s`` stride (Upsample's
+scale factor), ``p`` padding, ``d`` dilation, ``g`` groups, ``b`` bias (0 or 1).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import partial
+from typing import Any
+
+from torch import nn
+
+from ..errors import ConvConfigError
+from ..shapes import require_groups
+from .limits import MAX_LAYERS, StackConfigError, check_input_shape
+from .plan import StackPlan, _plan
+
+Row = tuple[str, tuple[tuple[str, int], ...]]
+Stack = tuple[Row, ...]
+
+KEYS = ("i", "o", "k", "s", "p", "d", "g", "b")
+# kind -> (module, the keys it takes, the keys it needs)
+KINDS: dict[str, tuple[type[nn.Module], str, str]] = {
+    "conv": (nn.Conv2d, "iokspdgb", "ok"),
+    "convt": (nn.ConvTranspose2d, "iokspdgb", "ok"),
+    "maxpool": (nn.MaxPool2d, "kspd", "k"),
+    "avgpool": (nn.AvgPool2d, "ksp", "k"),
+    "adaptive": (nn.AdaptiveAvgPool2d, "o", "o"),
+    "bn": (nn.BatchNorm2d, "i", ""),
+    "relu": (nn.ReLU, "", ""),
+    "relu6": (nn.ReLU6, "", ""),
+    "lrelu": (nn.LeakyReLU, "", ""),
+    "gelu": (nn.GELU, "", ""),
+    "silu": (nn.SiLU, "", ""),
+    "sigmoid": (nn.Sigmoid, "", ""),
+    "tanh": (nn.Tanh, "", ""),
+    "dropout": (nn.Dropout, "", ""),
+    "upsample": (nn.Upsample, "s", "s"),
+    "flatten": (nn.Flatten, "", ""),
+    "linear": (nn.Linear, "iob", "o"),
+}
+# The table's bounds, per key (inclusive): sizes a server plans in microseconds.
+BOUNDS = {"i": (1, 16384), "o": (1, 16384), "k": (1, 64), "s": (1, 64), "p": (0, 64),
+          "d": (1, 16), "g": (1, 16384), "b": (0, 1)}
+UPSAMPLE_MAX = 8
+ADAPTIVE_MAX = 1024
+_TOKEN = re.compile(r"([a-z0-9]+?)(?:\.((?:[a-z]-?\d{1,6})+))?")
+_PAIR = re.compile(r"([a-z])(-?\d{1,6})")
+
+
+def cell_problem(kind: Any, key: str, value: Any) -> str | None:
+    """Why a table cell cannot be used, as an identifier (``"unknown_kind"``,
+    ``"not_integer"``, ``"out_of_range"``, ``"required"``, ``"unused"``), else ``None``.
+
+    >>> [cell_problem(kind, "k", v) for kind, v in (("conv", 0), ("conv", None), ("relu", 2))]
+    ['out_of_range', 'required', 'unused']
+    """
+    if kind not in KINDS:
+        return "unknown_kind"
+    _, takes, needs = KINDS[kind]
+    if value is None:
+        return "required" if key in needs else None
+    if key not in takes:
+        return "unused"
+    if isinstance(value, bool) or not isinstance(value, int):
+        return "not_integer"
+    lo, hi = bounds(kind, key)
+    return None if lo <= value <= hi else "out_of_range"
+
+
+def bounds(kind: str, key: str) -> tuple[int, int]:
+    """The inclusive range of ``key`` for a layer of ``kind``."""
+    if kind == "upsample" and key == "s":
+        return (1, UPSAMPLE_MAX)
+    return (1, ADAPTIVE_MAX) if kind == "adaptive" else BOUNDS[key]
+
+
+def check_stack(stack: Sequence[Row]) -> Stack:
+    """The stack as a tuple, every cell checked; raises ValueError naming the first bad one.
+
+    >>> check_stack([("conv", (("o", 8), ("k", 3)))])
+    (('conv', (('o', 8), ('k', 3))),)
+    """
+    if not 1 <= len(stack) <= MAX_LAYERS:
+        raise ValueError(f"a stack has 1 to {MAX_LAYERS} layers")
+    out = []
+    for kind, args in stack:
+        given = dict(args)
+        if not given.keys() <= set(KEYS):
+            raise ValueError(f"{kind}: unknown keys {sorted(given.keys() - set(KEYS))}")
+        for key in KEYS:
+            problem = cell_problem(kind, key, given.get(key))
+            if problem:
+                raise ValueError(f"{kind}.{key}: {problem}")
+        out.append((kind, tuple((k, int(v)) for k, v in args)))
+    return tuple(out)
+
+
+def encode_stack(stack: Sequence[Row]) -> str:
+    """The compact form of a stack for a link: ``conv.o64k3p1_relu_maxpool.k2s2``.
+
+    >>> encode_stack([("conv", (("o", 64), ("k", 3), ("p", 1))), ("relu", ())])
+    'conv.o64k3p1_relu'
+    """
+    return "_".join(kind + ("." + "".join(f"{k}{v}" for k, v in args) if args else "")
+                    for kind, args in stack)
+
+
+def decode_stack(text: str) -> Stack:
+    """Read :func:`encode_stack`'s form back, checking every cell; raises ValueError.
+
+    >>> decode_stack("conv.o64k3p1_relu")
+    (('conv', (('o', 64), ('k', 3), ('p', 1))), ('relu', ()))
+    """
+    rows: list[Row] = []
+    for token in text.strip().split("_"):
+        match = _TOKEN.fullmatch(token)
+        if not match:
+            raise ValueError(f"unreadable layer {token[:20]!r}")
+        pairs = _PAIR.findall(match.group(2) or "")
+        keys = [k for k, _ in pairs]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"a key given twice in {token[:20]!r}")
+        rows.append((match.group(1), tuple((k, int(v)) for k, v in pairs)))
+    return check_stack(rows)
+
+
+def layer_kwargs(kind: str, args: Sequence[tuple[str, int]],
+                 shape: tuple[int, ...]) -> tuple[type[nn.Module], dict[str, Any]]:
+    """The module class and its keyword arguments for one row on an input of ``shape``
+    (``in_channels``, ``in_features``, ``num_features`` follow the stack unless given)."""
+    cls, _, _ = KINDS[kind]
+    a = dict(args)
+    if kind in ("conv", "convt"):
+        kw: dict[str, Any] = {"in_channels": a.get("i", shape[-3] if len(shape) >= 3 else 0),
+                              "out_channels": a["o"], "kernel_size": a["k"]}
+        kw.update({name: a[key] for key, name in (("s", "stride"), ("p", "padding"),
+                                                  ("d", "dilation"), ("g", "groups"))
+                   if key in a})
+        if a.get("b", 1) == 0:
+            kw["bias"] = False
+        return cls, kw
+    if kind in ("maxpool", "avgpool"):
+        names = {"k": "kernel_size", "s": "stride", "p": "padding", "d": "dilation"}
+        return cls, {names[key]: v for key, v in a.items()}
+    if kind == "adaptive":
+        return cls, {"output_size": a["o"]}
+    if kind == "bn":
+        return cls, {"num_features": a.get("i", shape[1] if len(shape) > 1 else 0)}
+    if kind == "upsample":
+        return cls, {"scale_factor": a["s"]}
+    if kind == "linear":
+        kw = {"in_features": a.get("i", shape[-1]), "out_features": a["o"]}
+        return cls, kw | ({"bias": False} if a.get("b", 1) == 0 else {})
+    return cls, {}
+
+
+def build_layer(index: int, row: Row, shape: tuple[int, ...]) -> nn.Module:
+    """Row ``index`` as a module on the meta device (no memory), refusing like PyTorch's
+    constructor (groups that do not divide the channels).
+
+    >>> build_layer(0, ("conv", (("o", 8), ("k", 3), ("g", 2))), (1, 4, 8, 8))
+    Conv2d(4, 8, kernel_size=(3, 3), stride=(1, 1), groups=2)
+    """
+    cls, kw = layer_kwargs(row[0], row[1], shape)
+    if "groups" in kw:
+        try:
+            require_groups(kw["groups"], kw["in_channels"], kw["out_channels"])
+        except ConvConfigError as err:
+            raise StackConfigError(index, cls.__name__, err) from None
+    if kw.get("in_channels", 1) < 1 or kw.get("num_features", 1) < 1:  # no channels to follow
+        name = "in_channels" if "in_channels" in kw else "num_features"
+        raise StackConfigError(index, cls.__name__, ConvConfigError(
+            name, kw[name], f"{name} must follow a feature map (N, C, H, W)", None))
+    return cls(**kw, **_META.get(cls, {}))
+
+
+def plan_table(stack: Sequence[Row], input_shape: Any, *, partial_plan: bool = True) -> StackPlan:
+    """:func:`plan_stack` of a table's rows (checked with :func:`check_stack` first).
+
+    >>> plan = plan_table(decode_stack("conv.o6k5_relu_maxpool.k2s2"), (1, 1, 28, 28))
+    >>> plan.output_shape, plan.rows[-1].receptive_field
+    ((1, 6, 12, 12), (6, 6))
+    """
+    return plan_table_modules(stack, input_shape, partial_plan=partial_plan)[0]
+
+
+def plan_table_modules(stack: Sequence[Row], input_shape: Any, *,
+                       partial_plan: bool = True) -> tuple[StackPlan, list[nn.Module]]:
+    """:func:`plan_table` and the (meta-device) modules of the rows it planned."""
+    rows = check_stack(stack)
+    shape = check_input_shape(input_shape)
+    built: list[nn.Module] = []
+
+    def build(i: int, row: Row, in_shape: tuple[int, ...]) -> nn.Module:
+        built.append(build_layer(i, row, in_shape))
+        return built[-1]
+
+    plan = _plan(((i, partial(build, i, r)) for i, r in enumerate(rows)), shape,
+                 partial_plan, 4)
+    return plan, built[:len(plan.rows)]
+
+
+def torch_layer(row: Row, shape: tuple[int, ...]) -> nn.Module:
+    """Row as PyTorch builds it from the same arguments, unchecked (the oracle's layer), its
+    parameters on the meta device."""
+    cls, kw = layer_kwargs(row[0], row[1], shape)
+    return cls(**kw, **_META.get(cls, {}))
+
+
+# The layers with parameters, built on the meta device (no memory); a keyword is faster
+# than a ``torch.device`` context, which intercepts every call.
+_META: dict[type[nn.Module], dict[str, Any]] = {
+    cls: {"device": "meta"} for cls in (nn.Conv2d, nn.ConvTranspose2d, nn.BatchNorm2d,
+                                        nn.Linear)}
+
+
+def stack_code(stack: Sequence[Row], plan: StackPlan) -> str:
+    """A script that builds the stack as ``nn.Sequential`` on the meta device and prints
+    every layer's output shape (as :func:`plan_table` lists them) and the parameters.
+
+    >>> stack = decode_stack("conv.o8k3_relu")
+    >>> print(stack_code(stack, plan_table(stack, (1, 3, 8, 8))).splitlines()[6])
+            nn.Conv2d(in_channels=3, out_channels=8, kernel_size=3),  # 0
+    """
+    shapes = [plan.input_shape, *(r.output_shape for r in plan.rows)]
+    lines = []
+    for i, (kind, args) in enumerate(stack):
+        cls, kw = layer_kwargs(kind, args, shapes[min(i, len(shapes) - 1)])
+        text = ", ".join(f"{k}={v!r}" for k, v in kw.items())
+        lines.append(f"        nn.{cls.__name__}({text}),  # {i}")
+    shape = ", ".join(map(str, plan.input_shape))
+    return "\n".join([
+        "import torch",
+        "from torch import nn",
+        "",
+        "# The meta device computes shapes without allocating anything.",
+        'with torch.device("meta"):',
+        "    model = nn.Sequential(",
+        *lines,
+        "    )",
+        f"    x = torch.empty({shape})",
+        "for i, layer in enumerate(model):",
+        "    x = layer(x)",
+        "    print(i, type(layer).__name__, tuple(x.shape))",
+        'print("parameters", sum(p.numel() for p in model.parameters()))',
+    ])

@@ -1,0 +1,101 @@
+"""Transposed convolution, read both ways: stamps of the kernel, and an ordinary
+convolution of the zero-inserted input; output size, output_padding and the round trip,
+the checkerboard; checked against F.conv_transpose2d."""
+
+import streamlit as st
+
+import convlab
+from ui import conv_transpose_view as view
+from ui import frame
+from ui.i18n import t
+
+
+def lesson(page: frame.Frame) -> None:
+    # ---- the input and the layer: beside the picture; the rest in "More settings" ----------
+    locked = bool(page["lock"])
+    row = page.control_row()
+    page.number("h", container=row)
+    page.number("w", container=row, disabled=locked)
+    row = page.control_row()
+    page.number("cin", container=row)
+    page.number("cout", container=row)
+    page.number("n")
+    conv = page.conv2d(page["cin"], page["cout"])
+    page.number("oph", label=t("ct.op") if locked else None)
+    if not locked:
+        page.number("opw")
+    v = page.values
+    kwargs = view.transpose_kwargs(conv.kwargs, v)
+    input_shape = (v["n"], v["cin"], v["h"], v["w"])
+    with page.stage:
+        spec = page.attempt(convlab.ConvTranspose2dSpec, **kwargs, conv_kwargs=kwargs,
+                            input_shape=input_shape)
+        axes = spec and page.attempt(spec.explain, input_shape, conv_kwargs=kwargs,
+                                     input_shape=input_shape)
+    if spec is None or not axes:
+        page.code(convlab.conv_transpose2d_script(kwargs, input_shape))
+        page.stop()
+    size = (v["h"], v["w"])
+    h_ax, w_ax = axes
+
+    # ---- the numbers ------------------------------------------------------------------------
+    page.predict(t("ct.predict"), (h_ax.output, w_ax.output), convlab.transpose_size_slips(axes))
+    row = page.row()
+    row.metric(t("ct.out_shape"), " × ".join(map(str, spec.output_shape(input_shape))))
+    row.metric(t("ct.weight_shape"), " × ".join(map(str, spec.weight_shape)))
+    row.metric(t("count.params"), f"{spec.num_parameters:,}")
+    row.metric(t("count.macs"), f"{spec.macs(input_shape):,}")
+
+    # ---- the scatter view: each input cell stamps the kernel --------------------------------
+    with page.stage:
+        st.subheader(t("ct.scatter"))
+        st.caption(t("ct.scatter_caption"))
+    pick_rows, pick_cols = view.scatter_shape(spec, size)
+    page.picking(pick_rows, pick_cols,
+                 lambda cell: page.explore(view.scatter_data(spec, size, cell)))
+
+    st.subheader(t("ct.formula"))
+    st.latex(view.formula_block(axes))
+
+    # ---- the same numbers as an ordinary convolution ----------------------------------------
+    st.subheader(t("ct.direct"))
+    st.caption(t("ct.direct_caption", gaps=h_ax.stride - 1, edge=h_ax.edge,
+                 op=h_ax.output_padding))
+    pic = convlab.direct_picture(size, spec.kernel_size, spec.stride, spec.padding,
+                                 spec.output_padding, spec.dilation)
+    sliders = page.row()
+    cell = (page.slider("ri", 0, h_ax.output - 1, container=sliders),
+            page.slider("rj", 0, w_ax.output - 1, container=sliders))
+    K = view.tap_numbers(spec.kernel_size)
+    words = view.cell_words()
+    page.picture([view.direct_figure(pic, cell, t("ct.direct_title")),
+                  view.grids.heatmap(K, t("ct.kernel_title"), words),
+                  view.grids.heatmap(K[::-1, ::-1], t("ct.flipped_title"), words)])
+
+    # ---- overlap: the checkerboard, and resize-then-convolve --------------------------------
+    st.subheader(t("ct.overlap"))
+    stamps = convlab.scatter_map(size, spec.kernel_size, spec.stride, spec.padding,
+                                 spec.output_padding, spec.dilation)
+    resized = convlab.resize_conv(size, spec.kernel_size, spec.stride, spec.dilation)
+    page.picture([view.counts_figure(stamps.overlap, t("ct.overlap_title")),
+                  view.counts_figure(resized.count, t("ct.resize_title", s=h_ax.stride))])
+    st.caption(t("ct.checkerboard") if stamps.uneven else t("ct.even"))
+
+    # ---- the shape round trip ---------------------------------------------------------------
+    st.subheader(t("ct.round_trip"))
+    try:
+        trips = view.round_trip_table(spec, size)
+    except convlab.ConvConfigError as err:
+        st.info(t("ct.rt_none", h=size[0], w=size[1], why=f"`{err.reason}`"))
+    else:
+        st.caption(t("ct.rt_caption", h=size[0], w=size[1]))
+        page.table(trips)
+
+    page.check(view.checks(tuple(kwargs.items()), input_shape, page.device),
+               t("ct.check_note", device=page.device))
+    page.code(convlab.conv_transpose2d_script(kwargs, input_shape))
+    page.finish()
+
+
+frame.lesson("conv_transpose", lesson, view.PARAMS, preset_values=view.preset_values,
+             helps=view.HELPS, more=view.MORE)

@@ -1,0 +1,34 @@
+"""The shape planner: a stack of layers, its shapes, receptive field and cost."""
+
+import streamlit as st
+
+from ui import frame
+from ui import planner_results as results
+from ui import planner_view as view
+from ui.i18n import t
+
+
+def lesson(page: frame.Frame) -> None:
+    rows = page.control_row(), page.control_row()
+    shape = tuple(page.number(name, container=rows[i // 2]) for i, name in enumerate("nchw"))
+    picture, table = page.stage.container(), page.stage.container()  # the chart on top
+    stack = view.edit_stack(page, table)
+    done = view.planned(stack, shape)
+    plan = done.plan
+    results.metrics(page, plan)
+    results.chart(page, plan, picture)
+
+    if plan.error is not None:
+        results.refusal(plan, done.torch_error)
+    st.subheader(t("pl.results"))
+    page.table(results.results_table(plan))
+    box = page.section("solver", t("pl.solver"), icon=":material/calculate:")
+    if box is not None:
+        with box:
+            results.solver(page, plan, stack)
+    page.check(done.checks)
+    page.code(done.code)
+    page.finish()
+
+
+frame.lesson("planner", lesson, view.PARAMS, preset_values=view.preset_values)

@@ -1,0 +1,199 @@
+"""AppTest of the transposed-convolution page: its golden numbers in both languages (the
+conv-arithmetic guide's figures, DCGAN, U-Net, the failing round trip, the checkerboard),
+the scatter view's payload against PyTorch, the round-trip table, predict-then-check, the
+refusals, and every widget at both ends. (What every page must do is in
+test_pages_generic.py.)"""
+
+from __future__ import annotations
+
+import pytest
+import torch
+import torch.nn.functional as F
+from conftest import make_app
+from pagekit import (
+    EN,
+    ZH,
+    all_figures,
+    assert_clean,
+    check_passed,
+    check_table,
+    explorers,
+    markdown_table,
+    metrics,
+    open_more,
+)
+from streamlit.testing.v1 import AppTest
+
+from ui import conv_transpose_view as view
+
+CT = "pages/conv_transpose.py"
+WORDS = {"en": EN, "zh": ZH}
+
+# preset -> (output shape, weight shape): the numbers the page shows
+GOLDEN = {
+    "round_trip": ("1 × 1 × 7 × 7", "1 × 1 × 3 × 3"),  # Conv2d(3, 2, 1) took 8 to 4
+    "guide_4_1": ("1 × 1 × 4 × 4", "1 × 1 × 3 × 3"),  # i' = 2, k = 3: o' = i' + (k - 1)
+    "guide_4_2": ("1 × 1 × 5 × 5", "1 × 1 × 4 × 4"),  # i' = 6, k = 4, p = 2
+    "guide_4_3": ("1 × 1 × 5 × 5", "1 × 1 × 3 × 3"),  # half padding: o' = i'
+    "guide_4_4": ("1 × 1 × 5 × 5", "1 × 1 × 3 × 3"),  # full padding: i' = 7 -> 5
+    "guide_4_5": ("1 × 1 × 5 × 5", "1 × 1 × 3 × 3"),  # s (i' - 1) + k = 2 + 3
+    "guide_4_6": ("1 × 1 × 5 × 5", "1 × 1 × 3 × 3"),  # s (i' - 1) + k - 2p
+    "guide_4_7": ("1 × 1 × 6 × 6", "1 × 1 × 3 × 3"),  # + a = 1
+    "dcgan": ("1 × 2 × 8 × 8", "3 × 2 × 4 × 4"),  # 4 -> 8, weight (C_in, C_out, k, k)
+    "unet": ("1 × 1 × 8 × 8", "2 × 1 × 2 × 2"),  # k = 2, s = 2 doubles
+    "checkerboard": ("1 × 1 × 11 × 11", "1 × 1 × 3 × 3"),  # 5 -> 11
+}
+
+
+def preset(name: str, lang: str = "en") -> AppTest:
+    return make_app(CT, {"preset": name, "lang": lang})
+
+
+def test_default_view_numbers_and_checks():
+    at = make_app(CT)
+    assert_clean(at)
+    assert at.title[0].value == EN["ct.title"]
+    m = metrics(at)
+    assert m[EN["ct.out_shape"]] == "1 × 3 × 7 × 7"  # (4 - 1) 2 - 2 + 2 + 0 + 1
+    assert m[EN["ct.weight_shape"]] == "2 × 3 × 3 × 3"  # (C_in, C_out, kh, kw)
+    assert m[EN["count.params"]] == str(2 * 3 * 9 + 3)
+    assert m[EN["count.macs"]] == str(2 * 4 * 4 * 3 * 9)
+    assert check_passed(at)
+    table = check_table(at)
+    assert len(table) == 6  # the formula, three computations, autograd, the overlap count
+    assert not at.error and not at.warning
+    assert dict(at.query_params) == {}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", list(GOLDEN))
+def test_presets_show_the_golden_numbers(name: str, lang: str):
+    at = preset(name, lang)
+    assert_clean(at)
+    words = WORDS[lang]
+    out, weight = GOLDEN[name]
+    m = metrics(at)
+    assert m[words["ct.out_shape"]] == out
+    assert m[words["ct.weight_shape"]] == weight
+    assert at.selectbox(key="conv_transpose.preset").format_func(name) == (
+        words[f"ct.preset.{name}"])
+    headline = next(md.value for md in at.markdown if md.value.startswith(
+        f"**{words['check.title']}**"))
+    assert headline.splitlines()[0].endswith(words["check.all_pass"])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_round_trip_table_7_and_8_both_give_4(lang: str):
+    """Conv2d(k=3, s=2, p=1) maps 7 and 8 to 4; back gives 7; output_padding 1 gives 8."""
+    words = WORDS[lang]
+    at = preset("round_trip", lang)
+    tables = [markdown_table(md.value) for md in at.markdown if md.value.startswith("| ")
+              and words["ct.rt.conv_in"] in md.value]
+    assert len(tables) == 1
+    rows = tables[0].values.tolist()
+    assert rows == [["7 × 7", "7 × 7", "0", words["ct.rt.yes"]],
+                    ["8 × 8", "7 × 7", "1", words["ct.rt.no"]]]
+    fixed = make_app(CT, {"preset": "round_trip", "oph": "1", "lang": lang})
+    assert metrics(fixed)[words["ct.out_shape"]] == "1 × 1 × 8 × 8"
+    rows = [markdown_table(md.value) for md in fixed.markdown
+            if words["ct.rt.conv_in"] in md.value][0].values.tolist()
+    assert [r[-1] for r in rows] == [words["ct.rt.no"], words["ct.rt.yes"]]
+
+
+@pytest.mark.parametrize("name, checker", [("checkerboard", True), ("unet", False),
+                                           ("dcgan", False), ("round_trip", True)])
+def test_overlap_counts_are_transposed_convolutions_of_ones(name: str, checker: bool):
+    at = preset(name)
+    figs = {f.title: f for f in all_figures(at)}
+    counts = figs[EN["ct.overlap_title"]]
+    h = at.session_state["conv_transpose.h"]
+    v = {k: at.session_state[f"conv_transpose.{k}"] for k in ("kh", "sh", "ph", "oph")}
+    ones = F.conv_transpose2d(torch.ones(1, 1, h, h), torch.ones(1, 1, v["kh"], v["kh"]),
+                              stride=v["sh"], padding=v["ph"], output_padding=v["oph"])[0, 0]
+    assert [int(x) for x in counts.texts] == ones.long().ravel().tolist()
+    resized = figs[EN["ct.resize_title"].format(s=v["sh"])]
+    assert resized.cols == h * v["sh"]  # nearest upsample, then a 'same' convolution
+    captions = [c.value for c in at.caption]
+    assert (EN["ct.checkerboard"] in captions) == checker
+    assert (EN["ct.even"] in captions) == (not checker)
+
+
+def test_scatter_view_is_the_transposed_convolution():
+    """The explorer's uncropped output holds F.conv_transpose2d of the numbered input with
+    the tap-numbered kernel, and its stamps field the overlap count."""
+    at = preset("guide_4_6")  # i' = 3, k = 3, s = 2, p = 1 -> 5
+    (data,) = explorers(at)
+    assert data["pick_space"] == "output" and data["spaces"]["output"] == [3, 3]
+    assert data["spaces"]["input"] == [7, 7]  # 5 + 2p: the canvas before cropping
+    panels = {p["id"]: p for row in data["rows"] for p in row}
+    X = torch.arange(1.0, 10.0).view(1, 1, 3, 3)
+    K = torch.arange(1.0, 10.0).view(1, 1, 3, 3)
+    full = F.conv_transpose2d(X, K, stride=2)[0, 0]  # padding 0: nothing cropped yet
+    assert [float(v) for v in panels["y"]["fields"]["value"]] == full.ravel().tolist()
+    cropped = F.conv_transpose2d(X, K, stride=2, padding=1)[0, 0]
+    assert torch.equal(full[1:-1, 1:-1], cropped)
+    stamps = F.conv_transpose2d(torch.ones_like(X), torch.ones_like(K), stride=2)[0, 0]
+    assert [int(v) for v in panels["y"]["fields"]["stamps"]] == stamps.long().ravel().tolist()
+    assert data["words"]["status_output"] == EN["ct.ex.status_output"]
+    # the tap map read the other way: input cell (0, 1) stamps tap (a, b) at (a, 2 + b)
+    rows, cols = data["axes"]
+    assert rows["index"][:3] == [0, 1, 2] and cols["index"][3:6] == [2, 3, 4]
+
+
+def test_direct_form_picture_and_its_window():
+    at = make_app(CT, {"preset": "guide_4_5", "ri": "4", "rj": "0"})
+    fig = next(f for f in all_figures(at) if f.title == EN["ct.direct_title"])
+    assert fig.cols == 7  # 2 cells, 1 zero between, 2 zeros around: 3 + 2 * 2
+    assert fig.grid()[2] == ["0", "0", "1", "0", "2", "0", "0"]
+    assert sorted(fig.highlighted) == [r * 7 + c for r in (4, 5, 6) for c in (0, 1, 2)]
+
+
+def test_predict_then_check_the_output_size():
+    at = preset("guide_4_5")
+    box = at.text_input(key="conv_transpose.guess")
+    box.input("5").run()
+    assert any(EN["predict.right"].format(answer="5 × 5") in s.value for s in at.success)
+    box.input("4").run()  # 2 x 2: only multiplied by the stride
+    assert any(EN["predict.slip.times_stride"] in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("query, parameter", [
+    ({"oph": "2"}, "output_padding"),  # not smaller than the stride (2) or dilation (1)
+    ({"oph": "-1"}, "output_padding"),
+    ({"mode": "reflect"}, "padding_mode"),
+    ({"pad": "same"}, "padding"),
+    ({"h": "1", "kh": "1", "ph": "2"}, "padding"),  # the output would be empty
+    ({"groups": "2"}, "groups"),  # 2 and 3 channels
+])
+def test_refusals_are_explained_and_pytorch_agrees(query: dict[str, str], parameter: str):
+    at = make_app(CT, query)
+    assert_clean(at)
+    assert len(at.error) == 1
+    assert f"`{parameter}`" in at.error[0].value or parameter in at.error[0].value
+    assert EN["error.nearest"] in at.error[0].value
+    assert check_passed(at)  # nn.ConvTranspose2d refuses it too
+
+
+def test_every_widget_at_both_ends_with_more_settings_open():
+    at = make_app(CT)
+    open_more(at, "conv_transpose")
+    at.toggle(key="conv_transpose.lock").set_value(False).run()
+    seen = 0
+    for widget in list(at.number_input):
+        key = widget.key or ""
+        if not key.startswith("conv_transpose.") or widget.proto.disabled:
+            continue
+        for value in (widget.min, widget.max):
+            at.number_input(key=key).set_value(value).run()
+            assert not at.exception, (key, value, [e.value for e in at.exception])
+            assert at.metric or at.error
+        at.number_input(key=key).set_value(widget.value).run()
+        seen += 1
+    for widget in list(at.slider):
+        key = widget.key or ""
+        for value in (widget.min, widget.max):
+            at.slider(key=key).set_value(value).run()
+            assert not at.exception, (key, value)
+        seen += 1
+    assert seen >= 15, seen
+    assert set(view.BOUNDS) - {"n"} <= {w.key.split(".")[1] for w in at.number_input}

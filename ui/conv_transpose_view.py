@@ -1,0 +1,266 @@
+"""The transposed-convolution page's URL parameters, presets, formula and pictures: the
+scatter view (the window explorer read the other way), the zero-inserted input, the
+overlap counts and the round trip."""
+
+from __future__ import annotations
+
+import html
+import itertools
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+import torch
+import torch.nn.functional as F
+
+import convlab
+
+from . import conv_controls as cc
+from . import explorer, grids
+from .charts import OKABE_ITO, cell_size, cell_words, fmt_value
+from .conv_controls import conv_params
+from .frame import pick_params, preset_param
+from .i18n import language, t
+from .urlstate import IntParam
+
+PAGE = "conv_transpose"
+
+# Bounds keep the unrolled-matrix check under convlab's 4M entries (3 x 10 x 10 in,
+# 3 x 55 x 55 out at most) and a rerun well under a second. Kernel, stride and dilation
+# start at 0, padding and output_padding at -1, so PyTorch's refusals stay reachable.
+BOUNDS = {"n": (1, 4), "cin": (1, 3), "cout": (1, 3), "groups": (1, 3), "h": (1, 10),
+          "w": (1, 10), "kh": (0, 6), "kw": (0, 6), "sh": (0, 4), "sw": (0, 4),
+          "ph": (-1, 8), "pw": (-1, 8), "dh": (0, 3), "dw": (0, 3), "oph": (-1, 3),
+          "opw": (-1, 3)}
+DEFAULTS = {"n": 1, "cin": 2, "cout": 3, "groups": 1, "h": 4, "w": 4, "kh": 3, "kw": 3,
+            "sh": 2, "sw": 2, "ph": 1, "pw": 1, "dh": 1, "dw": 1, "oph": 0, "opw": 0}
+MAX_OUT = 64  # larger than any output these bounds allow ((10 - 1) 4 + 3 (6 - 1) + 3 + 1)
+MORE = (*cc.MORE, "opw")
+HELPS = {"opw": "ct.oph_help"}
+
+PARAMS = ([IntParam(k, DEFAULTS[k], *BOUNDS[k]) for k in ("n", "cin", "cout", "h", "w")]
+          + conv_params(BOUNDS, DEFAULTS, mode=True, lock=True)
+          + [IntParam(k, DEFAULTS[k], *BOUNDS[k]) for k in ("oph", "opw")]
+          + [IntParam("ri", 0, 0, MAX_OUT - 1), IntParam("rj", 0, 0, MAX_OUT - 1)])
+
+
+def _case(h: int, k: int, s: int, p: int, op: int = 0, **more: Any) -> dict[str, Any]:
+    return dict(h=h, w=h, kh=k, kw=k, sh=s, sw=s, ph=p, pw=p, oph=op, opw=op, pad="number",
+                lock=True, **more)
+
+
+# The conv-arithmetic guide's figures (Dumoulin & Visin, ch. 4: the transposed input i',
+# k, s, p and a = output_padding), DCGAN's up-step, U-Net's, the failing round trip, and
+# the checkerboard of Odena, Dumoulin & Olah (2016).
+PRESETS: dict[str, dict[str, Any]] = {
+    "custom": {},
+    "round_trip": _case(4, 3, 2, 1),
+    "guide_4_1": _case(2, 3, 1, 0),
+    "guide_4_2": _case(6, 4, 1, 2),
+    "guide_4_3": _case(5, 3, 1, 1),
+    "guide_4_4": _case(7, 3, 1, 2),
+    "guide_4_5": _case(2, 3, 2, 0),
+    "guide_4_6": _case(3, 3, 2, 1),
+    "guide_4_7": _case(3, 3, 2, 1, 1),
+    "dcgan": _case(4, 4, 2, 1, cin=3, cout=2),
+    "unet": _case(4, 2, 2, 0, cin=2, cout=1),
+    "checkerboard": _case(5, 3, 2, 0),
+}
+PARAMS += [preset_param(list(PRESETS)), *pick_params(MAX_OUT, MAX_OUT)]
+PRESET_FIELDS = {"n": 1, "cin": 1, "cout": 1, "dh": 1, "dw": 1, "groups": 1, "mode": "zeros",
+                 "bias": True, "oi": 0, "oj": 0, "ri": 0, "rj": 0}
+
+
+def preset_values(name: str, current: Mapping[str, Any]) -> dict[str, Any]:
+    """A preset's settings ("custom" keeps the current ones)."""
+    return {} if name == "custom" else {**PRESET_FIELDS, **PRESETS[name]}
+
+
+def transpose_kwargs(conv_kwargs: Mapping[str, Any], v: Mapping[str, Any]) -> dict[str, Any]:
+    """``nn.ConvTranspose2d`` keyword arguments, in its order, from the Conv2d group's
+    (as given, invalid ones too) and the output_padding fields.
+
+    >>> transpose_kwargs({"in_channels": 1, "out_channels": 2, "kernel_size": 3, "stride": 2,
+    ...                   "padding": 1, "dilation": 1, "groups": 1, "bias": True,
+    ...                   "padding_mode": "zeros"}, {"oph": 1, "opw": 1})["output_padding"]
+    1
+    """
+    op = v["oph"] if v["oph"] == v["opw"] else (v["oph"], v["opw"])
+    order = ("in_channels", "out_channels", "kernel_size", "stride", "padding")
+    return {**{k: conv_kwargs[k] for k in order}, "output_padding": op,
+            **{k: conv_kwargs[k] for k in ("groups", "bias", "dilation", "padding_mode")}}
+
+
+# ---- the formula ------------------------------------------------------------------------------
+GENERAL = (r"H_{\text{out}} = (H - 1)\,s - 2p + d\,(k - 1) + a + 1"
+           r"\qquad a = \texttt{output\_padding}")
+
+
+def formula_block(axes: tuple[convlab.TransposeAxis, convlab.TransposeAxis]) -> str:
+    """The general formula above both axes' numbers, as one LaTeX block."""
+    lines = [rf"{x}_{{\text{{out}}}} = ({a.size} - 1)\cdot {a.stride} - 2\cdot {a.padding} + "
+             rf"{a.dilation}\cdot({a.kernel} - 1) + {a.output_padding} + 1 = {a.output}"
+             for a, x in zip(axes, "HW", strict=True)]
+    return (rf"\begin{{gathered}}{GENERAL} \\[8pt] {lines[0]} \\[2pt] {lines[1]}"
+            r"\end{gathered}")
+
+
+# ---- the scatter view: the window explorer, read the other way ------------------------------
+def tap_numbers(kernel: tuple[int, int]) -> np.ndarray:
+    """A kernel whose weights number its taps, 1, 2, ..., kh * kw: every stamp says which
+    tap it came from."""
+    kh, kw = kernel
+    return np.arange(1, kh * kw + 1, dtype=float).reshape(kh, kw)
+
+
+def scatter_data(spec: convlab.ConvTranspose2dSpec, size: tuple[int, int],
+                 cell: tuple[int, int]) -> dict[str, Any]:
+    """The explorer's payload: the input X in its ``"output"`` space, the uncropped output
+    in its ``"input"`` space (the convolution's tap map read the other way), ``cell`` the
+    picked input cell."""
+    data = _scatter_data(spec.kernel_size, spec.stride, spec.padding, spec.output_padding,
+                         spec.dilation, (size[0], size[1]), language())
+    return {**data, "pick": list(cell)}
+
+
+def scatter_shape(spec: convlab.ConvTranspose2dSpec, size: tuple[int, int]) -> tuple[int, int]:
+    """The explorer's pick space: the input, with the rows and columns a convolution from
+    the output adds when output_padding reaches the stride (possible when dilation > stride)."""
+    h, w = spec.explain((spec.in_channels, *size))
+    return convlab.conv2d_output_size((h.output, w.output), spec.kernel_size, spec.stride,
+                                      spec.padding, spec.dilation)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _scatter_data(kernel: tuple[int, int], stride: tuple[int, int], padding: tuple[int, int],
+                  output_padding: tuple[int, int], dilation: tuple[int, int],
+                  size: tuple[int, int], lang: str) -> dict[str, Any]:
+    """Cached on plain values (``lang`` keys the words): a click only changes the pick."""
+    h, w = convlab.explain_transpose_size(size, kernel, stride, padding, output_padding,
+                                          dilation)
+    taps = convlab.tap_map(convlab.Conv2dSpec(1, 1, kernel, stride, padding, dilation),
+                           (h.output, w.output))
+    H, W = size
+    X = np.zeros(taps.out_shape)
+    X[:H, :W] = np.arange(1, H * W + 1).reshape(H, W)
+    K = tap_numbers(kernel)
+    with torch.no_grad():  # the output before cropping: padding 0, the same output_padding
+        canvas, stamps = (F.conv_transpose2d(
+            torch.from_numpy(A[:H, :W]).double()[None, None], torch.from_numpy(B)[None, None],
+            stride=stride, output_padding=output_padding, dilation=dilation)[0, 0].numpy()
+            for A, B in ((X, K), (np.ones_like(X), np.ones_like(K))))
+    hp, wp = taps.padded_shape
+    top, left, ho, wo = taps.box
+    r, c = np.divmod(np.arange(hp * wp), wp)
+    inside = (r >= top) & (r < top + ho) & (c >= left) & (c < left + wo)
+    role = np.where(inside, 0, 1)
+    role[stamps.ravel() == 0] = 2
+    roles = ("output", "cropped", "unstamped")
+    colours = [grids.ROLE_COLOURS[0], grids.ROLE_COLOURS[1], OKABE_ITO["grey"]]
+    # grey: rows and columns a convolution from the output adds, no input cell's stamp
+    x_fill = np.zeros(X.shape, dtype=int)
+    x_fill[H:, :] = 1
+    x_fill[:, W:] = 1
+    rows = [[explorer.panel("x", "output", X.shape, x_fill.ravel().tolist(), t("ct.x_title"),
+                            t("ex.tip_output"), fields={"value": [fmt_value(v) for v in X.ravel()]},
+                            show="value", palette=[OKABE_ITO["green"], OKABE_ITO["grey"]],
+                            weights="k"),
+             explorer.map_panel("k", K, t("ct.kernel_title"), space="kernel", bound=K.max()),
+             explorer.panel("y", "input", (hp, wp), role.tolist(), t("ct.canvas_title"),
+                            t("ct.tip_canvas"), show="value", palette=colours,
+                            names=[t(f"ct.role.{k}") for k in roles], weights="k",
+                            fields={"value": [fmt_value(v) for v in canvas.ravel()],
+                                    "stamps": [str(int(n)) for n in stamps.ravel()]})]]
+    words = {**explorer.words(), **{k: t(f"ct.ex.{k}") for k in
+                                    ("status_output", "status_input", "status_kernel", "hint")}}
+    legend = [[colour, t(f"ct.role.{k}"), "fill"] for colour, k in zip(colours, roles,
+                                                                       strict=True)]
+    legend.append([explorer.WINDOW, t("ct.role.stamp"), "outline"])
+    return explorer.payload(taps, rows, pick=None, words=words, pick_space="output",
+                            legend=legend)
+
+
+# ---- the direct form: zero insertion, padding, the flipped kernel ----------------------------
+INSERTED = "#e6e6e6"
+
+
+def direct_figure(pic: convlab.DirectPicture, cell: tuple[int, int], title: str) -> str:
+    """The zero-inserted, padded input (numbered input cells, inserted zeros, padding) with
+    the window that output ``cell`` reads outlined."""
+    hp, wp = pic.values.shape
+    role = pic.role.ravel()
+    names = [t("ct.role.input"), t("ct.role.inserted"), t("ct.role.padding")]
+    colours = [grids.ROLE_COLOURS[0], INSERTED, grids.ROLE_COLOURS[1]]
+    tap = pic.index[cell].reshape(-1, 2)
+    texts = [fmt_value(v) for v in pic.values.ravel()]
+    words = cell_words()
+    escaped = [html.escape(n) for n in names]
+    tips = grids._tips(words, hp, wp, [(words["value"], texts),
+                                       (t("ct.role"), [escaped[k] for k in role])])
+    fills = [colours[k] for k in role]
+    for r, c in tap:
+        fills[r * wp + c] = OKABE_ITO["vermillion"]
+    px = cell_size(hp, wp, 420)
+    legend = grids.legend([*zip(colours, names, strict=True),
+                           (OKABE_ITO["vermillion"], t("ct.role.tap"))])
+    return grids.figure(hp, wp, px, fills, tips, texts, title=title,
+                        font_px=min(13, px // 2 + 2), highlight=[tuple(x) for x in tap],
+                        footer=legend)
+
+
+# ---- overlap counts -------------------------------------------------------------------------
+def counts_figure(counts: np.ndarray, title: str) -> str:
+    """How many stamps (or taps) land on each cell, on viridis, numbers in small grids."""
+    rows, cols = counts.shape
+    flat = counts.ravel().astype(int)
+    most = max(int(flat.max()) if flat.size else 0, 1)
+    fills = grids._ramp(grids.VIRIDIS, flat / most)
+    texts = [str(n) for n in flat]
+    words = cell_words()
+    tips = grids._tips(words, rows, cols, [(t("ct.count"), texts)])
+    shown = sorted(set(flat.tolist()))
+    foot = grids.legend((grids._ramp(grids.VIRIDIS, np.array([n / most]))[0], str(n))
+                        for n in (shown if len(shown) <= 12 else [shown[0], shown[-1]]))
+    px = cell_size(rows, cols, 300)
+    return grids.figure(rows, cols, px, fills, tips, texts, title=title,
+                        font_px=min(13, px // 2 + 2), footer=foot)
+
+
+# ---- the round trip -------------------------------------------------------------------------
+def round_trip_table(spec: convlab.ConvTranspose2dSpec, size: tuple[int, int]) -> pd.DataFrame:
+    """Every Conv2d input that maps to this layer's input, where the transposed layer
+    takes it back with output_padding 0, and the output_padding that returns to it.
+
+    Raises:
+        ConvConfigError: when no Conv2d input gives ``size`` with these settings.
+    """
+    heights, widths = convlab.conv2d_input_sizes(size, spec.kernel_size, spec.stride,
+                                                 spec.padding, spec.dilation)
+    pairs = (list(zip(heights, widths, strict=False)) if heights == widths
+             else list(itertools.product(heights, widths)))
+    rows = []
+    for n in pairs:
+        trip = convlab.round_trip(n, spec.kernel_size, spec.stride, spec.padding,
+                                  spec.dilation)
+        rows.append([_size(n), _size(trip.back),
+                     str(trip.output_padding if len(set(trip.output_padding)) > 1
+                         else trip.output_padding[0]),
+                     t("ct.rt.yes") if trip.output_padding == spec.output_padding
+                     else t("ct.rt.no")])
+    columns = [t(f"ct.rt.{k}") for k in ("conv_in", "back", "op", "returns")]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _size(pair: tuple[int, int]) -> str:
+    return f"{pair[0]} × {pair[1]}"
+
+
+# ---- the checks -----------------------------------------------------------------------------
+@st.cache_data(max_entries=64, show_spinner=False)
+def checks(kwargs: tuple, input_shape: tuple[int, ...], device: str
+           ) -> list[convlab.CheckResult]:
+    """Every computation against PyTorch (cached on plain values)."""
+    return convlab.transpose_checks(convlab.ConvTranspose2dSpec(**dict(kwargs)), input_shape,
+                                    device)

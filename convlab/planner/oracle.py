@@ -61,8 +61,9 @@ def _forward(m: nn.Module, x: torch.Tensor) -> torch.Tensor:
     y = m.eval()(x)
     if isinstance(m, nn.ConvTranspose2d) and x.dim() >= 3:
         if min(y.shape[-2:]) <= 0:
-            # PyTorch's float32 kernels return an empty tensor here, where its float64
-            # kernels and every Conv2d refuse: counted as the refusal it is.
+            # An output size of 0: PyTorch 2.13's float32 CPU and meta kernels return an
+            # empty tensor, where its float64 kernel refuses (as every kernel refuses a
+            # negative size, and Conv2d a size of 0): counted as the refusal it is.
             raise RuntimeError("ConvTranspose2d: the output size is too small: "
                                f"{tuple(y.shape[-2:])} is not positive")
         cost = x.shape[-3] * m.out_channels * math.prod(m.kernel_size) * math.prod(x.shape[-2:])

@@ -184,3 +184,12 @@ def test_the_chart_builder_has_explicit_colours_and_the_given_words():
     assert (spec["encoding"]["x"]["title"], spec["encoding"]["y"]["title"]) == ("L", "C")
     rf = frame[frame["name"] == EN["pl.series.rf"]]["cells"].tolist()
     assert rf[0] == 1 and rf[-1] == 212  # the input, then VGG-16's pool5
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_empty_cells_show_nothing_not_the_english_none(lang):
+    """A setting a layer does not take is an empty cell; the grid's default placeholder for
+    it is the English word "None", which a Chinese page must not show."""
+    at = make_app(PAGE, {"lang": lang})
+    editor = at.data_editor[0].proto
+    assert editor.HasField("placeholder") and editor.placeholder == ""

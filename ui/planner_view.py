@@ -166,7 +166,7 @@ def edit_stack(page: Frame, container: Any) -> convlab.planner.table.Stack:
         st.markdown(f"**{t('pl.stack')}**")
         edited = st.data_editor(stack_frame(stack), key=key, num_rows="dynamic",
                                 column_config=column_config(), width="stretch",
-                                on_change=take)
+                                on_change=take, placeholder="")  # not "None" in a cell
         st.caption(t("pl.stack_caption"))
         edits = st.session_state.get(key) or {}
         new, problem = frame_stack(edited) if any(edits.values()) else (stack, None)

@@ -51,18 +51,19 @@ def compare(actual: torch.Tensor, expected: torch.Tensor, *, what: str, oracle: 
 
 
 def compare_shapes(what: str, shape: tuple[int, ...], oracle: str, oracle_shape: tuple[int, ...],
-                   device: str, dtype: str) -> CheckResult:
+                   device: str, dtype: str, args: dict[str, Any] | None = None) -> CheckResult:
     """A shape computed by convlab against the shape PyTorch produced.
 
     ``max_abs_diff`` is the largest difference between corresponding sizes; ``args`` carries
-    both shapes as ``shape`` and ``oracle_shape``.
+    both shapes as ``shape`` and ``oracle_shape``, and any further ``args`` given.
 
     >>> compare_shapes("formula", (1, 2), "module", (1, 2), "cpu", "float32").passed
     True
     """
-    args = (("oracle_shape", tuple(oracle_shape)), ("shape", tuple(shape)))
+    named = tuple(sorted({**(args or {}), "oracle_shape": tuple(oracle_shape),
+                          "shape": tuple(shape)}.items()))
     if len(shape) != len(oracle_shape):
         return CheckResult(what, oracle, device, dtype, float("inf"), False, "ranks differ",
-                           args)
+                           named)
     diff = max((abs(a - b) for a, b in zip(shape, oracle_shape, strict=True)), default=0)
-    return CheckResult(what, oracle, device, dtype, float(diff), diff == 0, "", args)
+    return CheckResult(what, oracle, device, dtype, float(diff), diff == 0, "", named)

@@ -87,14 +87,16 @@ def lesson(page: frame.Frame) -> None:
             axes, view.axis_words(dims), strict=True)))
         if v["pad"] == "same" and any(a.pad_before != a.pad_after for a in axes):
             st.info(t("os.same_uneven"))
+        module = f"nn.Conv{dims}d"
         if verdict.output_shape is None:
             results = [convlab.CheckResult("formula", "torch_refuses", verdict.device,
                                            verdict.dtype, float("inf"), False,
-                                           verdict.error or "", (("shape", out_shape),))]
+                                           verdict.error or "",
+                                           (("module", module), ("shape", out_shape)))]
         else:
             results = [convlab.compare_shapes("formula", out_shape, "module",
                                               verdict.output_shape, verdict.device,
-                                              verdict.dtype)]
+                                              verdict.dtype, args={"module": module})]
         page.check(results, t("os.check_note", ms=f"{verdict.seconds * 1000:.1f}"))
 
     page.code(convlab.conv2d_shape_script(conv.kwargs, input_shape, dims))

@@ -171,7 +171,9 @@ def test_refusals_are_explained_and_pytorch_agrees(query: dict[str, str], parame
     assert len(at.error) == 1
     assert f"`{parameter}`" in at.error[0].value or parameter in at.error[0].value
     assert EN["error.nearest"] in at.error[0].value
-    assert check_passed(at)  # nn.ConvTranspose2d refuses it too
+    assert check_passed(at)
+    assert check_table(at).iloc[0, 1] == EN["check.oracle.torch_refuses"].format(
+        module="nn.ConvTranspose2d")
 
 
 def test_every_widget_at_both_ends_with_more_settings_open():

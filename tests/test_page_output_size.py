@@ -456,7 +456,14 @@ def test_one_and_three_d_refusals_agree_with_torch(dims, refused):
     at = make_app(OS, {"dims": dims, **refused})
     assert_clean(at)
     assert len(at.error) == 1
-    assert check_passed(at)  # nn.Conv1d / nn.Conv3d refuse it too
+    assert check_passed(at)
+    oracle = check_table(at).iloc[0, 1]
+    assert oracle == EN["check.oracle.torch_refuses"].format(module=f"nn.Conv{dims}d")
+
+
+def test_the_shape_check_names_the_module_it_ran():
+    at = make_app(OS, {"dims": "1"})
+    assert check_table(at).iloc[0, 1].startswith("nn.Conv1d(...)(x).shape = ")
 
 
 def test_dimension_words_in_chinese():

@@ -137,7 +137,9 @@ class ConvMixin(PickingMixin):
         panels.error_box(err, verdict.error if verdict else None)
         if verdict is not None:
             agree = verdict.error is not None
+            kind = "Transpose" if "output_padding" in conv_kwargs else ""
+            module = f"nn.Conv{kind}{max(len(input_shape) - 2, 1)}d"
             panels.check_panel([convlab.CheckResult(
                 "refuses", "torch_refuses" if agree else "torch_accepts", verdict.device,
                 verdict.dtype, 0.0 if agree else math.inf, agree,
-                args=(("shape", verdict.output_shape),))])
+                args=(("module", module), ("shape", verdict.output_shape)))])

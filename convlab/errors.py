@@ -17,7 +17,8 @@ class ConvConfigError(ValueError):
         reason: why PyTorch refuses it, one sentence.
         suggestion: the nearest valid setting as ``{parameter: value}``, or ``None``.
         stage: ``"construct"`` when ``nn.Conv2d(...)`` itself raises, ``"forward"`` when
-            the refusal only comes once the layer is called on an input.
+            the refusal only comes once the layer is called on an input, ``"lab"`` when
+            PyTorch would run it but it is beyond the sizes this lab bounds every input by.
 
     >>> err = ConvConfigError("stride", 0, "stride must be a positive integer", {"stride": 1})
     >>> str(err)

@@ -66,7 +66,7 @@ def run_conv(kwargs: dict[str, Any], input_shape: tuple[int, ...], device: str =
     """
     if math.prod(input_shape) > MAX_ORACLE_ELEMENTS:
         raise ConvConfigError("input_shape", tuple(input_shape), "the input is larger than "
-                              f"this lab runs ({MAX_ORACLE_ELEMENTS:,} elements)")
+                              f"this lab runs ({MAX_ORACLE_ELEMENTS:,} elements)", stage="lab")
     start = time.perf_counter()
     generator = torch.Generator().manual_seed(seed)
     with warnings.catch_warnings():
@@ -84,7 +84,7 @@ def run_conv(kwargs: dict[str, Any], input_shape: tuple[int, ...], device: str =
                 y = layer(x)
             if y.numel() > MAX_ORACLE_ELEMENTS:  # only reachable with huge padding
                 raise ConvConfigError("padding", kwargs.get("padding"), "the output is larger "
-                                      "than this lab runs")
+                                      "than this lab runs", stage="lab")
             if y.device.type == "cuda":
                 torch.cuda.synchronize()
         except ConvConfigError:
@@ -113,7 +113,7 @@ def require_runnable(input_shape: tuple[int, ...], output_shape: tuple[int, ...]
         fit[2] = (fit[2] + 1) // 2
     raise ConvConfigError("input_shape", tuple(input_shape), "the input or output is larger "
                           f"than this lab runs ({MAX_ORACLE_ELEMENTS:,} elements)",
-                          {"input_shape": tuple(fit)})
+                          {"input_shape": tuple(fit)}, stage="lab")
 
 
 def _first_line(err: Exception) -> str:

@@ -68,8 +68,10 @@ def code_block(code: str, title: str | None = None) -> None:
 
 def error_box(err: convlab.ConvConfigError, torch_message: str | None = None) -> None:
     """A refused configuration explained: parameter, value, reason, nearest valid setting."""
-    stage = t("error.stage_construct") if err.stage == "construct" else t("error.stage_forward")
-    lines = [f"**{t('error.title', parameter=err.parameter, value=repr(err.value))}**",
+    stage = t({"construct": "error.stage_construct", "lab": "error.stage_lab"}.get(
+        err.stage, "error.stage_forward"))
+    title = "error.title_lab" if err.stage == "lab" else "error.title"
+    lines = [f"**{t(title, parameter=err.parameter, value=repr(err.value))}**",
              f"{t('error.why')} `{err.reason}`", stage]
     if err.suggestion:
         fix = ", ".join(f"`{k}={v!r}`" for k, v in err.suggestion.items())

@@ -66,7 +66,7 @@ def _bounded(shape: tuple[int, ...]) -> tuple[int, ...]:
     if len(shape) >= 3 and (max(shape[-2:]) > MAX_SIZE or shape[-3] > MAX_CHANNELS):
         raise _refuse("output_size", list(shape), "the output is larger than the planner "
                       f"follows (height and width at most {MAX_SIZE}, channels at most "
-                      f"{MAX_CHANNELS})")
+                      f"{MAX_CHANNELS})", stage="lab")
     return shape
 
 

@@ -64,7 +64,8 @@ def check_input_shape(shape: Any) -> tuple[int, ...]:
     fixed = tuple(min(max(v, 1), hi) for v, hi in zip(dims, bounds, strict=True))
     if fixed != dims:
         raise _refuse("input_shape", dims, "every input size must be at least 1 and at most "
-                      f"the planner's bounds {bounds}", {"input_shape": fixed})
+                      f"the planner's bounds {bounds}", {"input_shape": fixed},
+                      stage="lab" if min(dims) >= 1 else "forward")
     return dims
 
 
@@ -76,5 +77,5 @@ def flatten_layers(layers: Any) -> list[nn.Module]:
         out.extend(flatten_layers(m) if isinstance(m, nn.Sequential) else [m])
     if len(out) > MAX_LAYERS:
         raise _refuse("layers", len(out), f"a stack may have at most {MAX_LAYERS} layers",
-                      {"layers": MAX_LAYERS})
+                      {"layers": MAX_LAYERS}, stage="lab")
     return out

@@ -89,6 +89,12 @@ TEXT: dict[str, dict[str, str]] = {
     'error.title': {
         "en": 'PyTorch refuses {parameter} = {value}',
         "zh": 'PyTorch 拒绝 {parameter} = {value}'},
+    'error.title_lab': {
+        "en": "ConvLab's limit: {parameter} = {value}",
+        "zh": 'ConvLab 的限制：{parameter} = {value}'},
+    'error.stage_lab': {
+        "en": 'PyTorch would run this; ConvLab bounds every input so that no setting can exhaust the server.',
+        "zh": 'PyTorch 可以运行它；ConvLab 限制了每个输入的大小，任何设置都不会耗尽服务器。'},
     'error.why': {
         "en": 'Why:',
         "zh": '原因：'},

@@ -47,20 +47,17 @@ def lesson(page: frame.Frame) -> None:
     row.metric(t("count.macs"), f"{spec.macs(input_shape):,}")
 
     # ---- the scatter view: each input cell stamps the kernel --------------------------------
-    with page.stage:
-        st.subheader(t("ct.scatter"))
-        st.caption(t("ct.scatter_caption"))
+    with page.stage:  # heading and caption as one element: one fewer to send per rerun
+        st.markdown(f"### {t('ct.scatter')}\n\n{t('ct.scatter_caption')}")
     pick_rows, pick_cols = view.scatter_shape(spec, size)
     page.picking(pick_rows, pick_cols,
                  lambda cell: page.explore(view.scatter_data(spec, size, cell)))
 
-    st.subheader(t("ct.formula"))
-    st.latex(view.formula_block(axes))
+    st.markdown(f"### {t('ct.formula')}\n\n$$\n{view.formula_block(axes)}\n$$")
 
     # ---- the same numbers as an ordinary convolution ----------------------------------------
-    st.subheader(t("ct.direct"))
-    st.caption(t("ct.direct_caption", gaps=h_ax.stride - 1, edge=h_ax.edge,
-                 op=h_ax.output_padding))
+    st.markdown(f"### {t('ct.direct')}\n\n" + t("ct.direct_caption", gaps=h_ax.stride - 1,
+                                                   edge=h_ax.edge, op=h_ax.output_padding))
     pic = convlab.direct_picture(size, spec.kernel_size, spec.stride, spec.padding,
                                  spec.output_padding, spec.dilation)
     sliders = page.row()
@@ -72,24 +69,30 @@ def lesson(page: frame.Frame) -> None:
                   view.grids.heatmap(K, t("ct.kernel_title"), words),
                   view.grids.heatmap(K[::-1, ::-1], t("ct.flipped_title"), words)])
 
-    # ---- overlap: the checkerboard, and resize-then-convolve --------------------------------
-    st.subheader(t("ct.overlap"))
-    stamps = convlab.scatter_map(size, spec.kernel_size, spec.stride, spec.padding,
-                                 spec.output_padding, spec.dilation)
-    resized = convlab.resize_conv(size, spec.kernel_size, spec.stride, spec.dilation)
-    page.picture([view.counts_figure(stamps.overlap, t("ct.overlap_title")),
-                  view.counts_figure(resized.count, t("ct.resize_title", s=h_ax.stride))])
-    st.caption(t("ct.checkerboard") if stamps.uneven else t("ct.even"))
+    # ---- secondary, drawn only while open: the checkerboard and the round trip ------------
+    overlap = page.section("overlap", t("ct.overlap"), icon=":material/grid_on:",
+                           opens_for=("checkerboard",))
+    if overlap is not None:
+        with overlap:
+            stamps = convlab.scatter_map(size, spec.kernel_size, spec.stride, spec.padding,
+                                         spec.output_padding, spec.dilation)
+            resized = convlab.resize_conv(size, spec.kernel_size, spec.stride, spec.dilation)
+            page.picture([view.counts_figure(stamps.overlap, t("ct.overlap_title")),
+                          view.counts_figure(resized.count,
+                                             t("ct.resize_title", s=h_ax.stride))])
+            st.caption(t("ct.checkerboard") if stamps.uneven else t("ct.even"))
 
-    # ---- the shape round trip ---------------------------------------------------------------
-    st.subheader(t("ct.round_trip"))
-    try:
-        trips = view.round_trip_table(spec, size)
-    except convlab.ConvConfigError as err:
-        st.info(t("ct.rt_none", h=size[0], w=size[1], why=f"`{err.reason}`"))
-    else:
-        st.caption(t("ct.rt_caption", h=size[0], w=size[1]))
-        page.table(trips)
+    trip = page.section("round_trip", t("ct.round_trip"), icon=":material/sync:",
+                        opens_for=("round_trip",))
+    if trip is not None:
+        with trip:
+            try:
+                trips = view.round_trip_table(spec, size)
+            except convlab.ConvConfigError as err:
+                st.info(t("ct.rt_none", h=size[0], w=size[1], why=f"`{err.reason}`"))
+            else:
+                st.caption(t("ct.rt_caption", h=size[0], w=size[1]))
+                page.table(trips)
 
     page.check(view.checks(tuple(kwargs.items()), input_shape, page.device),
                t("ct.check_note", device=page.device))

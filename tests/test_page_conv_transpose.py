@@ -21,6 +21,7 @@ from pagekit import (
     markdown_table,
     metrics,
     open_more,
+    open_sections,
 )
 from streamlit.testing.v1 import AppTest
 
@@ -47,6 +48,35 @@ GOLDEN = {
 
 def preset(name: str, lang: str = "en") -> AppTest:
     return make_app(CT, {"preset": name, "lang": lang})
+
+
+def opened(at: AppTest) -> AppTest:
+    """The page with its sections open: the overlap counts, the round trip (and More
+    settings)."""
+    assert open_sections(at, "conv_transpose") == 3
+    return at
+
+
+@pytest.mark.parametrize("name, section, title", [
+    ("checkerboard", "overlap", "ct.overlap_title"), ("round_trip", "round_trip", None)])
+def test_a_preset_opens_the_section_it_is_the_point_of(name: str, section: str,
+                                                        title: str | None):
+    """Closed by default (they run only while open), the overlap and round-trip sections
+    open themselves for the checkerboard and round-trip presets, from the box or a link;
+    the learner may close them again."""
+    at = make_app(CT)
+    assert not at.session_state[f"conv_transpose.open.{section}"]
+    at.selectbox(key="conv_transpose.preset").set_value(name).run()
+    assert at.session_state[f"conv_transpose.open.{section}"]
+    linked = preset(name)
+    assert linked.session_state[f"conv_transpose.open.{section}"]
+    if title:
+        assert EN[title] in {f.title for f in all_figures(linked)}
+    else:
+        assert any(EN["ct.rt.conv_in"] in md.value for md in linked.markdown)
+    linked.session_state[f"conv_transpose.open.{section}"] = False
+    linked.run()
+    assert not linked.session_state[f"conv_transpose.open.{section}"]  # stays closed
 
 
 def test_default_view_numbers_and_checks():
@@ -86,14 +116,14 @@ def test_presets_show_the_golden_numbers(name: str, lang: str):
 def test_round_trip_table_7_and_8_both_give_4(lang: str):
     """Conv2d(k=3, s=2, p=1) maps 7 and 8 to 4; back gives 7; output_padding 1 gives 8."""
     words = WORDS[lang]
-    at = preset("round_trip", lang)
+    at = opened(preset("round_trip", lang))
     tables = [markdown_table(md.value) for md in at.markdown if md.value.startswith("| ")
               and words["ct.rt.conv_in"] in md.value]
     assert len(tables) == 1
     rows = tables[0].values.tolist()
     assert rows == [["7 × 7", "7 × 7", "0", words["ct.rt.yes"]],
                     ["8 × 8", "7 × 7", "1", words["ct.rt.no"]]]
-    fixed = make_app(CT, {"preset": "round_trip", "oph": "1", "lang": lang})
+    fixed = opened(make_app(CT, {"preset": "round_trip", "oph": "1", "lang": lang}))
     assert metrics(fixed)[words["ct.out_shape"]] == "1 × 1 × 8 × 8"
     rows = [markdown_table(md.value) for md in fixed.markdown
             if words["ct.rt.conv_in"] in md.value][0].values.tolist()
@@ -103,7 +133,7 @@ def test_round_trip_table_7_and_8_both_give_4(lang: str):
 @pytest.mark.parametrize("name, checker", [("checkerboard", True), ("unet", False),
                                            ("dcgan", False), ("round_trip", True)])
 def test_overlap_counts_are_transposed_convolutions_of_ones(name: str, checker: bool):
-    at = preset(name)
+    at = opened(preset(name))
     figs = {f.title: f for f in all_figures(at)}
     counts = figs[EN["ct.overlap_title"]]
     h = at.session_state["conv_transpose.h"]

@@ -3,7 +3,7 @@ table, and placed by name (the control column, or "More settings")."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import streamlit as st
@@ -80,12 +80,20 @@ class WidgetsMixin(LayoutMixin):
             self.label(name), key=self.key(name), on_click=on_click, args=(self,), icon=icon))
 
     def section(self, name: str, label: str, *, icon: str | None = None,
-                container: Any = None) -> Any:
+                container: Any = None, opens_for: Sequence[str] = ()) -> Any:
         """A collapsible section whose content runs only while it is open: the expander if
         open (draw into it), else ``None``. Closed, it costs the rerun one element instead
-        of its charts and tables."""
+        of its charts and tables. It opens itself when the learner picks (or a link names)
+        one of the presets ``opens_for``, the ones it is the point of; they may close it."""
         key = self.key(f"open.{name}")
         SECTIONS.setdefault(self.info.stem, set()).add(key)
+        if opens_for:
+            seen = self.key(f"_preset_seen.{name}")
+            has_presets = any(p.name == "preset" for p in self.state.params)
+            preset = self.state["preset"] if has_presets else None
+            if preset in opens_for and st.session_state.get(seen) != preset:
+                st.session_state[key] = True
+            st.session_state[seen] = preset
         box = (container or st).expander(label, key=key, icon=icon, on_change="rerun")
         return box if box.open else None
 

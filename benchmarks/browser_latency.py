@@ -179,9 +179,10 @@ INPUTS_JS = r"""
 
 
 def cells_selector(stem: str) -> str:
-    """The output cells of the page's window explorer (keyed ``<stem>.pick``; Playwright's
-    CSS reaches into the component's shadow root)."""
-    return f".st-key-{stem}-pick .cx-grid[data-panel='y'] [data-k]"
+    """The cells a click picks in the page's window explorer (keyed ``<stem>.pick``): the
+    first grid of the pick space (output cells; input cells on conv_transpose, whose pick
+    is a stamp's source). Playwright's CSS reaches into the component's shadow root."""
+    return f".st-key-{stem}-pick .cx-grid.cx-pick >> nth=0 >> [data-k]"
 
 
 # ---- the window explorer: what answers in the browser alone ----------------------------------

@@ -129,6 +129,7 @@ from .shapes_nd import (
     conv_nd_output_shape,
     explain_conv_nd,
     macs_nd,
+    num_parameters_nd,
     weight_shape_nd,
 )
 from .spec import Conv2dSpec, WindowPicture
@@ -199,6 +200,6 @@ __all__ = [
     "direct_picture", "DirectPicture", "explain_transpose_size", "flipped_conv_weight",
     "output_padding_for", "overlap_count", "resize_conv", "ResizeConv", "round_trip", "RoundTrip",
     "scatter_map", "ScatterMap", "TRANSPOSE_FORMS", "transpose_checks", "transpose_size_slips",
-    "TransposeAxis", "zero_insert", "TwinLayers", "default_init_bound", "twin_layers",
-    "twin_layers_code",
+    "TransposeAxis", "zero_insert", "TwinLayers", "default_init_bound", "num_parameters_nd",
+    "twin_layers", "twin_layers_code",
 ]

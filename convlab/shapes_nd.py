@@ -154,6 +154,18 @@ def weight_shape_nd(in_channels: int, out_channels: int, groups: int,
     return (out_channels, in_channels // groups, *kernel)
 
 
+def num_parameters_nd(in_channels: int, out_channels: int, groups: int,
+                      kernel: Sequence[int], bias: bool) -> int:
+    """Weights plus (with ``bias``) one bias per output channel, as
+    ``sum(p.numel() for p in nn.ConvNd(...).parameters())`` counts them.
+
+    >>> num_parameters_nd(3, 16, 1, (3, 3, 3), bias=True)
+    1312
+    """
+    return math.prod(weight_shape_nd(in_channels, out_channels, groups, kernel)) + (
+        out_channels if bias else 0)
+
+
 def macs_nd(in_channels: int, groups: int, kernel: Sequence[int],
             output_shape: Sequence[int]) -> int:
     """Multiply-accumulates of one forward pass (bias additions not counted)."""

@@ -1,8 +1,6 @@
 """Output-size arithmetic: the formula, step by step, checked against nn.Conv2d (and
 nn.Conv1d / nn.Conv3d: the formula holds for each axis alone)."""
 
-import math
-
 import streamlit as st
 
 import convlab
@@ -51,7 +49,8 @@ def lesson(page: frame.Frame) -> None:
         row = page.row()
         row.metric(t("os.out_shape"), " × ".join(map(str, out_shape)))
         row.metric(t("os.weight_shape"), " × ".join(map(str, weight)))
-        row.metric(t("count.params"), f"{math.prod(weight) + v['cout'] * v['bias']:,}")
+        params = convlab.num_parameters_nd(v["cin"], v["cout"], v["groups"], kernel, v["bias"])
+        row.metric(t("count.params"), f"{params:,}")
         macs = convlab.macs_nd(v["cin"], v["groups"], kernel, out_shape)
         row.metric(t("count.macs"), f"{macs:,}")
 

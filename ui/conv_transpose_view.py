@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 import torch
-import torch.nn.functional as F
 
 import convlab
 
@@ -146,11 +145,12 @@ def _scatter_data(kernel: tuple[int, int], stride: tuple[int, int], padding: tup
     X = np.zeros(taps.out_shape)
     X[:H, :W] = np.arange(1, H * W + 1).reshape(H, W)
     K = tap_numbers(kernel)
-    with torch.no_grad():  # the output before cropping: padding 0, the same output_padding
-        canvas, stamps = (F.conv_transpose2d(
-            torch.from_numpy(A[:H, :W]).double()[None, None], torch.from_numpy(B)[None, None],
-            stride=stride, output_padding=output_padding, dilation=dilation)[0, 0].numpy()
-            for A, B in ((X, K), (np.ones_like(X), np.ones_like(K))))
+    # The output before cropping (padding 0, the same output_padding), by convlab's
+    # scatter-add form (checked against F.conv_transpose2d): the stamps, and their count.
+    canvas, stamps = (convlab.conv_transpose2d_scatter(
+        torch.from_numpy(A[:H, :W]).double()[None, None], torch.from_numpy(B)[None, None],
+        stride=stride, output_padding=output_padding, dilation=dilation)[0, 0].numpy()
+        for A, B in ((X, K), (np.ones_like(X), np.ones_like(K))))
     hp, wp = taps.padded_shape
     top, left, ho, wo = taps.box
     r, c = np.divmod(np.arange(hp * wp), wp)

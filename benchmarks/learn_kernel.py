@@ -24,7 +24,8 @@ sys.path.insert(0, str(ROOT))
 import torch  # noqa: E402
 
 from convlab.learn.pictures import apply_kernel, synthetic_scene  # noqa: E402
-from convlab.learn.training import learn_kernel, learning_problem, max_stable_lr  # noqa: E402
+from convlab.learn.problems import learning_problem, max_stable_lr  # noqa: E402
+from convlab.learn.training import learn_kernel  # noqa: E402
 
 TARGET_S = 1.0
 

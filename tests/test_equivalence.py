@@ -24,15 +24,13 @@ from torch import nn
 from convlab.device import available_devices
 from convlab.equivalence.linear import (
     FC_PRESETS,
-    MODES,
-    check_input_shape,
     crops_check,
     equivalence_checks,
     fc_example,
     fc_on_crops,
     linear_to_conv2d,
-    linear_to_conv2d_code,
 )
+from convlab.equivalence.linear_code import linear_to_conv2d_code
 from convlab.equivalence.unroll import (
     LAYERS,
     MAX_UNROLL_ELEMENTS,
@@ -44,6 +42,7 @@ from convlab.equivalence.unroll import (
     unroll_check,
     unrolled_weight_index,
 )
+from convlab.equivalence.validation import MODES, check_input_shape
 from convlab.errors import ConvConfigError
 from convlab.params import PADDING_MODES
 

@@ -38,16 +38,9 @@ from hypothesis import strategies as st
 from convlab.correlation.correlate import corr2d
 from convlab.errors import ConvConfigError
 from convlab.learn.pictures import IMAGE_IDS, input_image, target_kernel
+from convlab.learn.problems import MAX_EPOCHS, learning_problem, max_stable_lr
 from convlab.learn.script import learn_kernel_code
-from convlab.learn.training import (
-    MAX_EPOCHS,
-    Conv2D,
-    LearnHistory,
-    initial_parameters,
-    learn_kernel,
-    learning_problem,
-    max_stable_lr,
-)
+from convlab.learn.training import Conv2D, LearnHistory, initial_parameters, learn_kernel
 
 D2L_TOLERANCE = 0.1  # proved above: 0.096 for any starting kernel nn.Conv2d can draw
 D2L_FINAL_LOSS = 0.36  # proved above: 0.35

@@ -9,13 +9,13 @@ Two rewrites keep the weight matrix as it is and only view it in another shape:
 
 On a larger input the ``"full"`` convolution slides: it applies the layer to every crop
 (:func:`fc_on_crops`), the classic trick for dense prediction. The way back, a convolution
-as one big matrix, is :mod:`convlab.equivalence.unroll`.
+as one big matrix, is :mod:`convlab.equivalence.unroll`; the refusals are in
+:mod:`.validation`, the reproducing script in :mod:`.linear_code`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -26,85 +26,9 @@ from torch.nn.utils import skip_init
 
 from ..check import CheckResult, compare
 from ..errors import ConvConfigError
-from ..params import _as_int, _nearest_int
+from .validation import MODES, Shape3, _require_linear, _require_mode, check_input_shape
 
 Tensor = torch.Tensor
-Shape3 = tuple[int, int, int]
-
-MODES = ("full", "pointwise")
-
-
-# ---- validation, once, at the boundary -----------------------------------------------------
-def _require_linear(linear: Any) -> nn.Linear:
-    if not isinstance(linear, nn.Linear):
-        raise ConvConfigError("linear", type(linear).__name__, "linear must be a torch.nn.Linear")
-    return linear
-
-
-def _require_mode(mode: Any) -> str:
-    if mode not in MODES:
-        raise ConvConfigError("mode", mode, f"mode must be one of {MODES}", {"mode": "full"})
-    return str(mode)
-
-
-def _divisors(n: int) -> list[int]:
-    small = [d for d in range(1, math.isqrt(n) + 1) if n % d == 0]
-    return sorted({*small, *(n // d for d in small)})
-
-
-def _nearest_shape(shape: tuple[int, ...], n: int) -> Shape3 | None:
-    """The ``(C, H, W)`` holding exactly ``n`` values closest to ``shape`` (channels kept if
-    possible)."""
-    if n <= 0:
-        return None
-    target = ((1, 1, 1) + tuple(shape))[-3:]  # (H, W) reads as (1, H, W)
-    shapes = [(c, h, n // (c * h)) for c in _divisors(n) for h in _divisors(n // c)]
-    return min(shapes, key=lambda s: (sum(abs(a - b) for a, b in zip(s, target, strict=True)),
-                                      s[0] != target[0], s))
-
-
-def read_sizes(input_shape: Any, nearest: Callable[[tuple[int, ...]], Any] = tuple
-               ) -> tuple[int, ...]:
-    """A sequence of sizes as ints; ``nearest(rounded sizes)`` is suggested for non-ints."""
-    if not isinstance(input_shape, (tuple, list)):
-        raise ConvConfigError("input_shape", input_shape, "input_shape must be (C, H, W)")
-    try:
-        return tuple(_as_int("input_shape", v) for v in input_shape)
-    except ConvConfigError as err:
-        rounded = tuple(_nearest_int(v) for v in input_shape)
-        fit = None if None in rounded else nearest(rounded)  # type: ignore[arg-type]
-        raise ConvConfigError("input_shape", tuple(input_shape), err.reason,
-                              {"input_shape": fit} if fit else None) from None
-
-
-def check_input_shape(input_shape: Any, in_features: int) -> Shape3:
-    """``input_shape`` as a ``(C, H, W)`` tuple of ints holding ``in_features`` values.
-
-    Raises:
-        ConvConfigError: for a shape that is not three positive ints, or whose product is
-            not ``in_features``; the nearest shape that fits is suggested.
-
-    >>> check_input_shape([1, 4, 4], 16)
-    (1, 4, 4)
-    >>> try:
-    ...     check_input_shape((1, 3, 3), 16)
-    ... except ConvConfigError as err:
-    ...     print(err.parameter, err.value, err.suggestion)
-    input_shape (1, 3, 3) {'input_shape': (1, 4, 4)}
-    """
-    shape = read_sizes(input_shape, lambda s: _nearest_shape(s, in_features))
-    fit = _nearest_shape(shape, in_features)
-    suggestion = {"input_shape": fit} if fit else None
-    if len(shape) != 3:
-        raise ConvConfigError("input_shape", shape, "input_shape must be (C, H, W), three sizes",
-                              suggestion)
-    if min(shape) <= 0:
-        raise ConvConfigError("input_shape", shape, "input sizes must be positive", suggestion)
-    if math.prod(shape) != in_features:
-        raise ConvConfigError("input_shape", shape, f"C * H * W must equal the layer's "
-                              f"in_features ({in_features}), and {' * '.join(map(str, shape))} "
-                              f"= {math.prod(shape)}", suggestion)
-    return shape  # type: ignore[return-value]
 
 
 # ---- Linear -> Conv2d ----------------------------------------------------------------------
@@ -282,44 +206,3 @@ def crops_check(linear: nn.Linear, crop_shape: Any, X: Tensor) -> CheckResult:
     with torch.no_grad():
         return compare(fc_on_crops(linear, crop_shape, X), linear_to_conv2d(linear, crop_shape)(X),
                        what="fc_on_crops", oracle="conv2d_full")
-
-
-# ---- reproduce in PyTorch ------------------------------------------------------------------
-def linear_to_conv2d_code(preset_id: str, mode: str = "full") -> str:
-    """A self-contained script (torch only) that builds the preset's layer, rewrites it as a
-    convolution by hand and prints both outputs.
-
-    Printed lines: ``linear [[...]]``, ``conv [[...]]`` (after the ReLU where the preset has
-    one) and ``max_abs_diff 0.0``.
-
-    >>> print(linear_to_conv2d_code("seed888").splitlines()[3:5])
-    ['torch.manual_seed(888)', 'linear = nn.Linear(4, 2)']
-    """
-    r, mode = _recipe(preset_id), _require_mode(mode)
-    (C, H, W), n, out = r.input_shape, r.in_features, r.out_features
-    lines = ["import torch", "from torch import nn", ""]
-    if r.seed is not None:
-        lines += [f"torch.manual_seed({r.seed})", f"linear = nn.Linear({n}, {out})"]
-    else:
-        lines += [f"linear = nn.Linear({n}, {out})", "with torch.no_grad():",
-                  f"    linear.weight.copy_(torch.tensor({[list(row) for row in r.weight or ()]}))",
-                  f"    linear.bias.copy_(torch.tensor({list(r.bias or ())}))"]
-    lines.append(f"x = torch.arange(1.0, {n + 1}.0).view(1, {n})  # (N, in_features)")
-    if mode == "full":
-        lines += ["", "# one kernel as large as the whole (C, H, W) input",
-                  f"conv = nn.Conv2d({C}, {out}, kernel_size=({H}, {W}))"]
-        view, layout = f"{C}, {H}, {W}", "(out, C, H, W)"
-    else:
-        lines += ["", "# every input value its own channel of a 1 x 1 image, a 1 x 1 kernel",
-                  f"conv = nn.Conv2d({n}, {out}, kernel_size=1)"]
-        view, layout = f"{n}, 1, 1", "(out, C*H*W, 1, 1)"
-    lines += ["with torch.no_grad():",
-              f"    conv.weight.copy_(linear.weight.view({out}, {view}))  # (out, in) -> {layout}",
-              "    conv.bias.copy_(linear.bias)",
-              "    y_linear = linear(x)",
-              f"    y_conv = conv(x.view(1, {view})).flatten(1)  # (N, out, 1, 1) -> (N, out)"]
-    if r.relu:
-        lines.append("    y_linear, y_conv = torch.relu(y_linear), torch.relu(y_conv)")
-    lines += ['print("linear", y_linear.tolist())', 'print("conv", y_conv.tolist())',
-              'print("max_abs_diff", (y_linear - y_conv).abs().max().item())']
-    return "\n".join(lines)

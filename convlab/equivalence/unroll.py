@@ -24,7 +24,7 @@ from ..errors import ConvConfigError
 from ..params import to_pair
 from ..reproduce import conv2d_code
 from ..spec import Conv2dSpec
-from .linear import read_sizes
+from .validation import read_sizes
 
 Tensor = torch.Tensor
 Shape3 = tuple[int, int, int]

@@ -8,7 +8,7 @@ import torch
 from ..correlation.correlate import corr2d
 from ..params import to_pair
 from .pictures import image_code, kernel_code
-from .training import _validate, learning_problem
+from .problems import _validate, learning_problem
 
 Tensor = torch.Tensor
 

@@ -148,18 +148,40 @@ def tap_map(spec: Conv2dSpec, size: Any) -> TapMap:
     5
     """
     pic = spec.window_picture(tuple(size))
-    h_out, w_out, kh, kw, _ = pic.index.shape
-    hp, wp = pic.values.shape
-    index = pic.index.reshape(h_out * w_out * kh * kw, 2)  # (H_out, W_out, kh, kw, 2) -> (T, 2)
-    cell = index[:, 0] * wp + index[:, 1]
+    # padded_example numbers the input 1..H*W, so each padded value names its source cell.
+    source = np.rint(pic.values).astype(np.int64).ravel() - 1
+    return tap_map_from_axes(pic.index[:, 0, :, 0, 0], pic.index[0, :, 0, :, 1],
+                             pic.values.shape, pic.box, source)
+
+
+def tap_map_from_axes(rows: np.ndarray, cols: np.ndarray, padded_shape: tuple[int, int],
+                      box: tuple[int, int, int, int], source: np.ndarray) -> TapMap:
+    """The tap map whose windows are a row window times a column window.
+
+    Args:
+        rows: ``(H_out, kh)`` the padded row tap ``a`` of output row ``i`` reads.
+        cols: ``(W_out, kw)`` the same for the columns.
+        padded_shape: ``(Hp, Wp)``, every index inside it.
+        box: ``(top, left, H, W)`` of the real input inside the padded grid.
+        source: ``(Hp * Wp,)`` the input cell each padded cell holds, ``-1`` for none.
+
+    >>> taps = tap_map_from_axes(np.array([[0, 1], [1, 2]]), np.array([[0, 1], [1, 2]]),
+    ...                          (3, 3), (0, 0, 3, 3), np.arange(9))
+    >>> taps.reads(1, 0)[0].tolist()
+    [[1, 0], [1, 1], [2, 0], [2, 1]]
+    """
+    h_out, kh = rows.shape
+    w_out, kw = cols.shape
+    hp, wp = (int(v) for v in padded_shape)
+    # (H_out, kh) x (W_out, kw) -> (H_out, W_out, kh, kw) -> (T,), output-major, tap-minor
+    cell = (rows[:, None, :, None] * wp + cols[None, :, None, :]).reshape(-1)
     out = np.repeat(np.arange(h_out * w_out), kh * kw)
     tap = np.tile(np.arange(kh * kw), h_out * w_out)
     by_cell = np.argsort(cell, kind="stable")  # stable: each cell's readers in output order
     cell_ptr = np.zeros(hp * wp + 1, dtype=np.int64)
     np.cumsum(np.bincount(cell, minlength=hp * wp), out=cell_ptr[1:])
-    # padded_example numbers the input 1..H*W, so each padded value names its source cell.
-    source = np.rint(pic.values).astype(np.int64).ravel() - 1
-    axes = (_axis(pic.index[:, 0, :, 0, 0], hp), _axis(pic.index[0, :, 0, :, 1], wp))
-    return TapMap((h_out, w_out), (hp, wp), (kh, kw), pic.box, out.astype(np.int64),
-                  cell.astype(np.int64), tap.astype(np.int64), by_cell.astype(np.int64),
-                  cell_ptr, source, axes)
+    axes = (_axis(np.asarray(rows), hp), _axis(np.asarray(cols), wp))
+    return TapMap((h_out, w_out), (hp, wp), (kh, kw), tuple(box),  # type: ignore[arg-type]
+                  out.astype(np.int64), cell.astype(np.int64), tap.astype(np.int64),
+                  by_cell.astype(np.int64), cell_ptr, np.asarray(source, dtype=np.int64),
+                  axes)

@@ -78,6 +78,9 @@ class PictureError(ValueError):
         self.values = dict(values or {})
         super().__init__(f"{code} {self.values}" if self.values else code)
 
+    def __reduce__(self) -> tuple[object, ...]:  # a cached decode hands back a copy
+        return (PictureError, (self.code, self.values))
+
 
 def decode_upload(data: bytes, max_side: int = 256) -> np.ndarray:
     """Decode a PNG/JPEG (or GIF, BMP, WebP) file into grayscale values in ``[0, 1]``.

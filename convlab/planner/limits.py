@@ -30,15 +30,12 @@ class StackConfigError(ConvConfigError):
     def __init__(self, index: int, layer: str, err: ConvConfigError) -> None:
         self.index = index
         self.layer = layer
-        super().__init__(err.parameter, err.value, err.reason, err.suggestion, stage=err.stage)
+        super().__init__(err.parameter, err.value, err.reason, err.suggestion, stage=err.stage,
+                         code=err.code, values=err.values)
 
     def _compose(self) -> str:
         return f"layer {self.index} ({self.layer}): " + super()._compose()
 
-    def __reduce__(self) -> tuple[Any, ...]:  # picklable, so a cached plan can carry it
-        inner = ConvConfigError(self.parameter, self.value, self.reason, self.suggestion,
-                                stage=self.stage)
-        return (StackConfigError, (self.index, self.layer, inner))
 
 
 def _refuse(parameter: str, value: Any, reason: str, fix: dict[str, Any] | None = None,

@@ -110,6 +110,30 @@ from .pointwise import (
     pointwise_example,
     time_pointwise_forms,
 )
+from .pooling import KINDS as POOL_KINDS
+from .pooling import (
+    PoolAxis,
+    PoolResult,
+    PoolWindows,
+    adaptive_avg_pool2d,
+    adaptive_max_pool2d,
+    adaptive_pool_bins,
+    adaptive_windows,
+    avg_pool2d,
+    explain_pool2d,
+    max_pool2d,
+    max_pool2d_backward,
+    pool2d_output_size,
+    pool_code,
+    pool_divisors,
+    pool_kwargs,
+    pool_module,
+    pool_refusal,
+    pool_script,
+    pool_windows,
+    run_pool,
+    windows_of,
+)
 from .predict import cell_value_slips, judge, output_size_slips
 from .reproduce import conv2d_code, conv2d_forward_script, conv2d_shape_script, tensor_literal
 from .shapes import (
@@ -202,4 +226,10 @@ __all__ = [
     "scatter_map", "ScatterMap", "TRANSPOSE_FORMS", "transpose_checks", "transpose_size_slips",
     "TransposeAxis", "zero_insert", "TwinLayers", "default_init_bound", "num_parameters_nd",
     "twin_layers", "twin_layers_code",
+    # pooling (convlab.pooling)
+    "POOL_KINDS", "PoolAxis", "PoolResult", "PoolWindows", "adaptive_avg_pool2d",
+    "adaptive_max_pool2d", "adaptive_pool_bins", "adaptive_windows", "avg_pool2d",
+    "explain_pool2d", "max_pool2d", "max_pool2d_backward", "pool2d_output_size", "pool_code",
+    "pool_divisors", "pool_kwargs", "pool_module", "pool_refusal", "pool_script",
+    "pool_windows", "run_pool", "windows_of",
 ]

@@ -48,8 +48,8 @@ def lesson(page: frame.Frame) -> None:
     view.costs(page, v["cin"], v["cout"], v["h"], v["w"])
     st.subheader(t("pw.timing"))
     st.caption(t("pw.timing_caption", device=page.device))
-    page.on_demand("run_timing", convlab.time_pointwise_forms, view.SWEEP, page.device,
-                   show=lambda timings: view.timing_chart(page, timings))
+    page.on_demand("run_timing", view.run_timing, view.SWEEP, page.device,
+                   show=lambda run: view.timing_chart(page, run))
 
     lesson = t("pw.d2l_check", diff=f"{result.loop_total_abs_diff:.2e}")
     if result.loop_total_abs_diff < 1e-6:

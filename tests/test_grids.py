@@ -108,8 +108,40 @@ def test_shared_weights_blank_structural_zeros_and_name_each_weight():
     fig = one(grids.shared_weights(index, values, ["K[0]", "K[1]"], "U", WORDS))
     assert fig.fills[0] == fig.fills[4] != fig.fills[1]  # one colour per shared weight
     assert fig.fills[2] == fig.fills[3] == "#f4f4f4"
-    assert fig.legend == ["<weight>", "K[0]", "K[1]"]
+    assert fig.legend == ["<weight>", "0 = K[0]", "1 = K[1]"]  # numbered: the cells say which
+    assert fig.texts == ["0", "1", "", "", "0", "1"]
     assert "<weight>: K[1]\n<value>: 3" in fig.tips[1]
+
+
+def test_shared_weights_give_a_3x3_kernels_nine_taps_nine_colours():
+    """fc_conv's default (a 3 x 3 kernel on a 4 x 4 input): K[0,0,0,0] and K[0,0,2,2] once
+    shared a colour (nine taps, an eight-colour palette)."""
+    kwargs = dict(in_channels=1, out_channels=1, kernel_size=3, bias=False)
+    u = convlab.unrolled(kwargs, (1, 4, 4), 0, "cpu")
+    names = [f"K[{','.join(map(str, i))}]" for i in np.ndindex(*u.weight_shape)]
+    fig = one(grids.shared_weights(u.index, u.matrix, names, "U", WORDS))
+    colour = {}
+    for k, fill in zip(u.index.ravel(), fig.fills, strict=True):
+        if k >= 0:
+            colour.setdefault(int(k), set()).add(fill)
+    assert all(len(fills) == 1 for fills in colour.values())  # a weight keeps its colour
+    assert len(colour) == 9 and len({f for (f,) in colour.values()}) == 9
+    assert colour[0] != colour[8]  # K[0,0,0,0] vs K[0,0,2,2]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 80))
+def test_shared_weights_colour_every_weight_apart_and_say_so_past_the_limit(n):
+    """n weights along a diagonal band: n different colours; past DISTINCT_UP_TO a note."""
+    index = np.full((n, n + 2), -1)
+    for r in range(n):
+        index[r, r:r + 3] = (np.arange(3) + r) % n
+    names = [f"K[{k}]" for k in range(n)]
+    fig = one(grids.shared_weights(index, np.where(index >= 0, 1.0, 0.0), names, "U", WORDS,
+                                   crowded="<crowded>"))
+    fills = {int(k): f for k, f in zip(index.ravel(), fig.fills, strict=True) if k >= 0}
+    assert len(set(fills.values())) == len(fills) == n
+    assert ("<crowded>" in fig.legend) == (n > grids.DISTINCT_UP_TO)
 
 
 def test_page_lays_out_rows_of_figures():

@@ -94,8 +94,8 @@ def test_check_panel_passes_and_names_f_conv2d():
     at = open_page()
     table = check_table(at)
     assert len(table) == 2  # vectorised and loop reference
-    assert all("F.conv2d" in str(v) for v in table.iloc[:, 1])
-    assert all("✅" in str(v) for v in table.iloc[:, -1])
+    assert all("F.conv2d" in str(v) for v in table[EN["check.col_oracle"]])
+    assert all("✅" in str(v) for v in table[EN["check.col_result"]])
 
 
 def test_true_convolution_flips_the_kernel():
@@ -113,7 +113,7 @@ def test_groups_depthwise_draws_wiring_and_checks():
     at.number_input(key=f"{P}.groups").set_value(4).run()
     assert not at.exception
     assert not at.error
-    assert any("groups=4" in str(v) for v in check_table(at).iloc[:, 1])
+    assert any("groups=4" in str(v) for v in check_table(at)[EN["check.col_oracle"]])
     # The wiring chart: 4 groups, each output channel wired to its one input channel.
     assert EN["mc.wiring"] in [h.value for h in at.subheader]
     title = f"{EN['mc.wiring_in']}  →  {EN['mc.wiring_out']}"

@@ -43,11 +43,11 @@ def test_two_layers_with_the_same_arguments_differ_then_agree(lang):
     np.testing.assert_allclose(shown_b, tw.output_b[0, 0], atol=5e-3)
     assert not np.allclose(shown_a, shown_b)
     rows = check_table(at, -1)  # the section's own panel, last
-    names = [str(v) for v in rows.iloc[:, 0]]
+    names = [str(v) for v in rows[words["check.col_what"]]]
     for what in ("twin_loaded", "twin_seeded"):
         assert words[f"check.what.{what}"] in names
-    assert any("0.3333" in str(v) for v in rows.iloc[:, 1])
-    assert all("✅" in str(v) for v in rows.iloc[:, -1])
+    assert any("0.3333" in str(v) for v in rows[words["check.col_oracle"]])
+    assert all("✅" in str(v) for v in rows[words["check.col_result"]])
 
 
 def test_the_sections_code_prints_the_pages_outputs():

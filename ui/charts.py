@@ -22,6 +22,12 @@ OKABE_ITO = {"orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow"
              "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "grey": "#BBBBBB"}
 NUMBERS_UP_TO = 24
 HEATMAP_BUDGET = 220  # pixels for a heatmap's longer side
+WIRING_ROW_PX, WIRING_MIN_PX = 36, 140  # channel wiring: pixels per channel, the least height
+# Streamlit fits a chart without its own ``autosize`` into its width *and height*, axes,
+# title and legend included, which can leave a plot a few pixels tall: these keep the plot
+# its own height ("fit-x": the width given is the whole chart's; "pad": the plot's).
+FIT_X = {"type": "fit-x", "contains": "padding"}
+PAD = {"type": "pad", "contains": "padding"}
 # Numbers are printed in the cells while the grid's longer side is at most NUMBERS_UP_TO.
 Data: TypeAlias = pd.DataFrame | alt.NamedData
 # What a builder returns: an Altair chart, layered or not (Altair's own types disagree).
@@ -192,23 +198,29 @@ def wiring_frame(c_in: int, c_out: int, groups: int) -> pd.DataFrame:
 def wiring_chart(frame: Data, c_in: int, c_out: int, in_label: str, out_label: str) -> AnyChart:
     """Input channels on the left, output channels on the right, a line per connection.
 
-    Lines are coloured by group, so each group's block of the weight is visible.
+    Lines are coloured by group, so each group's block of the weight is visible. Each
+    channel is labelled once, :data:`WIRING_ROW_PX` apart and never shorter than
+    :data:`WIRING_MIN_PX`; the size is the plot's own (``autosize`` "pad"), so the title
+    takes no room from the lines.
     """
-    height = 26 * max(c_in, c_out)
-    y_in = alt.Y("src:Q", scale=alt.Scale(domain=[-0.5, max(c_in, c_out) - 0.5], reverse=True),
-                 axis=None)
+    n = max(c_in, c_out)
+    height = max(WIRING_MIN_PX, WIRING_ROW_PX * n)
+    domain = [-0.5, n - 0.5]
+    y_in = alt.Y("src:Q", scale=alt.Scale(domain=domain, reverse=True), axis=None)
+    y_out = alt.Y("dst:Q", scale=alt.Scale(domain=domain, reverse=True), axis=None)
     palette = list(OKABE_ITO.values())
     colour = alt.Color("group:N", scale=alt.Scale(range=palette), legend=None)
     lines = alt.Chart(frame).mark_rule(strokeWidth=2).encode(
         x=alt.value(40), x2=alt.value(260), y=y_in, y2="dst:Q", color=colour)
-    ins = alt.Chart(frame).mark_text(align="right", dx=-6).encode(
-        x=alt.value(40), y=y_in, text=alt.Text("src:N"))
-    outs = alt.Chart(frame).mark_text(align="left", dx=6).encode(
-        x=alt.value(260), y=alt.Y("dst:Q", scale=alt.Scale(domain=[-0.5, max(c_in, c_out) - 0.5],
-                                                          reverse=True), axis=None),
-        text=alt.Text("dst:N"))
+    # One label per channel (a channel read by several outputs is one row of the data each).
+    ins = alt.Chart(frame).transform_aggregate(groupby=["src"]).mark_text(
+        align="right", dx=-6, fontSize=13).encode(x=alt.value(40), y=y_in,
+                                                  text=alt.Text("src:N"))
+    outs = alt.Chart(frame).transform_aggregate(groupby=["dst"]).mark_text(
+        align="left", dx=6, fontSize=13).encode(x=alt.value(260), y=y_out,
+                                                text=alt.Text("dst:N"))
     return alt.layer(lines, ins, outs).properties(
-        width=300, height=height, title=f"{in_label}  →  {out_label}")
+        width=300, height=height, title=f"{in_label}  →  {out_label}", autosize=PAD)
 
 
 def cost_frame(names: list[str], groups: list[str], params: list[int],
@@ -240,17 +252,23 @@ def cost_chart(frame: Data, title: str, count_title: str, group_title: str) -> A
 
 def timing_chart(frame: Data, title: str, x_title: str, y_title: str,
                  legend_title: str, log: bool = True) -> AnyChart:
-    """Time (or GFLOP/s) of each form against the problem size, one line per form."""
+    """Time (or GFLOP/s) of each form against the problem size, one line per form.
+
+    The plot keeps its 240 px (``autosize`` "fit-x"), so the axis shows several ticks,
+    and the legend lists one form per line, so none is cut off.
+    """
     palette = [OKABE_ITO["blue"], OKABE_ITO["vermillion"], OKABE_ITO["green"],
-               OKABE_ITO["orange"]]
+               OKABE_ITO["orange"], OKABE_ITO["purple"]]
     return alt.Chart(frame, title=title).mark_line(point=True).encode(
-        x=alt.X("size:N", title=x_title, sort=None),
-        y=alt.Y("value:Q", title=y_title, scale=alt.Scale(type="log" if log else "linear")),
-        color=alt.Color("form:N", scale=alt.Scale(range=palette),
-                        legend=alt.Legend(title=legend_title, orient="bottom")),
+        x=alt.X("size:N", title=x_title, sort=None, axis=alt.Axis(labelAngle=-40)),
+        y=alt.Y("value:Q", title=y_title, scale=alt.Scale(type="log" if log else "linear"),
+                axis=alt.Axis(tickCount=6)),
+        color=alt.Color("form:N", scale=alt.Scale(range=palette), sort=None,
+                        legend=alt.Legend(title=legend_title, orient="bottom", columns=1,
+                                          labelLimit=360)),
         tooltip=[alt.Tooltip("form:N", title=legend_title), alt.Tooltip("size:N", title=x_title),
                  alt.Tooltip("value:Q", title=y_title, format=".3g")],
-    ).properties(width=380, height=240)
+    ).properties(width=420, height=240, autosize=FIT_X)
 
 
 def loss_chart(frame: Data, title: str, x_title: str, y_title: str, log: bool) -> AnyChart:
@@ -274,12 +292,12 @@ def growth_chart(frame: Data, title: str, x_title: str, y_title: str,
         x=alt.X("side:Q", title=x_title),
         y=alt.Y("parameters:Q", title=y_title, scale=alt.Scale(type="log")),
         color=alt.Color("layer:N", scale=alt.Scale(range=palette),
-                        legend=alt.Legend(title=legend_title, orient="bottom", labelLimit=240,
+                        legend=alt.Legend(title=legend_title, orient="bottom", labelLimit=360,
                                           columns=1)),
         tooltip=[alt.Tooltip("layer:N", title=legend_title),
                  alt.Tooltip("side:Q", title=x_title),
                  alt.Tooltip("parameters:Q", title=y_title, format=",")],
-    ).properties(width=420, height=260)
+    ).properties(width=420, height=260, autosize=FIT_X)
 
 
 # Grid builders (``(frame, rows, cols, ...)``) -> their pixels per cell, from the same

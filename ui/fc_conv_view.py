@@ -100,8 +100,9 @@ def unrolled_picture(page: Frame, u: convlab.Unrolled, kwargs: dict[str, Any],
         index = np.where(M != 0, 0, -1)
         names = [t("fc.mixed")]
     words = {**charts.cell_words(), "weight": t("fc.weight")}
-    page.picture([grids.shared_weights(index, M, names, t("fc.unrolled_title", rows=M.shape[0],
-                                                          cols=M.shape[1]), words)])
+    page.picture([grids.shared_weights(
+        index, M, names, t("fc.unrolled_title", rows=M.shape[0], cols=M.shape[1]), words,
+        crowded=t("fc.crowded", n=len(names), limit=grids.DISTINCT_UP_TO))])
     page.code(convlab.conv2d_to_linear_code(kwargs, shape, seed=page["seed"]),
               t("fc.code_unroll"))
 

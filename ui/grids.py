@@ -13,6 +13,7 @@ current language); small grids print their numbers and index their rows and colu
 
 from __future__ import annotations
 
+import colorsys
 import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -214,21 +215,56 @@ def coverage(pic: WindowPicture, title: str, legend_title: str, words: dict[str,
                   font_px=min(13, px // 2 + 2), footer=foot)
 
 
+# Kelly's colours of maximum contrast (white and black left out): 20 that read apart.
+KELLY = ("#F3C300", "#875692", "#F38400", "#A1CAF1", "#BE0032", "#C2B280", "#848482",
+         "#008856", "#E68FAC", "#0067A5", "#F99379", "#604E97", "#F6A600", "#B3446C",
+         "#DCD300", "#882D17", "#8DB600", "#654522", "#E25822", "#2B3D26")
+DISTINCT_UP_TO = len(KELLY)  # past this many, colours differ but not enough to tell apart
+
+
+def distinct_colours(n: int) -> list[str]:
+    """``n`` different colours: Okabe-Ito's eight (colour-blind safe) while they suffice,
+    then Kelly's twenty, then hues evenly round the wheel at three lightnesses (all
+    different, but neighbours no longer read apart: label what they colour)."""
+    if n <= len(OKABE_ITO):
+        return list(OKABE_ITO.values())[:n]
+    if n <= len(KELLY):
+        return list(KELLY[:n])
+    out = []
+    for k in range(n):
+        hue = k / n
+        light = (0.40, 0.58, 0.74)[k % 3]
+        out.append("#{:02x}{:02x}{:02x}".format(*(round(255 * c) for c in colorsys.hls_to_rgb(
+            hue, light, 0.85))))
+    return out
+
+
 def shared_weights(index: np.ndarray, values: np.ndarray, names: Sequence[str], title: str,
-                   words: dict[str, str]) -> str:
+                   words: dict[str, str], *, crowded: str = "") -> str:
     """An unrolled convolution: blank where the matrix is zero, each shared weight in its
-    own colour (the same weight recurs along the diagonals: translation invariance; the
-    blanks are locality)."""
+    own colour and, where the cells are large enough, its number (the same weight recurs
+    along the diagonals: translation invariance; the blanks are locality).
+
+    Every weight gets a colour of its own (:func:`distinct_colours`); past
+    :data:`DISTINCT_UP_TO` weights ``crowded`` is shown under the legend, a note that the
+    colours no longer read apart and the numbers (and tooltips) tell the weights apart.
+    """
     rows, cols = index.shape
-    palette = list(OKABE_ITO.values())
+    palette = distinct_colours(len(names))
     flat = index.ravel().astype(int)
-    fills = [palette[k % len(palette)] if k >= 0 else "#f4f4f4" for k in flat]
+    fills = [palette[k] if k >= 0 else "#f4f4f4" for k in flat]
     escaped = [html.escape(n) for n in names]
     tips = _tips(words, rows, cols, [
         (words["weight"], [escaped[k] if k >= 0 else "—" for k in flat]),
         (words["value"], [fmt_value(v) for v in values.ravel()])])
     px = max(8, min(28, 640 // max(cols, 1), 420 // max(rows, 1)))
+    numbered = len(names) > 1 and px >= 14 and max(rows, cols) <= NUMBERS_UP_TO
+    texts = [str(k) if k >= 0 else "" for k in flat] if numbered else None
     used = sorted({int(k) for k in index.ravel() if k >= 0})
     foot = (f'<div class="clg-leg"><span>{html.escape(words["weight"])}</span></div>'
-            + legend((palette[k % len(palette)], names[k]) for k in used))
-    return figure(rows, cols, px, fills, tips, None, title=title, footer=foot)
+            + legend((palette[k], f"{k} = {names[k]}" if numbered else names[k])
+                     for k in used))
+    if crowded and len(used) > DISTINCT_UP_TO:
+        foot += f'<div class="clg-leg"><span>{html.escape(crowded)}</span></div>'
+    return figure(rows, cols, px, fills, tips, texts, title=title, footer=foot,
+                  font_px=min(12, px // 2 + 2))

@@ -103,20 +103,13 @@ def formula_latex(axis: convlab.AxisArithmetic, size_symbol: str) -> list[str]:
 
 def formula_block(axes: tuple[convlab.AxisArithmetic, ...]) -> str:
     """The general formula above every axis's worked steps as one LaTeX block (one formula
-    for the browser to typeset on each rerun): two axes side by side (height left, width
-    right), one or three one under another."""
+    for the browser to typeset on each rerun), one axis under another: two axes side by
+    side ran wider than the formula's column at 1280 px, and KaTeX cuts what does not fit."""
     symbols = convlab.AXIS_NAMES[len(axes)]
     steps = [formula_latex(a, x) for a, x in zip(axes, symbols, strict=True)]
-    if len(axes) == 2:
-        # KaTeX's array takes no @{...} column spacing: the gap is a \qquad after each H step.
-        rows = r" \\[2pt] ".join(rf"{a} \qquad\qquad & {b}"
-                                  for a, b in zip(*steps, strict=True))
-        spec = "ll"
-    else:
-        rows = r" \\[8pt] ".join(r" \\[2pt] ".join(axis) for axis in steps)
-        spec = "l"
+    rows = r" \\[8pt] ".join(r" \\[2pt] ".join(axis) for axis in steps)
     return (rf"\begin{{gathered}}{general(symbols[-1 if len(axes) == 1 else 0])} \\[10pt] "
-            rf"\begin{{array}}{{{spec}}} {rows} \end{{array}}\end{{gathered}}")
+            rf"\begin{{array}}{{l}} {rows} \end{{array}}\end{{gathered}}")
 
 
 def axis_words(dims: int) -> tuple[str, ...]:

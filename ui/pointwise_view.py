@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -106,10 +107,28 @@ def costs(page: Frame, c_in: int, c_out: int, h: int, w: int) -> None:
                            t("pw.comparison")), "costs")
 
 
-def timing_chart(page: Frame, timings: list[convlab.PointwiseTiming]) -> None:
-    """Time and achieved GFLOP/s of each form over the sweep."""
+@dataclass(frozen=True)
+class TimingRun:
+    """A timing sweep's records and how many CPU threads PyTorch ran it with."""
+
+    timings: list[convlab.PointwiseTiming]
+    threads: int
+
+
+def run_timing(shapes: Any, device: str, progress: Any = None) -> TimingRun:
+    """:func:`convlab.time_pointwise_forms`, noting ``torch.get_num_threads()`` while it runs
+    (the page frame lends the sweep every core; a page's rerun keeps one)."""
+    return TimingRun(convlab.time_pointwise_forms(shapes, device, progress=progress),
+                     torch.get_num_threads())
+
+
+def timing_chart(page: Frame, run: TimingRun) -> None:
+    """Time and achieved GFLOP/s of each form over the sweep, and what ran it: the threads,
+    and that the channels-last permute happens before the clock starts."""
+    timings = run.timings
     size = ["×".join(map(str, r.shape)) for r in timings]
     form = [t(f"pw.form.{r.form_id}") for r in timings]
+    st.caption(t("pw.timing_setup", threads=run.threads))
     for measure, values, log in (("ms", [1000 * r.seconds for r in timings], True),
                                  ("gflops", [r.gflops for r in timings], False)):
         frame = pd.DataFrame({"size": size, "form": form, "value": values})

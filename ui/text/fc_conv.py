@@ -40,6 +40,8 @@ TEXT: dict[str, dict[str, str]] = {
     "fc.unrolled_title": {"en": "the equivalent Linear weight ({rows} × {cols})",
                           "zh": "等价全连接层的权重（{rows} × {cols}）"},
     "fc.weight": {"en": "shared weight", "zh": "共享权重"},
+    "fc.crowded": {"en": "{n} shared weights: each has its own colour, but past {limit} neighbouring colours are hard to tell apart. The number in each cell (or its tooltip) names the weight.",
+                   "zh": "共 {n} 个共享权重：每个权重都有自己的颜色，但超过 {limit} 个后相近的颜色难以区分。每个单元格中的编号（或其提示）标明是哪个权重。"},
     "fc.mixed": {"en": "several weights", "zh": "多个权重"},
     "fc.mixed_entries": {"en": "With this padding mode a padded cell copies an input cell, so one entry of the matrix can sum several kernel weights: non-zero entries are shown in one colour.",
                          "zh": "在这种填充模式下，填充的单元格复制了输入单元格，因此矩阵的一个元素可能是多个卷积核权重之和：非零元素统一用一种颜色显示。"},

@@ -54,6 +54,8 @@ TEXT: dict[str, dict[str, str]] = {
     "pw.timing": {"en": "How fast: the same layer four ways", "zh": "有多快：同一层的四种写法"},
     "pw.timing_caption": {"en": "F.conv2d with a 1×1 kernel, the matrix multiply, torch.einsum and nn.Linear on channels-last, timed on {device} over sizes from small to large (median of several runs after warm-up; CUDA events on a GPU).",
                           "zh": "在 {device} 上对从小到大的尺寸计时：1×1 卷积核的 F.conv2d、矩阵乘法、torch.einsum 以及通道在后的 nn.Linear（预热后多次运行取中位数；GPU 上使用 CUDA 事件）。"},
+    "pw.timing_setup": {"en": "Ran on {threads} CPU thread(s) (torch.get_num_threads() during the sweep). nn.Linear gets its input already channels-last: the permute from (N, C, H, W) to (N, H, W, C) is done once before the clock starts, so it is not timed.",
+                        "zh": "使用 {threads} 个 CPU 线程运行（计时期间的 torch.get_num_threads()）。nn.Linear 的输入已是通道在后的布局：从 (N, C, H, W) 到 (N, H, W, C) 的 permute 在开始计时之前做一次，不计入耗时。"},
     "pw.run_timing": {"en": "Run the timing", "zh": "开始计时"},
     "pw.form.conv2d": {"en": "F.conv2d 1×1", "zh": "F.conv2d 1×1"},
     "pw.form.matmul": {"en": "K @ X (matmul)", "zh": "K @ X（矩阵乘法）"},

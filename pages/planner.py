@@ -22,12 +22,15 @@ def lesson(page: frame.Frame) -> None:
         results.refusal(plan, done.torch_error)
     st.subheader(t("pl.results"))
     page.table(results.results_table(plan))
+    note = results.rf_note(plan)
+    if note:
+        st.caption(note)
     box = page.section("solver", t("pl.solver"), icon=":material/calculate:")
     if box is not None:
         with box:
             results.solver(page, plan, stack)
     page.check(done.checks)
-    page.code(done.code)
+    page.code(done.code, results.code_title(plan))
     page.finish()
 
 

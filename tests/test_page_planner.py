@@ -54,7 +54,8 @@ def test_preset_numbers():
 def test_after_up_sampling_the_receptive_field_is_marked_not_numbered():
     at = make_app(PAGE, {"preset": "dcgan"})
     rf = data_table(at)[EN["pl.th.rf"]].tolist()
-    assert rf[1] == "4"  # a stride-1 transposed convolution on 1 x 1 is a 4 x 4 window
+    assert rf[1] == "4 *"  # a stride-1 transposed convolution on 1 x 1: a 4 x 4 window,
+    # larger than the 1 x 1 input (marked)
     assert rf[4] == EN["pl.rf_note.upsampled"]  # the first stride-2 one
 
 
@@ -127,9 +128,9 @@ def test_a_bad_cell_is_named_in_words_and_the_stack_is_kept(edit, key, lang):
 
 
 @pytest.mark.parametrize("edit", [
-    {"edited_rows": {"0": {"k": 3}, "2": {"m": "AvgPool2d"}}},
-    {"added_rows": [{"m": "ReLU"}], "deleted_rows": [0, 3]},
-    {"edited_rows": {"1": {"o": 7}}, "added_rows": [{"m": "Linear", "o": 5}]}])
+    {"edited_rows": {"0": {"k": 3}, "2": {"t": "AvgPool2d"}}},
+    {"added_rows": [{"t": "ReLU"}], "deleted_rows": [0, 3]},
+    {"edited_rows": {"1": {"o": 7}}, "added_rows": [{"t": "Linear", "o": 5}]}])
 def test_the_callback_applies_edits_as_the_editor_shows_them(edit):
     """The editor's callback rebuilds the edited table from its edit state: it must be
     the table Streamlit itself returns for that state."""
@@ -184,6 +185,20 @@ def test_the_chart_builder_has_explicit_colours_and_the_given_words():
     assert (spec["encoding"]["x"]["title"], spec["encoding"]["y"]["title"]) == ("L", "C")
     rf = frame[frame["name"] == EN["pl.series.rf"]]["cells"].tolist()
     assert rf[0] == 1 and rf[-1] == 212  # the input, then VGG-16's pool5
+    # as wide as its column (never a fixed 520 px that clips layers 12-14 at 1024 x 768),
+    # its legend under the plot with labels never cut ("output heigh")
+    assert spec["width"] == "container"
+    legend = colour["legend"]
+    assert legend["orient"] == "bottom" and legend["labelLimit"] == 0
+
+
+def test_the_chart_is_drawn_as_wide_as_the_stage():
+    at = make_app(PAGE)
+    import json
+
+    from pagekit import vega_charts
+    chart = vega_charts(at)[0]
+    assert json.loads(chart.spec)["width"] == "container"
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -193,3 +208,114 @@ def test_empty_cells_show_nothing_not_the_english_none(lang):
     at = make_app(PAGE, {"lang": lang})
     editor = at.data_editor[0].proto
     assert editor.HasField("placeholder") and editor.placeholder == ""
+
+
+# ---- issue 26: after a refusal, receptive fields past the input, the table's arguments ----
+
+WRONG = {"preset": "custom", "n": "4", "c": "1", "h": "28", "w": "28",
+         "stack": PRESETS["lenet"][1].replace("linear.o120", "linear.i300o120")}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_after_a_refusal_the_totals_say_which_layer_they_stop_before(lang):
+    at = make_app(PAGE, {"lang": lang, **WRONG})
+    assert_clean(at)
+    words = EN if lang == "en" else ZH
+    got = metrics(at)
+    label = words["pl.metric.out_before"].format(index=7, layer="Linear")
+    assert got[label] == "4 × 400"  # the flattened map, before the refused Linear
+    assert words["pl.metric.out"] not in got
+    partial = words["pl.metric.partial"].format(index=7, layer="Linear", n=7)
+    assert partial in [c.value for c in at.caption]
+
+
+def test_after_a_refusal_the_code_stops_at_the_refused_layer_and_says_so():
+    at = make_app(PAGE, {**WRONG})
+    code = next(c.value for c in at.code if "nn.Sequential" in c.value)
+    assert "in_features=400, out_features=84" not in code  # never invented
+    assert "nn.Linear(in_features=300, out_features=120),  # 7" in code
+    assert "# 8" not in code
+    title = EN["code.title"] + ": " + EN["pl.code_until"].format(index=7, layer="Linear")
+    assert title in [e.label for e in at.expander]
+
+
+def test_a_receptive_field_larger_than_the_input_is_marked_and_explained():
+    at = make_app(PAGE)  # AlexNet on 224: its Linear reads a 355-cell window
+    rf = data_table(at)[EN["pl.th.rf"]].tolist()
+    assert rf[13] == "195" and rf[15] == "355 *"  # pool5 fits, the Linear does not
+    note = EN["pl.rf_beyond"].format(index=14, layer="Linear", rf="355", h=224, w=224,
+                                     layers="14")
+    assert note in [c.value for c in at.caption]
+
+
+def test_an_input_size_fix_says_which_layers_input_it_means():
+    at = make_app(PAGE, {"stack": "conv.o4k3_maxpool.k2_conv.o4k5", "c": "1", "h": "8",
+                         "w": "8"})
+    assert EN["pl.input_size_means"].format(index=2, h=3, w=3) in [c.value for c in at.caption]
+
+
+def test_the_stack_table_pins_its_layer_column_and_offers_exact_names_first():
+    import json
+
+    from ui.planner_view import kind_options
+    at = make_app(PAGE)
+    columns = json.loads(at.data_editor[0].proto.columns)
+    assert columns["t"]["pinned"] is True
+    options = kind_options()
+    assert options == columns["t"]["type_config"]["options"]
+    for name in options:  # the drop-down filters by what is typed; Enter takes the first
+        first = next(o for o in options if name.lower() in o.lower())
+        assert first == name, (name, first)
+    assert options.index("ReLU") < options.index("LeakyReLU")
+    assert options.index("AvgPool2d") < options.index("AdaptiveAvgPool2d")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_link_format_is_explained_on_the_page(lang):
+    at = make_app(PAGE, {"lang": lang})
+    words = EN if lang == "en" else ZH
+    assert words["pl.format"] in [e.label for e in at.expander]
+    body = words["pl.format_body"].split("{")[0]
+    assert any(m.value.startswith(body) for m in at.markdown)
+
+
+def test_every_argument_can_be_typed_into_the_table():
+    """Rectangular kernels, padding='same', padding_mode, output_padding, ceil_mode and
+    Upsample's size and mode: typed as text, they become the stack and its link, and the
+    plan agrees with PyTorch."""
+    at = make_app(PAGE, {"preset": "custom", "stack": "conv.o8k3_convt.o4k3s2p1_maxpool.k3s2_"
+                         "upsample.s2", "c": "3", "h": "9", "w": "9"})
+    _edit(at, {"edited_rows": {
+        "0": {"k": "(1, 7)", "p": "same", "m": "reflect"},
+        "1": {"q": "1"},
+        "2": {"c": True, "p": "1 x 0"},
+        "3": {"s": None, "o": 20, "m": "bilinear"}}})
+    assert_clean(at)
+    assert at.query_params["stack"] == ("conv.o8k1x7psamemreflect_convt.o4k3s2p1q1_"
+                                        "maxpool.k3s2p1x0c1_upsample.o20mbilinear")
+    assert shapes(at)[1:-1] == ["1 × 8 × 9 × 9", "1 × 4 × 18 × 18", "1 × 4 × 10 × 9",
+                                "1 × 4 × 20 × 20"]
+    assert check_passed(at)
+
+
+@pytest.mark.parametrize("cells, key", [
+    ({"0": {"p": "same!"}}, "pl.cell.not_integer"),
+    ({"0": {"m": "bilinear"}}, "pl.cell.not_a_choice"),
+    ({"3": {"s": None}}, "pl.cell.scale_or_size")])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_bad_new_cell_is_named(cells, key, lang):
+    at = make_app(PAGE, {"lang": lang, "preset": "custom", "stack": "conv.o8k3_convt.o4k3s2p1_"
+                         "maxpool.k3s2_upsample.s2", "c": "3", "h": "9", "w": "9"})
+    _edit(at, {"edited_rows": cells})
+    assert_clean(at)
+    words = (EN if lang == "en" else ZH)[key].split("{")[0]
+    assert any(w.value.startswith(words) for w in at.warning), [w.value for w in at.warning]
+
+
+def test_every_old_link_opens_the_same_view():
+    """Links written before pairs and words existed read back to the same stack."""
+    for text in ("conv.o64k3p1_relu_maxpool.k2s2", "conv.o8k3s2_relu_flatten",
+                 *(text for _, text in PRESETS.values())):
+        assert convlab.encode_stack(convlab.decode_stack(text)) == text
+        assert all(isinstance(v, int) for _, args in convlab.decode_stack(text)
+                   for _, v in args)

@@ -27,7 +27,7 @@ from convlab.planner import (
     solve_output,
     stack_code,
 )
-from convlab.planner.table import KINDS, bounds, build_layer
+from convlab.planner.table import KINDS, PAIRED, WORDS, bounds, build_layer, normal
 
 SETTINGS = settings(max_examples=40, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -407,12 +407,21 @@ def test_same_padding_at_a_stride():
 
 @st.composite
 def rows(draw):
+    """A table row with every argument the table takes: pairs, words, flags."""
     kind = draw(st.sampled_from(sorted(KINDS)))
     _, takes, needs = KINDS[kind]
     args = []
     for key in takes:
-        if key in needs or draw(st.booleans()):
-            args.append((key, draw(st.integers(*bounds(kind, key)))))
+        if key in needs or draw(st.booleans()) or (kind == "upsample" and key == "o"
+                                                   and not args):
+            words = WORDS.get((kind, key), ())
+            if key == "m" or (words and draw(st.booleans())):
+                value = draw(st.sampled_from(words))
+            else:
+                one = st.integers(*bounds(kind, key))
+                value = draw(st.one_of(one, st.tuples(one, one).map(normal))
+                             if key in PAIRED else one)
+            args.append((key, value))
     return kind, tuple(args)
 
 
@@ -421,10 +430,12 @@ def rows(draw):
 def test_the_compact_text_round_trips(stack):
     text = encode_stack(stack)
     assert decode_stack(text) == tuple(stack)
-    assert len(text) < 40 * len(stack)
+    assert len(text) < 64 * len(stack)
 
 
-@pytest.mark.parametrize("text", ["", "conv", "conv.k3", "conv.o8k0", "conv.o8k3x2",
+@pytest.mark.parametrize("text", ["", "conv", "conv.k3", "conv.o8k0", "conv.o8k3x2x1",
+                                  "conv.o8k3x", "conv.o8mnearest", "maxpool.k2psame",
+                                  "upsample", "upsample.mbilinear",
                                   "relu.k3", "nope", "conv.o8k3k3", "_".join(["relu"] * 65),
                                   "conv.o8k99999999"])
 def test_unreadable_or_out_of_bounds_text_is_refused(text):
@@ -557,3 +568,41 @@ def test_flatten_dims_out_of_range_and_a_per_channel_prelu_are_refused_like_torc
     assert err.value.suggestion == {"num_parameters": 2}
     assert torch_shapes([nn.PReLU(3)], (1, 2, 3, 4))[1] == 0
     assert plan_stack([nn.PReLU(2)], (1, 2, 3, 4)).params == 2
+
+
+def test_after_a_refusal_the_code_builds_the_layers_up_to_it_and_torch_refuses_there():
+    """The code never invents in_features for the layers after a refusal: it stops at the
+    refused layer, so running it prints the planned shapes and ends with PyTorch's own
+    refusal of that layer (LeNet with a Linear written for 300 features, not 400)."""
+    stack = decode_stack("conv.o6k5p2_sigmoid_avgpool.k2s2_conv.o16k5_sigmoid_avgpool.k2s2_"
+                         "flatten_linear.i300o120_sigmoid_linear.o84_sigmoid_linear.o10")
+    plan = plan_table(stack, (4, 1, 28, 28))
+    assert plan.error is not None and plan.error.index == 7
+    code = stack_code(stack, plan)
+    assert "out_features=84" not in code and "# 8" not in code
+    import contextlib
+    import io
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), pytest.raises(RuntimeError):
+        exec(code, {})  # noqa: S102
+    assert out.getvalue().splitlines() == [f"{r.index} {r.layer} {r.output_shape}"
+                                           for r in plan.rows]
+
+
+@pytest.mark.parametrize("text, shape", [
+    ("conv.o2k3p3mreflect", (1, 1, 3, 4)), ("conv.o2k3p2mreflect", (1, 1, 3, 4)),
+    ("conv.o2k8psamemreflect", (1, 1, 3, 3)), ("conv.o2k3p4mcircular", (1, 1, 3, 5)),
+    ("conv.o2k3p3mcircular", (1, 1, 3, 5)), ("conv.o2k1x7psamemreplicate", (1, 1, 2, 9)),
+    ("conv.o2k3s2psame", (1, 1, 8, 8)), ("convt.o2k3s2p1q1", (1, 1, 4, 4)),
+    ("convt.o2k3s2p1q2", (1, 1, 4, 4)), ("convt.o2k3d2q1", (1, 1, 4, 4)),
+    ("convt.o2k3s2x1q1x0", (1, 1, 4, 4)), ("maxpool.k3s2c1", (1, 1, 8, 8)),
+    ("avgpool.k2x3s2p1x0c1", (1, 1, 7, 9)), ("upsample.o7mbicubic", (1, 1, 3, 4)),
+    ("upsample.s2o4", (1, 1, 3, 4)), ("upsample.s3mbilinear", (1, 1, 3, 4))])
+def test_every_table_argument_plans_and_refuses_as_torch(text, shape):
+    """Rectangular kernels, padding='same' and padding modes, output_padding, ceil_mode,
+    Upsample's size and mode: the same shapes as PyTorch, refused where PyTorch refuses."""
+    stack = decode_stack(text)
+    plan = plan_table(stack, shape)
+    shapes, message = convlab.run_table(stack, shape)
+    assert [r.output_shape for r in plan.rows] == shapes
+    assert (plan.error is None) == (message is None), (plan.error, message)

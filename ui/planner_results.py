@@ -46,12 +46,40 @@ def _macs(n: int) -> str:
 
 
 def metrics(page: Frame, plan: convlab.StackPlan) -> None:
-    """The totals as a row of metrics beside the controls."""
+    """The totals as a row of metrics beside the controls. After a refusal they are the
+    totals of the layers before it, and say so: which layer the plan stops before."""
     box = page.row(container=page.aside)
-    box.metric(t("pl.metric.out"), shape_text(plan.output_shape))
+    err = plan.error
+    out = t("pl.metric.out") if err is None else t("pl.metric.out_before", index=err.index,
+                                                    layer=err.layer)
+    box.metric(out, shape_text(plan.output_shape))
     box.metric(t("pl.metric.params"), f"{plan.params:,}")
     box.metric(t("pl.metric.macs"), _macs(plan.macs))
     box.metric(t("pl.metric.memory"), _bytes(plan.activation_bytes))
+    if err is not None:
+        page.aside.caption(t("pl.metric.partial", index=err.index, layer=err.layer,
+                             n=len(plan.rows)))
+
+
+def beyond_input(plan: convlab.StackPlan) -> list[int]:
+    """The layers whose receptive field is larger than the input (on either axis): their
+    windows reach into the padding beyond the image."""
+    size = plan.input_shape[-2:]
+    return [r.index for r in plan.rows if r.receptive_field is not None
+            and any(f > n for f, n in zip(r.receptive_field, size, strict=True))]
+
+
+def rf_note(plan: convlab.StackPlan) -> str | None:
+    """A note under the layer table when a receptive field outgrows the input."""
+    over = beyond_input(plan)
+    if not over:
+        return None
+    first = next(r for r in plan.rows if r.index == over[0])
+    assert first.receptive_field is not None
+    h, w = plan.input_shape[-2:]
+    return t("pl.rf_beyond", index=first.index, layer=first.layer,
+             rf=_pair(first.receptive_field, None), h=h, w=w,
+             layers=", ".join(map(str, over)))
 
 
 def results_table(plan: convlab.StackPlan) -> pd.DataFrame:
@@ -59,9 +87,11 @@ def results_table(plan: convlab.StackPlan) -> pd.DataFrame:
     head = [t(f"pl.th.{k}") for k in ("index", "layer", "shape", "rf", "stride", "padding",
                                       "params", "macs", "memory")]
     rows = [["", t("pl.input"), shape_text(plan.input_shape), "1", "1", "0", "", "", ""]]
+    over = set(beyond_input(plan))
     for r in plan.rows:
+        rf = _pair(r.receptive_field, r.rf_note) + (" *" if r.index in over else "")
         rows.append([str(r.index), r.layer, shape_text(r.output_shape),
-                     _pair(r.receptive_field, r.rf_note), _pair(r.effective_stride, r.rf_note),
+                     rf, _pair(r.effective_stride, r.rf_note),
                      _pair(r.effective_padding, r.rf_note), f"{r.params:,}", f"{r.macs:,}",
                      _bytes(r.activation_bytes)])
     rows.append(["", t("pl.total"), "", "", "", "", f"{plan.params:,}", f"{plan.macs:,}",
@@ -88,15 +118,20 @@ def size_rf_chart(frame: charts.Data, title: str, words: dict[str, str]) -> char
     Okabe-Ito), a point per layer with its numbers on hover."""
     names = [words[s] for s in SERIES]
     colour = alt.Color("name:N", title=words["series"],
-                       scale=alt.Scale(domain=names, range=[COLOURS[s] for s in SERIES]))
+                       scale=alt.Scale(domain=names, range=[COLOURS[s] for s in SERIES]),
+                       legend=alt.Legend(orient="bottom", direction="horizontal",
+                                         labelLimit=0, titleLimit=0))
+    # "container": as wide as its column, so no layer is clipped on a narrow screen; the
+    # legend under the plot, its labels never cut ("output heigh").
     return alt.Chart(frame, title=title).mark_line(point=True).encode(
-        x=alt.X("layer:Q", title=words["layer"], axis=alt.Axis(tickMinStep=1)),
+        x=alt.X("layer:Q", title=words["layer"], axis=alt.Axis(tickMinStep=1),
+                scale=alt.Scale(nice=False)),
         y=alt.Y("cells:Q", title=words["cells"]),
         color=colour,
         tooltip=[alt.Tooltip("layer:Q", title=words["layer"]),
                  alt.Tooltip("name:N", title=words["series"]),
                  alt.Tooltip("cells:Q", title=words["cells"])],
-    ).properties(width=520, height=240)
+    ).properties(width="container", height=240)
 
 
 def chart_words() -> dict[str, str]:
@@ -106,8 +141,10 @@ def chart_words() -> dict[str, str]:
 
 
 def chart(page: Frame, plan: convlab.StackPlan, container: Any) -> None:
+    """The chart, as wide as the stage (``Frame.chart`` draws at the spec's own width)."""
     spec = charts.spec(size_rf_chart, chart_frame(plan), t("pl.chart_title"), chart_words())
-    page.chart(spec, "size_rf", container=container)
+    container.vega_lite_chart(spec=spec, key=page.key("chart.size_rf"), width="stretch",
+                              theme=None)
 
 
 def refusal(plan: convlab.StackPlan, torch_error: str | None) -> None:
@@ -118,6 +155,17 @@ def refusal(plan: convlab.StackPlan, torch_error: str | None) -> None:
     st.markdown(t("pl.refused", index=err.index, layer=err.layer,
                   shape=shape_text(plan.output_shape)))
     panels.error_box(err, torch_error)
+    if err.suggestion and "input_size" in err.suggestion:
+        h, w = plan.output_shape[-2:] if len(plan.output_shape) >= 3 else ("–", "–")
+        st.caption(t("pl.input_size_means", index=err.index, h=h, w=w))
+
+
+def code_title(plan: convlab.StackPlan) -> str | None:
+    """Which code the reproduce block shows: after a refusal, the stack up to the refused
+    layer (running it ends with PyTorch's refusal); the layers after it are left out."""
+    if plan.error is None:
+        return None
+    return t("pl.code_until", index=plan.error.index, layer=plan.error.layer)
 
 
 def solver(page: Frame, plan: convlab.StackPlan, stack: Any) -> None:

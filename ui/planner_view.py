@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +16,15 @@ import streamlit as st
 
 import convlab
 import convlab.planner.presets
-from convlab.planner.table import KEYS, bounds, plan_table_modules
+from convlab.planner.table import (
+    FLAGS,
+    KEYS,
+    PAIRED,
+    WORDS,
+    bounds,
+    plan_table_modules,
+    row_problem,
+)
 
 from .frame import Frame, preset_param
 from .i18n import TEXT, t
@@ -24,7 +33,19 @@ from .urlstate import BoolParam, IntParam, TextParam
 PAGE = "planner"
 KIND_OF = {cls.__name__: kind for kind, (cls, _, _) in convlab.KINDS.items()}
 CLASS_OF = {kind: name for name, kind in KIND_OF.items()}
-TYPE = "m"  # the table's layer-type column (the others are the one-letter keys)
+TYPE = "t"  # the table's layer-type column (the others are the one-letter keys)
+NUMBERS = "iog"  # integer columns; PAIRED (k s p d q) are text: "3", "(3, 5)", "same"
+MODES = tuple(dict.fromkeys(w for (_, key), ws in WORDS.items() if key == "m" for w in ws))
+
+
+def kind_options() -> list[str]:
+    """The layer types as the table's drop-down offers them: alphabetical, except that a
+    name comes before every name containing it. The drop-down filters by what is typed
+    and Enter takes the first match, so typing "ReLU" takes ReLU (not LeakyReLU) and
+    "AvgPool2d" takes AvgPool2d (not AdaptiveAvgPool2d): an exact name wins."""
+    names = sorted(KIND_OF)
+    inside = {n: sum(o != n and o.lower() in n.lower() for o in names) for n in names}
+    return sorted(names, key=lambda n: (inside[n], n))
 
 
 PRESETS = convlab.planner.presets.PRESETS
@@ -54,21 +75,51 @@ def preset_values(name: str, current: Mapping[str, Any]) -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=64)
 def stack_frame(stack: convlab.planner.table.Stack) -> pd.DataFrame:
-    """One row per layer: its PyTorch class and its integer settings (empty where unset).
-    Kept per stack (and not to be changed): the editor is drawn from it on every rerun."""
+    """One row per layer: its PyTorch class and its settings (empty where unset): whole
+    numbers, ``k s p d q`` as text (``3``, ``(3, 5)``, ``same``), flags as ticks. Kept per
+    stack (and not to be changed): the editor is drawn from it on every rerun."""
     rows = []
     for kind, args in stack:
         given = dict(args)
         takes = convlab.KINDS[kind][1]
         row: dict[str, Any] = {TYPE: CLASS_OF[kind]}
-        row.update({k: given.get(k) for k in KEYS if k != "b"})
-        row["b"] = bool(given.get("b", 1)) if "b" in takes else None
+        row.update({k: given.get(k) for k in NUMBERS})
+        row.update({k: None if k not in given else value_text(given[k]) for k in PAIRED})
+        row["m"] = given.get("m")
+        for k in FLAGS:
+            row[k] = bool(given.get(k, 1 if k == "b" else 0)) if k in takes else None
         rows.append(row)
     frame = pd.DataFrame(rows, columns=[TYPE, *KEYS])
-    for k in KEYS[:-1]:
+    for k in NUMBERS:
         frame[k] = frame[k].astype("Int64")
-    frame["b"] = frame["b"].astype("boolean")
+    for k in (*PAIRED, "m"):
+        frame[k] = frame[k].astype("string")
+    for k in FLAGS:
+        frame[k] = frame[k].astype("boolean")
     return frame
+
+
+def value_text(value: Any) -> str:
+    """A setting as the table shows it: ``3``, ``(3, 5)`` (height, width), ``same``."""
+    return f"({value[0]}, {value[1]})" if isinstance(value, tuple) else str(value)
+
+
+def read_value(value: Any) -> Any:
+    """A text cell read back: an int, an ``(h, w)`` pair (``(3, 5)``, ``3, 5``, ``3x5``,
+    ``3×5``), a word, ``None`` when empty; what cannot be read is returned as typed."""
+    value = _cell(value)
+    if not isinstance(value, str):
+        return value
+    text = value.strip().strip("'\"").lower()
+    if not text:
+        return None
+    if text.isalpha():
+        return text
+    parts = [p for p in re.split(r"[\s,x×*()\[\]]+", text) if p]
+    if 1 <= len(parts) <= 2 and all(re.fullmatch(r"-?\d{1,9}", p) for p in parts):
+        numbers = tuple(int(p) for p in parts)
+        return numbers[0] if len(numbers) == 1 or numbers[0] == numbers[1] else numbers
+    return value
 
 
 def _cell(value: Any) -> Any:
@@ -97,38 +148,56 @@ def frame_stack(frame: pd.DataFrame) -> tuple[convlab.planner.table.Stack | None
         if kind is None:
             return None, t("pl.cell.unknown_kind", row=row_no, col=t("pl.col.layer"))
         takes = convlab.KINDS[kind][1]
-        args = []
+        args: list[tuple[str, Any]] = []
         for key in KEYS:
-            value = _cell(row.get(key))
+            value = read_value(row.get(key)) if key in PAIRED else _cell(row.get(key))
             if key not in takes or value is None:
                 if value is None and convlab.cell_problem(kind, key, None) == "required":
                     return None, t("pl.cell.required", row=row_no, col=t(f"pl.col.{key}"),
                                    layer=CLASS_OF[kind])
                 continue
-            if key == "b":
-                if not value:
-                    args.append(("b", 0))
+            if key in FLAGS:
+                if bool(value) != (key == "b"):  # only what differs from PyTorch's default
+                    args.append((key, int(bool(value))))
                 continue
             problem = convlab.cell_problem(kind, key, value)
             if problem:
-                lo, hi = bounds(kind, key)
+                lo, hi = bounds(kind, key) if key != "m" else (0, 0)
+                words = ", ".join(WORDS.get((kind, key), ()))
                 return None, t(f"pl.cell.{problem}", row=row_no, col=t(f"pl.col.{key}"),
-                               value=value, lo=lo, hi=hi, layer=CLASS_OF[kind])
-            args.append((key, int(value)))
+                               value=value_text(value), lo=lo, hi=hi, layer=CLASS_OF[kind],
+                               words=words)
+            args.append((key, value))
+        if row_problem(kind, args):
+            return None, t("pl.cell.scale_or_size", row=row_no, layer=CLASS_OF[kind],
+                           s=t("pl.col.s"), o=t("pl.col.o"))
         stack.append((kind, tuple(args)))
     return tuple(stack), None
 
 
 def column_config() -> dict[str, Any]:
+    """The table's columns: the layer type pinned (it stays when the table scrolls
+    sideways), whole numbers, text for the settings that take a pair or a word, the mode
+    as a choice, the flags as ticks; every column with its PyTorch names as help."""
+    def helped(key: str) -> str | None:
+        return t(f"pl.col_help.{key}") if f"pl.col_help.{key}" in TEXT else None
+
     cols: dict[str, Any] = {TYPE: st.column_config.SelectboxColumn(
-        t("pl.col.layer"), options=sorted(KIND_OF), required=True, width="medium")}
-    for key in KEYS[:-1]:
-        lo, hi = bounds("conv", key)
-        help_key = f"pl.col_help.{key}"
-        cols[key] = st.column_config.NumberColumn(
-            t(f"pl.col.{key}"), min_value=lo, max_value=hi, step=1, format="%d",
-            help=t(help_key) if help_key in TEXT else None)
-    cols["b"] = st.column_config.CheckboxColumn(t("pl.col.b"))
+        t("pl.col.layer"), options=kind_options(), required=True, width="medium",
+        pinned=True)}
+    for key in KEYS:
+        label = t(f"pl.col.{key}")
+        if key in NUMBERS:
+            lo, hi = bounds("conv", key)
+            cols[key] = st.column_config.NumberColumn(
+                label, min_value=lo, max_value=hi, step=1, format="%d", help=helped(key))
+        elif key in PAIRED:
+            cols[key] = st.column_config.TextColumn(label, help=helped(key), max_chars=16)
+        elif key == "m":
+            cols[key] = st.column_config.SelectboxColumn(label, options=MODES,
+                                                         help=helped(key))
+        else:
+            cols[key] = st.column_config.CheckboxColumn(label, help=helped(key))
     return cols
 
 
@@ -168,6 +237,9 @@ def edit_stack(page: Frame, container: Any) -> convlab.planner.table.Stack:
                                 column_config=column_config(), width="stretch",
                                 on_change=take, placeholder="")  # not "None" in a cell
         st.caption(t("pl.stack_caption"))
+        with st.expander(t("pl.format"), icon=":material/link:"):
+            st.markdown(t("pl.format_body", kinds=", ".join(
+                f"`{kind}` {CLASS_OF[kind]}" for kind in convlab.KINDS)))
         edits = st.session_state.get(key) or {}
         new, problem = frame_stack(edited) if any(edits.values()) else (stack, None)
         if problem:

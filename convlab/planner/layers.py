@@ -81,10 +81,27 @@ def _conv(m: nn.Conv2d, shape: tuple[int, ...]) -> Step:
                       explain_output_size(MAX_SIZE, m.kernel_size, m.stride, pad, m.dilation))
         fix = {**(err.suggestion or {}), "input_size": _show(least)}  # type: ignore[arg-type]
         raise _refuse(err.parameter, err.value, err.reason, fix) from None
+    _require_pad_mode(m.padding_mode, size, ((h.pad_before, h.pad_after),
+                                             (w.pad_before, w.pad_after)))
     out = (*shape[:-3], m.out_channels, h.output, w.output)
     macs = math.prod(out) * (m.in_channels // m.groups) * math.prod(m.kernel_size)
     return Step(out, Window((h.effective_kernel, w.effective_kernel), (h.stride, w.stride),
                            (h.pad_before, w.pad_before)), _params(m), macs)
+
+
+def _require_pad_mode(mode: str, size: Pair, pads: tuple[Pair, Pair]) -> None:
+    """PyTorch's F.pad: a reflection must be shorter than the side it mirrors, a circular
+    padding may wrap around at most once."""
+    if mode not in ("reflect", "circular"):
+        return
+    reach = tuple(max(p) for p in pads)
+    fits = all(r < n if mode == "reflect" else r <= n for r, n in zip(reach, size, strict=True))
+    if not fits:
+        top = tuple(n - 1 if mode == "reflect" else n for n in size)
+        raise _refuse("padding_mode", mode, f"{mode} padding of {list(reach)} does not fit "
+                      f"the input {list(size)} (at most {list(top)})",
+                      {"padding_mode": "zeros", "input_size": _show(tuple(
+                          r + 1 if mode == "reflect" else r for r in reach))})  # type: ignore[arg-type]
 
 
 def _conv_transpose(m: nn.ConvTranspose2d, shape: tuple[int, ...]) -> Step:
@@ -92,6 +109,11 @@ def _conv_transpose(m: nn.ConvTranspose2d, shape: tuple[int, ...]) -> Step:
     _require_channels("in_channels", m.in_channels, shape)
     k, s, p, d, op = (_pair(v) for v in (m.kernel_size, m.stride, m.padding, m.dilation,
                                          m.output_padding))
+    if any(op[i] >= max(s[i], d[i]) for i in range(2)):
+        top = tuple(min(op[i], max(s[i], d[i]) - 1) for i in range(2))
+        raise _refuse("output_padding", _show(op), "output padding must be smaller than "
+                      f"either stride {_show(s)} or dilation {_show(d)}",
+                      {"output_padding": _show(top)})  # type: ignore[arg-type]
     out_hw = tuple((n - 1) * s[i] - 2 * p[i] + d[i] * (k[i] - 1) + op[i] + 1
                    for i, n in enumerate(size))
     if min(out_hw) <= 0:
@@ -181,6 +203,12 @@ def _upsample(m: nn.Upsample, shape: tuple[int, ...]) -> Step:
     if need is not None and rank != need:
         raise _refuse("mode", m.mode, f"Got {rank}D input, but {m.mode} mode needs {need}D "
                       "input", {"mode": "nearest"})
+    if m.size is None and m.scale_factor is None:
+        raise _refuse("size", None, "either size or scale_factor should be defined",
+                      {"scale_factor": 2})
+    if m.size is not None and m.scale_factor is not None:
+        raise _refuse("size", m.size, "only one of size or scale_factor should be defined",
+                      {"scale_factor": None})
     spatial = shape[2:]
     given: Any = m.size if m.size is not None else m.scale_factor
     name = "size" if m.size is not None else "scale_factor"

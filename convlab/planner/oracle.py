@@ -70,8 +70,11 @@ def _forward(m: nn.Module, x: torch.Tensor) -> torch.Tensor:
         if cost <= CPU_PROBE_MACS:  # the layer itself, on the CPU
             copy.deepcopy(m).to_empty(device="cpu")(torch.zeros(x.shape[-3:]))
         else:  # too large to run: its channel check alone, on a one-cell input
-            g = m.groups
-            nn.ConvTranspose2d(m.in_channels, g, 1, groups=g)(torch.zeros(x.shape[-3], 1, 1))
+            g = m.groups  # output_padding checked too (the meta kernel skips it)
+            probe: dict[str, Any] = {"stride": m.stride, "dilation": m.dilation,
+                                     "output_padding": m.output_padding}
+            nn.ConvTranspose2d(m.in_channels, g, 1, groups=g, **probe)(
+                torch.zeros(x.shape[-3], 1, 1))
     return y
 
 

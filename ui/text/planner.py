@@ -25,8 +25,30 @@ TEXT: dict[str, dict[str, str]] = {
     "pl.w": {"en": "input width W", "zh": "输入宽度 W"},
     "pl.stack": {"en": "The stack, one layer per row", "zh": "网络层，每行一层"},
     "pl.stack_caption": {
-        "en": "Add or delete rows at the table's edge. An empty `in` follows the stack; a setting a layer does not take is dropped.",
-        "zh": "在表格边缘添加或删除行。`in` 留空则跟随上一层；某层不使用的设置会被丢弃。"},
+        "en": "Add or delete rows at the table's edge. An empty `in` follows the stack; a setting a layer does not take is dropped. Kernel, stride, padding, dilation and output padding take one number or a (height, width) pair such as `(1, 7)`; padding also takes `same` or `valid`. The layer column stays in view when the table scrolls sideways.",
+        "zh": "在表格边缘添加或删除行。`in` 留空则跟随上一层；某层不使用的设置会被丢弃。卷积核、步幅、填充、膨胀和输出填充可填一个数，或一对（高，宽），例如 `(1, 7)`；填充还可填 `same` 或 `valid`。表格左右滚动时，层这一列始终可见。"},
+    "pl.format": {"en": "How the link writes the stack", "zh": "链接如何记录这叠网络层"},
+    "pl.format_body": {
+        "en": "The link's `stack` holds one layer after another, joined by `_`. Each layer is its short name, then a dot and its settings, each one letter and its value: `conv.o64k3p1_relu_maxpool.k2s2` is `Conv2d(out_channels=64, kernel_size=3, padding=1)`, `ReLU`, `MaxPool2d(kernel_size=2, stride=2)`.\n\n"
+              "| letter | setting |\n| --- | --- |\n"
+              "| `i` | `in_channels` / `in_features` / `num_features` (left out: what the previous layer gives) |\n"
+              "| `o` | `out_channels` / `out_features`; AdaptiveAvgPool2d's `output_size`; Upsample's `size` |\n"
+              "| `k` `s` `p` `d` | `kernel_size`, `stride` (Upsample: `scale_factor`), `padding`, `dilation` |\n"
+              "| `g` `q` | `groups`, `output_padding` |\n"
+              "| `c` | `ceil_mode` (`c1` = True) |\n"
+              "| `m` | mode: Conv2d's `padding_mode` (`mreflect`), Upsample's `mode` (`mbilinear`) |\n"
+              "| `b` | `bias` (`b0` = False) |\n\n"
+              "A (height, width) pair is written with an `x`: `k1x7` is `kernel_size=(1, 7)`; a word is written out: `psame` is `padding='same'`. Short names: {kinds}.",
+        "zh": "链接中的 `stack` 依次记录每一层，层与层之间用 `_` 连接。每层先写简称，再写一个点和它的设置，每个设置是一个字母加它的值：`conv.o64k3p1_relu_maxpool.k2s2` 即 `Conv2d(out_channels=64, kernel_size=3, padding=1)`、`ReLU`、`MaxPool2d(kernel_size=2, stride=2)`。\n\n"
+              "| 字母 | 设置 |\n| --- | --- |\n"
+              "| `i` | `in_channels` / `in_features` / `num_features`（省略：取上一层的输出） |\n"
+              "| `o` | `out_channels` / `out_features`；AdaptiveAvgPool2d 的 `output_size`；Upsample 的 `size` |\n"
+              "| `k` `s` `p` `d` | `kernel_size`、`stride`（Upsample：`scale_factor`）、`padding`、`dilation` |\n"
+              "| `g` `q` | `groups`、`output_padding` |\n"
+              "| `c` | `ceil_mode`（`c1` 即 `True`） |\n"
+              "| `m` | 模式：Conv2d 的 `padding_mode`（`mreflect`）、Upsample 的 `mode`（`mbilinear`） |\n"
+              "| `b` | `bias`（`b0` 即 `False`） |\n\n"
+              "（高，宽）一对数用 `x` 连接：`k1x7` 即 `kernel_size=(1, 7)`；单词照原样写出：`psame` 即 `padding='same'`。简称：{kinds}。"},
     "pl.col.layer": {"en": "layer", "zh": "层"},
     "pl.col.i": {"en": "in", "zh": "输入"},
     "pl.col.o": {"en": "out", "zh": "输出"},
@@ -35,18 +57,40 @@ TEXT: dict[str, dict[str, str]] = {
     "pl.col.p": {"en": "padding", "zh": "填充"},
     "pl.col.d": {"en": "dilation", "zh": "膨胀"},
     "pl.col.g": {"en": "groups", "zh": "分组"},
+    "pl.col.q": {"en": "output padding", "zh": "输出填充"},
+    "pl.col.c": {"en": "ceil", "zh": "向上取整"},
+    "pl.col.m": {"en": "mode", "zh": "模式"},
     "pl.col.b": {"en": "bias", "zh": "偏置"},
+    "pl.col_help.k": {"en": "kernel_size: one number, or (height, width) such as (1, 7)",
+                      "zh": "kernel_size：一个数，或（高，宽），例如 (1, 7)"},
+    "pl.col_help.p": {"en": "padding: one number, (height, width), or same / valid (Conv2d)",
+                      "zh": "padding：一个数、（高，宽），或 same / valid（Conv2d）"},
+    "pl.col_help.d": {"en": "dilation: one number or (height, width)", "zh": "dilation：一个数或（高，宽）"},
+    "pl.col_help.g": {"en": "groups", "zh": "groups（分组数）"},
+    "pl.col_help.q": {"en": "output_padding (ConvTranspose2d): cells added on one side of the output, less than the stride or the dilation",
+                      "zh": "output_padding（ConvTranspose2d）：在输出一侧补的单元数，须小于步幅或膨胀"},
+    "pl.col_help.c": {"en": "ceil_mode (MaxPool2d, AvgPool2d): round the output size up",
+                      "zh": "ceil_mode（MaxPool2d、AvgPool2d）：输出尺寸向上取整"},
+    "pl.col_help.m": {"en": "Conv2d: padding_mode (zeros, reflect, replicate, circular); Upsample: mode (nearest, bilinear, bicubic)",
+                      "zh": "Conv2d：padding_mode（zeros、reflect、replicate、circular）；Upsample：mode（nearest、bilinear、bicubic）"},
+    "pl.col_help.b": {"en": "bias (Conv2d, ConvTranspose2d, Linear)", "zh": "bias（Conv2d、ConvTranspose2d、Linear）"},
     "pl.col_help.i": {"en": "in_channels / in_features / num_features; empty: what the previous layer gives",
                       "zh": "in_channels / in_features / num_features；留空：取上一层的输出"},
-    "pl.col_help.o": {"en": "out_channels / out_features; AdaptiveAvgPool2d: its output size",
-                      "zh": "out_channels / out_features；AdaptiveAvgPool2d：输出尺寸"},
-    "pl.col_help.s": {"en": "stride; Upsample: its scale factor", "zh": "步幅；Upsample：放大倍数"},
+    "pl.col_help.o": {"en": "out_channels / out_features; AdaptiveAvgPool2d: its output size; Upsample: its size (instead of a scale factor)",
+                      "zh": "out_channels / out_features；AdaptiveAvgPool2d：输出尺寸；Upsample：输出尺寸（代替放大倍数）"},
+    "pl.col_help.s": {"en": "stride, one number or (height, width); Upsample: its scale factor", "zh": "步幅，一个数或（高，宽）；Upsample：放大倍数"},
     "pl.cell.unknown_kind": {"en": "Row {row}: choose a layer type for `{col}`; the stack keeps its last valid form.",
                              "zh": "第 {row} 行：请为“{col}”选择层类型；网络保持上一个有效版本。"},
     "pl.cell.required": {"en": "Row {row}, `{col}`: this {layer} needs a value; the stack keeps its last valid form.",
                          "zh": "第 {row} 行“{col}”：此 {layer} 需要一个值；网络保持上一个有效版本。"},
-    "pl.cell.not_integer": {"en": "Row {row}, `{col}`: `{value}` is not a whole number; the stack keeps its last valid form.",
-                            "zh": "第 {row} 行“{col}”：`{value}` 不是整数；网络保持上一个有效版本。"},
+    "pl.cell.not_integer": {"en": "Row {row}, `{col}`: `{value}` is not a whole number or a (height, width) pair; the stack keeps its last valid form.",
+                            "zh": "第 {row} 行“{col}”：`{value}` 不是整数，也不是（高，宽）一对数；网络保持上一个有效版本。"},
+    "pl.cell.not_a_choice": {"en": "Row {row}, `{col}`: a {layer} does not take `{value}` (it takes {words}); the stack keeps its last valid form.",
+                             "zh": "第 {row} 行“{col}”：{layer} 不接受 `{value}`（可选：{words}）；网络保持上一个有效版本。"},
+    "pl.cell.unused": {"en": "Row {row}, `{col}`: a {layer} does not take `{value}`; the stack keeps its last valid form.",
+                       "zh": "第 {row} 行“{col}”：{layer} 不接受 `{value}`；网络保持上一个有效版本。"},
+    "pl.cell.scale_or_size": {"en": "Row {row}: this {layer} needs a scale factor (`{s}`) or a size (`{o}`); the stack keeps its last valid form.",
+                              "zh": "第 {row} 行：此 {layer} 需要放大倍数（“{s}”）或输出尺寸（“{o}”）；网络保持上一个有效版本。"},
     "pl.cell.out_of_range": {"en": "Row {row}, `{col}`: `{value}` is outside {lo} to {hi}; the stack keeps its last valid form.",
                              "zh": "第 {row} 行“{col}”：`{value}` 超出 {lo} 到 {hi}；网络保持上一个有效版本。"},
     "pl.cell.too_many": {"en": "At most {n} layers: the rows after {n} are not used; the stack keeps its last valid form.",
@@ -79,6 +123,15 @@ TEXT: dict[str, dict[str, str]] = {
     "pl.metric.macs": {"en": "multiply-accumulates", "zh": "乘加次数"},
     "pl.metric.memory": {"en": "activations (float32)", "zh": "激活（float32）"},
     "pl.metric.out": {"en": "output shape", "zh": "输出形状"},
+    "pl.metric.out_before": {"en": "output before layer {index} ({layer})", "zh": "第 {index} 层（{layer}）之前的输出"},
+    "pl.metric.partial": {"en": "The plan stops before layer {index} ({layer}), the first PyTorch refuses: these totals count only the {n} layers before it.",
+                          "zh": "规划在第 {index} 层（{layer}）之前停止，这是 PyTorch 拒绝的第一层：这些合计只计入它之前的 {n} 层，不含其后的层。"},
+    "pl.rf_beyond": {"en": "\\* The receptive field is larger than the {h} × {w} input from layer {index} ({layer}, {rf}) on (layers {layers}): those windows reach past the image into the padding, so every output cell sees the whole input plus zeros.",
+                     "zh": "\\* 从第 {index} 层（{layer}，{rf}）起，感受野大于 {h} × {w} 的输入（第 {layers} 层）：这些窗口越过图像伸入填充区，因此每个输出单元都看到整张输入外加零。"},
+    "pl.input_size_means": {"en": "`input_size` is the height × width reaching layer {index}, now {h} × {w}, not the network's input. To find network inputs that survive the stack, use the solver below.",
+                            "zh": "`input_size` 指到达第 {index} 层的高 × 宽（现在是 {h} × {w}），不是网络的输入。要找出能通过整叠网络的输入尺寸，请用下面的求解器。"},
+    "pl.code_until": {"en": "up to layer {index} ({layer}), the first PyTorch refuses; running it ends with PyTorch's refusal, and the layers after it are left out",
+                      "zh": "到第 {index} 层（{layer}）为止，这是 PyTorch 拒绝的第一层；运行它会以 PyTorch 的拒绝结束，其后的层未包含"},
     "pl.refused": {"en": "Layer {index} ({layer}) cannot run on its input {shape}; the layers after it are not planned.",
                    "zh": "第 {index} 层（{layer}）无法在输入 {shape} 上运行；其后的层未被规划。"},
     "pl.solver": {"en": "Solve for an output size", "zh": "按目标输出尺寸求解"},

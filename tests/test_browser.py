@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from tests._server import IDLE, checked_tab, page_url
 from ui.i18n import TEXT
-from ui.registry import PAGES
+from ui.registry import LESSONS, PAGES
 
 pytestmark = pytest.mark.browser
 
@@ -196,6 +196,184 @@ def test_no_sideways_scrolling_on_a_phone(browser, streamlit_server, streamlit_l
         # stacked: the picture column comes under the controls, not beside them
         stage = tab.locator(STAGE).bounding_box()
         assert stage is not None and stage["width"] > PHONE["width"] * 0.7
+        assert not errors, errors
+    finally:
+        tab.context.close()
+
+
+# ---- pictures that fit (issue 26, item 6) ------------------------------------------------------
+
+# Content wider than its box where the box hides (or KaTeX scrolls) the rest: the element
+# that owns it, its class, content width, box width. Widgets' own ellipses and KaTeX's
+# hidden MathML copy are not pictures; a KaTeX line may overhang its box by a glyph's edge.
+CUT = """main => {
+    const widgets = new Set(["stSelectbox", "stSlider", "stCheckbox", "stToggle",
+                             "stMultiSelect", "stNumberInput", "stRadio", "stTextInput"]);
+    const cut = [];
+    for (const e of document.querySelector(main).querySelectorAll("*")) {
+        const katex = e.classList.contains("katex-display");
+        const slack = katex ? 3 : 1;
+        if (e.clientWidth === 0 || e.scrollWidth <= e.clientWidth + slack) continue;
+        const overflow = getComputedStyle(e).overflowX;
+        const owner = (e.closest("[data-testid]") || e).getAttribute("data-testid");
+        if ((katex || overflow === "hidden" || overflow === "clip") && !widgets.has(owner)
+                && !e.classList.contains("katex-mathml")) {
+            cut.push([owner, String(e.className).slice(0, 40), e.scrollWidth, e.clientWidth]);
+        }
+    }
+    return cut;
+}"""
+
+
+# Verdict cells of check tables that lie outside the box that shows them (a table wider
+# than its column scrolls, and what is past the edge is out of sight) or off the screen.
+VERDICTS_HIDDEN = """([main, head]) => {
+    const hidden = [];
+    for (const table of document.querySelector(main).querySelectorAll("table")) {
+        const heads = [...table.querySelectorAll("th")].map(th => th.textContent.trim());
+        const col = heads.indexOf(head);
+        if (col < 0) continue;
+        let view = table.parentElement;
+        while (view && getComputedStyle(view).overflowX === "visible") view = view.parentElement;
+        const box = (view || document.documentElement).getBoundingClientRect();
+        for (const row of table.querySelectorAll("tbody tr")) {
+            const b = row.children[col].getBoundingClientRect();
+            if (b.left < Math.max(box.left, 0) - 1
+                    || b.right > Math.min(box.right, window.innerWidth) + 1) {
+                hidden.push([row.children[col].textContent.trim(), b.left, b.right]);
+            }
+        }
+    }
+    return hidden;
+}"""
+
+
+def _wide_open(browser, size: dict[str, int], url: str, scale: float = 1.0) -> tuple[Page, list]:
+    context = browser.new_context(viewport=size, device_scale_factor=scale)
+    context.set_default_timeout(60_000)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda err: errors.append(str(err)))
+    open_app(tab, url)
+    return tab, errors
+
+
+def test_output_size_formula_fits_its_column_on_a_laptop(browser, streamlit_server,
+                                                         streamlit_log):
+    """At 1280 x 800 the worked formula shows whole: once the width column ran past its
+    column ("W_out = ... = 3 + 1 = <cut>")."""
+    tab, errors = _wide_open(browser, LAPTOP, f"{streamlit_server}/output_size")
+    try:
+        assert_no_exception(tab, streamlit_log)
+        shown = tab.locator(f"{MAIN} .katex-display")
+        assert shown.count() >= 1
+        assert tab.evaluate(CUT, MAIN) == []
+        assert not errors, errors
+    finally:
+        tab.context.close()
+
+
+def test_pointwise_timing_charts_are_tall_enough_and_list_every_form(page, streamlit_server,
+                                                                     streamlit_log):
+    """After a timing run: plots of their own 240 px (not squeezed to 30-65 px by the
+    legend and labels), several ticks on each axis, and all four forms in each legend."""
+    open_app(page, f"{streamlit_server}/pointwise")
+    page.get_by_role("button", name=TEXT["pw.run_timing"]["en"]).click()
+    charts = page.locator(CHART).filter(has_text=TEXT["pw.timing.gflops_axis"]["en"])
+    expect(charts).to_have_count(1, timeout=120_000)
+    settle(page)
+    assert_no_exception(page, streamlit_log)
+    expect(page.get_by_text(TEXT["pw.timing_setup"]["en"].split("{")[0].strip()).first
+           ).to_be_visible()
+    forms = [TEXT[f"pw.form.{f}"]["en"] for f in ("conv2d", "matmul", "einsum",
+                                                   "linear_channels_last")]
+    timing = page.locator(CHART).filter(has_text=forms[2])
+    expect(timing).to_have_count(2)
+    for chart in timing.all():
+        chart.scroll_into_view_if_needed()
+        found = chart.evaluate("""c => {
+            const box = c.getBoundingClientRect();
+            const y = [...c.querySelectorAll("g.role-axis")].find(
+                a => (a.getAttribute("aria-label") || "").startsWith("Y-axis"));
+            const plot = y.querySelector(".role-axis-domain").getBoundingClientRect();
+            const labels = [...c.querySelectorAll(".role-legend-label text")].map(t => {
+                const b = t.getBoundingClientRect();
+                return [t.textContent, b.left >= box.left - 1 && b.right <= box.right + 1
+                        && b.bottom <= box.bottom + 1];
+            });
+            return {plot: plot.height, ticks: y.querySelectorAll(".role-axis-label text").length,
+                    labels};
+        }""")
+        assert found["plot"] >= 200, found
+        assert found["ticks"] >= 3, found
+        assert sorted(text for text, _ in found["labels"]) == sorted(forms), found
+        assert all(inside for _, inside in found["labels"]), found
+
+
+def test_channel_wiring_at_d2ls_size_is_tall_and_labelled_apart(page, streamlit_server,
+                                                                 streamlit_log):
+    """cin=2, cout=2, groups=2: once 52 px tall, its channel labels on top of each other."""
+    open_app(page, f"{streamlit_server}/multichannel?cin=2&cout=2&groups=2")
+    assert_no_exception(page, streamlit_log)
+    chart = page.locator(CHART).filter(has_text=TEXT["mc.wiring_in"]["en"])
+    expect(chart).to_have_count(1)
+    chart.scroll_into_view_if_needed()
+    found = chart.evaluate("""c => ({
+        height: c.getBoundingClientRect().height,
+        labels: [...c.querySelectorAll(".role-mark text")].map(t => {
+            const b = t.getBoundingClientRect();
+            return [t.textContent, b.left, b.top, b.right, b.bottom];
+        })})""")
+    assert found["height"] >= 120, found
+    labels = found["labels"]
+    assert sorted(text for text, *_ in labels) == ["0", "0", "1", "1"], found  # each once
+    for i, (_, l1, t1, r1, b1) in enumerate(labels):
+        for _, l2, t2, r2, b2 in labels[i + 1:]:
+            assert r1 <= l2 or r2 <= l1 or b1 <= t2 or b2 <= t1, found  # no two overlap
+
+
+# ---- a projector: 1024 x 768, and the same at 150 % zoom -------------------------------------
+
+# 150 % zoom of 1024 x 768: 683 x 512 CSS pixels, each drawn as 1.5 device pixels.
+PROJECTOR = {"1024x768": ({"width": 1024, "height": 768}, 1.0, 1.0),
+             "150pct": ({"width": 683, "height": 512}, 1.5, 1.5)}
+CONTROLS = ("[data-testid='stNumberInput'], [data-testid='stSelectbox'], "
+            "[data-testid='stSlider']")
+
+
+@pytest.mark.parametrize("size", list(PROJECTOR))
+@pytest.mark.parametrize("stem", [p.stem for p in LESSONS])
+def test_every_lesson_is_usable_on_a_projector(browser, streamlit_server, streamlit_log,
+                                               stem, size):
+    """No sideways scrolling of the page; the control column and the main picture shown
+    whole across (inside the screen, each wide enough to use), the picture starting on the
+    first screen at 1024 x 768 and within half a screen more at 150 % zoom (the title and
+    intro take a third of a 512 px screen); nothing cut: no picture, table or formula wider
+    than a box that hides the rest."""
+    viewport, scale, screens = PROJECTOR[size]
+    tab, errors = _wide_open(browser, viewport, f"{streamlit_server}/{stem}", scale)
+    width, height = viewport["width"], viewport["height"]
+    try:
+        assert_no_exception(tab, streamlit_log)
+        widths = tab.evaluate(
+            """main => [document.documentElement, document.querySelector(main)].map(
+                   e => [e.scrollWidth, e.clientWidth])""", MAIN)
+        for scroll, client in widths:
+            assert scroll <= client + 1, f"{stem}: {scroll} px wide on a {client} px screen"
+        control = tab.locator(MAIN).locator(CONTROLS).first
+        expect(control).to_be_visible()
+        box = control.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 1
+        assert box["width"] >= 150 and box["y"] < height, f"{stem}: control at {box}"
+        picture = tab.locator(STAGE).locator(PICTURES).first
+        expect(picture).to_be_visible()
+        pic = picture.bounding_box()
+        assert pic is not None and pic["width"] >= 250, f"{stem}: picture at {pic}"
+        assert pic["x"] >= 0 and pic["x"] + pic["width"] <= width + 1, f"{stem}: {pic}"
+        assert pic["y"] < height * screens, f"{stem}: the picture starts at {pic['y']} px"
+        assert tab.evaluate(CUT, MAIN) == [], stem
+        hidden = tab.evaluate(VERDICTS_HIDDEN, [MAIN, TEXT["check.col_result"]["en"]])
+        assert hidden == [], f"{stem}: check verdicts out of sight {hidden}"
         assert not errors, errors
     finally:
         tab.context.close()

@@ -7,7 +7,7 @@ import streamlit as st
 import convlab
 from ui import conv_transpose_view as view
 from ui import frame
-from ui.i18n import t
+from ui.i18n import reason, t
 
 
 def lesson(page: frame.Frame) -> None:
@@ -37,6 +37,7 @@ def lesson(page: frame.Frame) -> None:
         page.stop()
     size = (v["h"], v["w"])
     h_ax, w_ax = axes
+    X, K = view.matrix(v["X"], size), view.matrix(v["K"], spec.kernel_size)
 
     # ---- the numbers ------------------------------------------------------------------------
     page.predict(t("ct.predict"), (h_ax.output, w_ax.output), convlab.transpose_size_slips(axes))
@@ -46,12 +47,21 @@ def lesson(page: frame.Frame) -> None:
     row.metric(t("count.params"), f"{spec.num_parameters:,}")
     row.metric(t("count.macs"), f"{spec.macs(input_shape):,}")
 
+    # ---- X and K: numbered 1, 2, ..., or the learner's own ----------------------------------
+    editor = page.section("edit", t("ct.edit"), icon=":material/edit:", opens_for=("d2l",))
+    if editor is not None:
+        with editor:
+            st.caption(t("ct.edit_caption"))
+            X = page.matrix("edX", X, "X")
+            K = page.matrix("edK", K, "K")
+    page["X"], page["K"] = view.matrix_text(X), view.matrix_text(K)
+
     # ---- the scatter view: each input cell stamps the kernel --------------------------------
     with page.stage:  # heading and caption as one element: one fewer to send per rerun
-        st.markdown(f"### {t('ct.scatter')}\n\n{t('ct.scatter_caption')}")
+        st.markdown(f"### {t('ct.scatter')}\n\n{view.scatter_caption()}")
     pick_rows, pick_cols = view.scatter_shape(spec, size)
     page.picking(pick_rows, pick_cols,
-                 lambda cell: page.explore(view.scatter_data(spec, size, cell)))
+                 lambda cell: page.explore(view.scatter_data(spec, X, K, cell)))
 
     st.markdown(f"### {t('ct.formula')}\n\n$$\n{view.formula_block(axes)}\n$$")
 
@@ -63,11 +73,12 @@ def lesson(page: frame.Frame) -> None:
     sliders = page.row()
     cell = (page.slider("ri", 0, h_ax.output - 1, container=sliders),
             page.slider("rj", 0, w_ax.output - 1, container=sliders))
-    K = view.tap_numbers(spec.kernel_size)
     words = view.cell_words()
-    page.picture([view.direct_figure(pic, cell, t("ct.direct_title")),
+    page.picture([view.direct_figure(pic, X, cell, t("ct.direct_title")),
                   view.grids.heatmap(K, t("ct.kernel_title"), words),
-                  view.grids.heatmap(K[::-1, ::-1], t("ct.flipped_title"), words)])
+                  view.grids.heatmap(K[::-1, ::-1], t("ct.flipped_title"), words),
+                  view.grids.heatmap(view.output(X, K, spec), t("ct.y_title"), words,
+                                     highlight=[cell])])
 
     # ---- secondary, drawn only while open: the checkerboard and the round trip ------------
     overlap = page.section("overlap", t("ct.overlap"), icon=":material/grid_on:",
@@ -80,7 +91,7 @@ def lesson(page: frame.Frame) -> None:
             page.picture([view.counts_figure(stamps.overlap, t("ct.overlap_title")),
                           view.counts_figure(resized.count,
                                              t("ct.resize_title", s=h_ax.stride))])
-            st.caption(t("ct.checkerboard") if stamps.uneven else t("ct.even"))
+            st.caption(view.pattern_caption(stamps))
 
     trip = page.section("round_trip", t("ct.round_trip"), icon=":material/sync:",
                         opens_for=("round_trip",))
@@ -89,7 +100,7 @@ def lesson(page: frame.Frame) -> None:
             try:
                 trips = view.round_trip_table(spec, size)
             except convlab.ConvConfigError as err:
-                st.info(t("ct.rt_none", h=size[0], w=size[1], why=f"`{err.reason}`"))
+                st.info(t("ct.rt_none", h=size[0], w=size[1], why=reason(err)))
             else:
                 st.caption(t("ct.rt_caption", h=size[0], w=size[1]))
                 page.table(trips)

@@ -44,13 +44,13 @@ def test_hover_an_input_cell_shows_where_its_stamp_lands(tab, streamlit_server, 
     badges = y.locator(".cx-tap .cx-w").all_inner_texts()
     assert sorted(badges, key=int) == [str(n) for n in range(1, 10)]  # every tap once
     expect(tab.locator(".cx-status")).to_have_text(
-        TEXT["ct.ex.status_output"][lang].format(row=0, col=1, n=9))
+        TEXT["ct.ex.status_output"][lang].format(row=0, col=1, n=9, m=9))
 
     y.locator("[data-k='2']").hover()  # output (0, 2): the middle column, two stamps
     expect(root).to_have_attribute("data-active", "input:0,2")
     assert x.locator(".cx-tap").count() == 2
     expect(tab.locator(".cx-status")).to_have_text(
-        TEXT["ct.ex.status_input"][lang].format(row=0, col=2, n=2))
+        TEXT["ct.ex.status_input"][lang].format(row=0, col=2, m=2))
 
     tab.mouse.move(0, 0)
     tab.locator(".cx-speed input").fill("60")

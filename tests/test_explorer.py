@@ -3,6 +3,7 @@ tap map at generated shapes, and on the pages through AppTest."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -15,6 +16,7 @@ from pagekit import assert_clean, click_explorer, explorer_words, explorers, too
 from test_windows import layers
 
 import convlab
+from tests import _explorer_js as explorer_js
 from ui import explorer, grids
 from ui.i18n import TEXT
 
@@ -22,27 +24,26 @@ pytestmark = pytest.mark.filterwarnings("ignore:Using padding='same':UserWarning
 PAYLOADS = settings(max_examples=40, deadline=None)
 
 
-# ---- reading the payload the way explorer.js reads it --------------------------------------------
+# ---- explorer.js itself, in headless Chromium, reading the payload -----------------------------
 
-def js_reads(data: dict[str, Any], i: int, j: int) -> list[tuple[int, int]]:
-    """(padded cell, kernel tap) of output (i, j), as explorer.js's ``links("output")``."""
-    rows, cols = data["axes"]
-    kh, kw = data["spaces"]["kernel"]
-    wp = data["spaces"]["input"][1]
-    return [(rows["index"][i * kh + a] * wp + cols["index"][j * kw + b], a * kw + b)
-            for a in range(kh) for b in range(kw)]
+@pytest.fixture(scope="module")
+def js(browser) -> Iterator[Any]:
+    """A blank page with explorer.js loaded (one per module: hypothesis reuses it)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    explorer_js.blank(page)
+    yield page
+    context.close()
+    assert not errors, errors
 
 
-def js_readers(data: dict[str, Any], r: int, c: int) -> list[tuple[int, int]]:
-    """(output cell, kernel tap) reading padded cell (r, c), as ``links("input")``."""
-    rows, cols = data["axes"]
-    kh, kw = data["spaces"]["kernel"]
-    wo = data["spaces"]["output"][1]
-    out = []
-    for x in rows["by_cell"][rows["cell_ptr"][r]:rows["cell_ptr"][r + 1]]:
-        for y in cols["by_cell"][cols["cell_ptr"][c]:cols["cell_ptr"][c + 1]]:
-            out.append(((x // kh) * wo + y // kw, (x % kh) * kw + y % kw))
-    return out
+def js_reads(links: dict[str, list], data: dict[str, Any], i: int, j: int
+             ) -> list[tuple[int, int]]:
+    """(padded cell, kernel tap) of output (i, j), as explorer.js decoded them."""
+    k = i * data["spaces"]["output"][1] + j
+    return [tuple(x) for x in links["output"][k]["input"]]
 
 
 def _build(cfg: dict[str, Any], pick: tuple[int, int] = (0, 0)) -> tuple[convlab.TapMap, dict]:
@@ -56,25 +57,38 @@ def _build(cfg: dict[str, Any], pick: tuple[int, int] = (0, 0)) -> tuple[convlab
                                   legend=explorer.legend())
 
 
-@PAYLOADS
+@pytest.mark.browser
+@settings(max_examples=25, deadline=None)
 @given(layers())
-def test_every_window_read_from_the_payload_is_convlabs(cfg: dict[str, Any]) -> None:
-    """For every output cell, the payload's axes give exactly the tap map's window (cells
-    and kernel taps, in kernel order); for every padded cell, exactly its readers."""
+def test_explorer_js_decodes_every_window_as_convlab(js, cfg: dict[str, Any]) -> None:
+    """explorer.js itself, run in Chromium on the payload: for every output cell its links
+    are exactly the tap map's window (cells and kernel taps, in kernel order); for every
+    padded cell exactly its readers; for every kernel tap the cell it reads in every
+    window, output by output."""
     taps, data = _build(cfg)
     assert data["spaces"] == {"output": list(taps.out_shape), "input": list(taps.padded_shape),
                               "kernel": list(taps.kernel_size)}
+    explorer_js.mount(js, data)
+    links = explorer_js.all_links(js, data)
     wo, wp = taps.out_shape[1], taps.padded_shape[1]
+    kh, kw = taps.kernel_size
     for o in range(taps.out_shape[0] * wo):
         cells, kernel = taps.reads(*divmod(o, wo))
-        expected = [(r * wp + c, a * taps.kernel_size[1] + b)
+        expected = [[r * wp + c, a * kw + b]
                     for (r, c), (a, b) in zip(cells.tolist(), kernel.tolist(), strict=True)]
-        assert js_reads(data, *divmod(o, wo)) == expected
+        assert links["output"][o]["input"] == expected
+        assert links["output"][o]["output"] == [[o, -1]]
     for p in range(taps.padded_shape[0] * wp):
         outs, kernel = taps.readers(*divmod(p, wp))
-        expected = [(i * wo + j, a * taps.kernel_size[1] + b)
+        expected = [[i * wo + j, a * kw + b]
                     for (i, j), (a, b) in zip(outs.tolist(), kernel.tolist(), strict=True)]
-        assert js_readers(data, *divmod(p, wp)) == expected
+        assert links["input"][p]["output"] == expected
+        assert sorted(t for t, _ in links["input"][p]["kernel"]) == sorted(
+            {a * kw + b for a, b in kernel.tolist()})
+    for tap in range(kh * kw):
+        expected = [[int(taps.reads(i, j)[0][tap][0]) * wp + int(taps.reads(i, j)[0][tap][1]),
+                     tap] for i in range(taps.out_shape[0]) for j in range(wo)]
+        assert links["kernel"][tap]["input"] == expected
 
 
 @PAYLOADS
@@ -150,7 +164,8 @@ def test_payload_size_stays_small_at_the_largest_output_size_page() -> None:
 
 # ---- on the pages ------------------------------------------------------------------------------
 
-def test_output_size_page_sends_the_explorer() -> None:
+@pytest.mark.browser
+def test_output_size_page_sends_the_explorer(js) -> None:
     """The default view (8 x 8, kernel 3, stride 2, padding 1): one explorer with the padded
     input, the kernel's taps and the 4 x 4 outputs; the pick comes from the URL."""
     at = make_app("pages/output_size.py", {"oi": "2", "oj": "3"})
@@ -159,7 +174,9 @@ def test_output_size_page_sends_the_explorer() -> None:
     assert data["spaces"] == {"output": [4, 4], "input": [10, 10], "kernel": [3, 3]}
     assert data["pick"] == [2, 3]
     assert [p["id"] for p in data["rows"][0]] == ["x", "y", "k"]
-    assert js_reads(data, 2, 3)[0] == (4 * 10 + 6, 0)  # rows 4..6, columns 6..8
+    explorer_js.mount(js, data)
+    links = explorer_js.all_links(js, data)
+    assert js_reads(links, data, 2, 3)[0] == (4 * 10 + 6, 0)  # rows 4..6, columns 6..8
     assert not at.slider  # the cell sliders are gone
     assert TEXT["ex.play"]["en"] in explorer_words(data)
 
@@ -183,7 +200,8 @@ def test_output_size_reflect_padding_says_what_it_copies_in_chinese() -> None:
     assert data["words"]["play"] == TEXT["ex.play"]["zh"]
 
 
-def test_multichannel_page_sends_each_channel_the_sum_and_y() -> None:
+@pytest.mark.browser
+def test_multichannel_page_sends_each_channel_the_sum_and_y(js) -> None:
     """d2l's two-channel example: a row per input channel (padded X, K slice, partial map),
     then the sum and Y = [[56, 72], [104, 120]]; each X panel labels taps with its kernel."""
     at = make_app("pages/multichannel.py", {"oi": "1", "oj": "1"})
@@ -198,7 +216,9 @@ def test_multichannel_page_sends_each_channel_the_sum_and_y() -> None:
     assert panels["x0"]["weights"] == "k0" and panels["x1"]["weights"] == "k1"
     assert data["pick"] == [1, 1]
     # output (1, 1) reads X[c][1:3, 1:3]: 4 5 7 8 in channel 0, as the arithmetic below says
-    window = [panels["x0"]["fields"]["value"][cell] for cell, _ in js_reads(data, 1, 1)]
+    explorer_js.mount(js, data)
+    links = explorer_js.all_links(js, data)
+    window = [panels["x0"]["fields"]["value"][cell] for cell, _ in js_reads(links, data, 1, 1)]
     assert window == ["4", "5", "7", "8"]
 
 
@@ -249,3 +269,109 @@ def test_a_bad_pick_from_the_browser_is_clamped_or_ignored(value: Any, picked: l
     click_explorer(at, value)
     assert_clean(at)
     assert explorers(at)[0]["pick"] == picked
+
+
+# ---- what the explorer says and how it prints, run in Chromium ---------------------------------
+
+def _words(lang: str) -> dict[str, str]:
+    return {"en": {k: v["en"] for k, v in TEXT.items()},
+            "zh": {k: v["zh"] for k, v in TEXT.items()}}[lang]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_status_lines_count_taps_on_the_input_in_input_coordinates(js, lang: str) -> None:
+    """Issue 26: padding='same', k=4, d=3 on 6 x 6 (4 rows and columns of padding before
+    the input): output (0, 0) has 16 taps, 4 of them on the input; cells are named in the
+    input's coordinates (padding above and left is negative), with the right plural."""
+    w = _words(lang)
+    at = make_app("pages/output_size.py", {"h": "6", "lock": "1", "kh": "4", "sh": "1",
+                                           "pad": "same", "dh": "3", "lang": lang})
+    assert_clean(at)
+    (data,) = explorers(at)
+    assert data["boxes"]["input"] == [4, 4, 6, 6]
+    explorer_js.mount(js, data)
+    status, _ = explorer_js.hover(js, "y", 0)
+    assert status == w["ex.status_output"].format(row=0, col=0, n=16, m=4)
+    wp = data["spaces"]["input"][1]
+    status, tip = explorer_js.hover(js, "x", 0)  # padding, read by output (0, 0) alone
+    assert status == w["ex.status_input_outside_one"].format(row=-4, col=-4, n=1)
+    assert w["ex.tip_input"].split("{row}")[0] + "-4" in tip
+    status, tip = explorer_js.hover(js, "x", 4 * wp + 4)  # input cell (0, 0)
+    assert status == w["ex.status_input"].format(row=0, col=0, n=4)  # outputs 1, 4 per axis
+    assert tip.startswith(w["ex.tip_input"].split("\n")[0].format(row=0, col=0))
+    status, _ = explorer_js.hover(js, "k", 0)  # tap (0, 0): on the input for outputs 4, 5
+    assert status == w["ex.status_kernel"].format(row=0, col=0, n=36, q=4)
+    if lang == "en":
+        assert "Output (0, 0): 16 taps, 4 on the input." == explorer_js.hover(js, "y", 0)[0]
+        assert "1 output cell." in w["ex.status_input_outside_one"].format(row=0, col=0, n=1)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_transposed_status_lines_count_stamps_inside_the_output(js, lang: str) -> None:
+    """The guide's fig. 4.6 (3 x 3 input, k=3, s=2, p=1: a 7 x 7 canvas, the 5 x 5 output
+    inside it): stamps counted inside the output, cells named in the output's coordinates,
+    cropped cells as such."""
+    w = _words(lang)
+    at = make_app("pages/conv_transpose.py", {"preset": "guide_4_6", "lang": lang})
+    (data,) = explorers(at)
+    assert data["boxes"] == {"output": [0, 0, 3, 3], "input": [1, 1, 5, 5],
+                             "kernel": [0, 0, 3, 3]}
+    explorer_js.mount(js, data)
+    assert explorer_js.hover(js, "x", 0)[0] == w["ct.ex.status_output"].format(
+        row=0, col=0, n=9, m=4)  # rows and columns 0..2 of the canvas, 1..2 kept
+    assert explorer_js.hover(js, "y", 0)[0] == w["ct.ex.status_input_outside_one"].format(
+        row=-1, col=-1, m=1)
+    assert explorer_js.hover(js, "y", 7 + 1)[0] == w["ct.ex.status_input_one"].format(
+        row=0, col=0, m=1)
+    assert explorer_js.hover(js, "y", 2 * 7 + 2)[0] == w["ct.ex.status_input"].format(
+        row=1, col=1, m=4)
+    assert explorer_js.hover(js, "k", 0)[0] == w["ct.ex.status_kernel"].format(
+        row=0, col=0, m=9, q=4)
+
+
+_FONTS = """() => {
+  const sizes = [];
+  for (const node of document.querySelectorAll(".cx-grid > div, .cx-w")) {
+    const text = [...node.childNodes].filter(n => n.nodeType === 3).map(n => n.data).join("");
+    if (!text.trim() && !node.classList.contains("cx-w")) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const own = node.classList.contains("cx-w") ? node.getBoundingClientRect().width
+      : [...node.childNodes].filter(n => n.nodeType === 3).reduce((w, n) => {
+          const r = document.createRange(); r.selectNodeContents(n);
+          return Math.max(w, r.getBoundingClientRect().width); }, 0);
+    sizes.push([parseFloat(getComputedStyle(node).fontSize), own,
+                node.classList.contains("cx-w") ? 1e9 : node.clientWidth]);
+  }
+  return sizes;
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page, query", [
+    ("output_size", {}), ("output_size", {"h": "6", "lock": "1", "kh": "4", "sh": "1",
+                                          "pad": "same", "dh": "3"}),
+    ("output_size", {"h": "20", "lock": "1"}), ("output_size", {"h": "12", "lock": "1"}),
+    ("conv_transpose", {}), ("conv_transpose", {"h": "10", "lock": "1", "kh": "6"}),
+    ("multichannel", {}), ("multichannel", {"preset": "d2l_three", "ph": "1", "pw": "1"}),
+])
+def test_numbers_and_tap_labels_are_readable_or_left_to_the_tooltip(js, page, query) -> None:
+    """Issue 26: tap labels were about 7 px. Every number printed in a cell and every
+    weight label a hover adds is at least 10 px and fits its cell; where it would not, the
+    cells stay blank and the tooltip carries the number."""
+    at = make_app(f"pages/{page}.py", query)
+    (data,) = explorers(at)
+    explorer_js.mount(js, data)
+    panels = [p for row in data["rows"] for p in row]
+    pick = next(p for p in panels if p["space"] == data["pick_space"])
+    explorer_js.hover(js, pick["id"], 0)
+    hovered = explorer_js.hover(js, pick["id"], pick["rows"] * pick["cols"] - 1)
+    sizes = js.evaluate(_FONTS)
+    assert all(size >= 10 for size, _, _ in sizes), sizes
+    assert all(width <= room + 1 for _, width, room in sizes), sizes
+    if pick["show"] is None and pick["fields"].get("value"):  # blank cells: the tooltip
+        assert pick["fields"]["value"][-1] in hovered[1]
+    if page == "output_size" and not query:  # the 10 x 10 padded input has room for labels
+        assert sum(room == 1e9 for _, _, room in sizes) == 9

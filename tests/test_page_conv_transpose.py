@@ -43,6 +43,7 @@ GOLDEN = {
     "dcgan": ("1 × 2 × 8 × 8", "3 × 2 × 4 × 4"),  # 4 -> 8, weight (C_in, C_out, k, k)
     "unet": ("1 × 1 × 8 × 8", "2 × 1 × 2 × 2"),  # k = 2, s = 2 doubles
     "checkerboard": ("1 × 1 × 11 × 11", "1 × 1 × 3 × 3"),  # 5 -> 11
+    "d2l": ("1 × 1 × 3 × 3", "1 × 1 × 2 × 2"),  # d2l 14.10: 2 x 2 input, k = 2
 }
 
 
@@ -51,9 +52,9 @@ def preset(name: str, lang: str = "en") -> AppTest:
 
 
 def opened(at: AppTest) -> AppTest:
-    """The page with its sections open: the overlap counts, the round trip (and More
-    settings)."""
-    assert open_sections(at, "conv_transpose") == 3
+    """The page with its sections open: the X and K editors, the overlap counts, the round
+    trip (and More settings)."""
+    assert open_sections(at, "conv_transpose") == 4
     return at
 
 
@@ -130,9 +131,10 @@ def test_round_trip_table_7_and_8_both_give_4(lang: str):
     assert [r[-1] for r in rows] == [words["ct.rt.no"], words["ct.rt.yes"]]
 
 
-@pytest.mark.parametrize("name, checker", [("checkerboard", True), ("unet", False),
-                                           ("dcgan", False), ("round_trip", True)])
-def test_overlap_counts_are_transposed_convolutions_of_ones(name: str, checker: bool):
+@pytest.mark.parametrize("name, pattern", [
+    ("checkerboard", "uneven_overlap"), ("unet", "even"), ("dcgan", "edge_only"),
+    ("round_trip", "uneven_overlap")])
+def test_overlap_counts_are_transposed_convolutions_of_ones(name: str, pattern: str):
     at = opened(preset(name))
     figs = {f.title: f for f in all_figures(at)}
     counts = figs[EN["ct.overlap_title"]]
@@ -144,8 +146,61 @@ def test_overlap_counts_are_transposed_convolutions_of_ones(name: str, checker: 
     resized = figs[EN["ct.resize_title"].format(s=v["sh"])]
     assert resized.cols == h * v["sh"]  # nearest upsample, then a 'same' convolution
     captions = [c.value for c in at.caption]
-    assert (EN["ct.checkerboard"] in captions) == checker
-    assert (EN["ct.even"] in captions) == (not checker)
+    assert [c for c in captions if c.startswith(EN[f"ct.pattern.{pattern}"][:12])], captions
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("query, pattern, counts", [
+    # issue 26: none of these is "the kernel size is not a multiple of the stride"
+    ({"h": "5", "kh": "2", "sh": "2", "ph": "0", "dh": "2"}, "holes", "0, 4"),
+    ({"h": "2", "kh": "4", "sh": "2", "ph": "0"}, "edge_only", None),
+    ({"h": "4", "kh": "3", "sh": "1", "ph": "0", "dh": "2", "oph": "1"}, "edge_only", None),
+    ({"h": "5", "kh": "3", "sh": "2", "ph": "0"}, "uneven_overlap", "1, 2, 4"),
+])
+def test_the_checkerboard_caption_says_what_the_counts_show(query, pattern, counts, lang):
+    """The caption is worded from convlab's pattern identifier, with the counts far from the
+    border; it blames the kernel size only for a real checkerboard."""
+    words = WORDS[lang]
+    at = opened(make_app(CT, {**query, "lang": lang}))
+    assert_clean(at)
+    captions = [c.value for c in at.caption]
+    mine = [c for c in captions if c.startswith(words[f"ct.pattern.{pattern}"][:8])]
+    assert len(mine) == 1, captions
+    others = [k for k in ("uneven_overlap", "holes", "edge_only", "even") if k != pattern]
+    assert not any(c.startswith(words[f"ct.pattern.{k}"][:8]) for c in captions for k in others)
+    if counts is not None:
+        assert f"{counts}" in mine[0]
+    blame = "not a multiple of the stride" if lang == "en" else "不是步幅的整数倍"
+    assert (blame in mine[0]) == (pattern == "uneven_overlap")
+
+
+def _colour_name(hex_colour: str) -> str:
+    from ui.charts import OKABE_ITO
+    return next(name for name, c in OKABE_ITO.items() if c.lower() == hex_colour.lower())
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_scatter_caption_names_the_colours_drawn(lang: str):
+    """Issue 26: the caption said grey for the cropped border, which is drawn yellow; grey
+    is "no stamp lands here". The caption now names each role's colour as the explorer
+    draws it (from the payload's palette and role names)."""
+    words = WORDS[lang]
+    at = make_app(CT, {"preset": "guide_4_6", "lang": lang})  # p = 1: a cropped border
+    (data,) = explorers(at)
+    canvas = next(p for row in data["rows"] for p in row if p["id"] == "y")
+    colour = {name: _colour_name(c) for name, c in zip(canvas["names"], canvas["palette"],
+                                                       strict=True)}
+    roles = {role: colour[words[f"ct.role.{role}"]]
+             for role in ("output", "cropped", "unstamped")}
+    assert roles == {"output": "sky", "cropped": "yellow", "unstamped": "grey"}
+    caption = next(md.value for md in at.markdown
+                   if md.value.startswith(f"### {words['ct.scatter']}"))
+    expected = words["ct.scatter_caption"].format(
+        **{role: words[f"ct.colour.{name}"] for role, name in roles.items()})
+    assert caption.endswith(expected)
+    grey, yellow = words["ct.colour.grey"], words["ct.colour.yellow"]
+    assert f"{yellow}" in caption and caption.index(yellow) < caption.index("`padding`")
+    assert caption.index(grey) > caption.index("`padding`")  # grey is not the padding
 
 
 def test_scatter_view_is_the_transposed_convolution():
@@ -191,7 +246,6 @@ def test_predict_then_check_the_output_size():
     ({"oph": "2"}, "output_padding"),  # not smaller than the stride (2) or dilation (1)
     ({"oph": "-1"}, "output_padding"),
     ({"mode": "reflect"}, "padding_mode"),
-    ({"pad": "same"}, "padding"),
     ({"h": "1", "kh": "1", "ph": "2"}, "padding"),  # the output would be empty
     ({"groups": "2"}, "groups"),  # 2 and 3 channels
 ])
@@ -202,8 +256,60 @@ def test_refusals_are_explained_and_pytorch_agrees(query: dict[str, str], parame
     assert f"`{parameter}`" in at.error[0].value or parameter in at.error[0].value
     assert EN["error.nearest"] in at.error[0].value
     assert check_passed(at)
-    assert check_table(at).iloc[0, 1] == EN["check.oracle.torch_refuses"].format(
-        module="nn.ConvTranspose2d")
+    assert check_table(at)[EN["check.col_oracle"]].iloc[0] == (
+        EN["check.oracle.torch_refuses"].format(module="nn.ConvTranspose2d"))
+
+
+def test_only_the_paddings_convtranspose2d_accepts_are_offered():
+    """'same' and 'valid' are Conv2d's: this page offers numbers only (no padding-kind
+    control), and a link asking for 'same' is corrected with a notice, not refused."""
+    at = open_more(make_app(CT), "conv_transpose")
+    options = [o for w in at.get("segmented_control") for o in w.options]
+    options += [o for w in at.selectbox for o in w.options]
+    assert "same" not in options and "valid" not in options
+    assert "conv_transpose.pad" not in [w.key for w in at.get("segmented_control")]
+    linked = make_app(CT, {"pad": "same"})
+    assert_clean(linked)
+    assert not linked.error
+    assert any("pad=same" in w.value for w in linked.warning)
+    assert metrics(linked)[EN["ct.out_shape"]] == "1 × 3 × 7 × 7"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_d2l_example_is_a_preset_with_its_golden_output(lang: str):
+    """d2l 14.10: X = K = [[0, 1], [2, 3]], nn.ConvTranspose2d(1, 1, kernel_size=2) ->
+    [[0, 0, 1], [0, 4, 6], [4, 12, 9]]; the editors open, the link holds X and K."""
+    words = WORDS[lang]
+    at = preset("d2l", lang)
+    assert_clean(at)
+    figs = {f.title: f for f in all_figures(at)}
+    assert figs[words["ct.y_title"]].grid() == [["0", "0", "1"], ["0", "4", "6"],
+                                                ["4", "12", "9"]]
+    assert figs[words["ct.kernel_title"]].grid() == [["0", "1"], ["2", "3"]]
+    Y = F.conv_transpose2d(torch.tensor([[[[0.0, 1], [2, 3]]]]),
+                           torch.tensor([[[[0.0, 1], [2, 3]]]]))[0, 0]
+    assert Y.tolist() == [[0, 0, 1], [0, 4, 6], [4, 12, 9]]
+    (data,) = explorers(at)  # nothing cropped: the canvas is the output
+    canvas = next(p for row in data["rows"] for p in row if p["id"] == "y")
+    assert [float(v) for v in canvas["fields"]["value"]] == Y.ravel().tolist()
+    assert at.session_state["conv_transpose.open.edit"]
+    assert dict(at.query_params)["X"] == "0,1;2,3" == dict(at.query_params)["K"]
+
+
+def test_edited_x_and_k_in_the_link_are_validated_and_bounded():
+    """X and K come from the link as tensor text: fitted to the sizes; unreadable, too
+    large or too many numbers fall back to the numbered default with a notice."""
+    at = make_app(CT, {"X": "1,-2;0.5,4", "K": "1", "h": "2", "kh": "1", "sh": "1",
+                       "ph": "0"})
+    assert_clean(at)
+    figs = {f.title: f for f in all_figures(at)}
+    assert figs[EN["ct.y_title"]].grid() == [["1", "-2"], ["0.50", "4"]]
+    for bad in ("1,2;3", "abc", "1e9", ";".join([",".join(["1"] * 11)] * 2)):
+        at = make_app(CT, {"X": bad})
+        assert_clean(at)
+        assert any("`X`" in w.value for w in at.warning), bad
+        assert "X" not in dict(at.query_params)  # the numbered default
+        assert metrics(at)[EN["ct.out_shape"]] == "1 × 3 × 7 × 7"
 
 
 def test_every_widget_at_both_ends_with_more_settings_open():

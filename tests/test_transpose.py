@@ -237,6 +237,44 @@ def test_checkerboard_exactly_when_the_kernel_is_not_a_multiple_of_the_stride(k,
     assert scatter_map(8, k, stride=s).uneven == (not even)
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 5), st.integers(1, 4), st.integers(1, 3), st.integers(1, 4))
+def test_pattern_is_what_torchs_overlap_counts_show(k: int, s: int, d: int, size: int):
+    """The pattern's identifier against F.conv_transpose2d(ones, ones): 'even' exactly when
+    every count is equal; otherwise, far from the border of a large input, the counts are
+    the period counts, with zeros ('holes'), unequal ('uneven_overlap') or all equal
+    ('edge_only')."""
+    m = scatter_map(size, k, stride=s, dilation=d)
+    ones = F.conv_transpose2d(torch.ones(1, 1, size, size), torch.ones(1, 1, k, k), stride=s,
+                              dilation=d)[0, 0].long()
+    assert m.overlap.tolist() == ones.tolist()
+    assert (m.pattern == "even") == (ones.min() == ones.max()).item()
+    big = 4 * s + 2 * d * k  # an input large enough to have an interior
+    counts = F.conv_transpose2d(torch.ones(1, 1, big, big), torch.ones(1, 1, k, k), stride=s,
+                                dilation=d)[0, 0].long()
+    reach = d * (k - 1)
+    interior = counts[reach:counts.shape[0] - reach, reach:counts.shape[1] - reach]
+    assert sorted(set(interior.ravel().tolist())) == sorted(set(m.period_counts.ravel().tolist()))
+    if m.pattern == "holes":
+        assert interior.min() == 0
+    elif m.pattern == "uneven_overlap":
+        assert 0 < interior.min() < interior.max()
+    elif m.pattern == "edge_only":
+        assert interior.min() == interior.max() > 0
+
+
+@pytest.mark.parametrize("args, pattern", [
+    (dict(input_size=5, kernel_size=3, stride=2), "uneven_overlap"),  # the checkerboard
+    (dict(input_size=5, kernel_size=2, stride=2, dilation=2), "holes"),  # issue 26
+    (dict(input_size=2, kernel_size=4, stride=2), "edge_only"),  # 4 % 2 == 0: edges only
+    (dict(input_size=2, kernel_size=4, stride=2, padding=1), "edge_only"),
+    (dict(input_size=4, kernel_size=3, stride=1, dilation=2, output_padding=1), "edge_only"),
+    (dict(input_size=4, kernel_size=2, stride=2), "even"),  # U-Net's up-step
+])
+def test_pattern_of_the_issues_cases(args: dict[str, int], pattern: str):
+    assert scatter_map(**args).pattern == pattern
+
+
 def test_resize_then_convolve_reads_evenly():
     r = resize_conv(4, 3, scale=2)
     ones = F.conv2d(F.interpolate(torch.ones(1, 1, 4, 4), scale_factor=2, mode="nearest"),

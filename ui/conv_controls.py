@@ -49,14 +49,16 @@ ARG_FIELDS = {"kernel_size": ("kh", "kw", "kt"), "stride": ("sh", "sw", "st"),
 
 
 def conv_params(bounds: Mapping[str, tuple[int, int]], defaults: Mapping[str, Any] | None = None,
-                *, mode: bool = False, lock: bool = False) -> list[Param]:
+                *, mode: bool = False, lock: bool = False, strings: bool = True) -> list[Param]:
     """The URL parameters of the Conv2d group: every int field in ``bounds`` (the depth
     fields too, when bounded), the padding kind, bias, and optionally padding_mode and the
-    height/width lock."""
+    height/width lock. ``strings=False`` offers numeric padding only (``'same'`` and
+    ``'valid'`` are Conv2d's: ``nn.ConvTranspose2d`` has neither)."""
     d = {**DEFAULTS, **(defaults or {})}
     params: list[Param] = [IntParam(k, d[k], *bounds[k]) for k in (*INT_FIELDS, *DEPTH_FIELDS)
                            if k in bounds]
-    params += [ChoiceParam("pad", d["pad"], PAD_KINDS), BoolParam("bias", d["bias"])]
+    kinds = PAD_KINDS if strings else PAD_KINDS[:1]
+    params += [ChoiceParam("pad", d["pad"], kinds), BoolParam("bias", d["bias"])]
     if mode:
         params.append(ChoiceParam("mode", d["mode"], convlab.PADDING_MODES))
     if lock:

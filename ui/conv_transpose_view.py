@@ -18,11 +18,12 @@ import convlab
 
 from . import conv_controls as cc
 from . import explorer, grids
+from . import tensor_text as tt
 from .charts import OKABE_ITO, cell_size, cell_words, fmt_value
 from .conv_controls import conv_params
 from .frame import pick_params, preset_param
 from .i18n import language, t
-from .urlstate import IntParam
+from .urlstate import IntParam, TextParam
 
 PAGE = "conv_transpose"
 
@@ -36,25 +37,37 @@ BOUNDS = {"n": (1, 4), "cin": (1, 3), "cout": (1, 3), "groups": (1, 3), "h": (1,
 DEFAULTS = {"n": 1, "cin": 2, "cout": 3, "groups": 1, "h": 4, "w": 4, "kh": 3, "kw": 3,
             "sh": 2, "sw": 2, "ph": 1, "pw": 1, "dh": 1, "dw": 1, "oph": 0, "opw": 0}
 MAX_OUT = 64  # larger than any output these bounds allow ((10 - 1) 4 + 3 (6 - 1) + 3 + 1)
+MAX_X = (BOUNDS["h"][1], BOUNDS["w"][1])
+MAX_K = (BOUNDS["kh"][1], BOUNDS["kw"][1])
 MORE = (*cc.MORE, "opw")
 HELPS = {"opw": "ct.oph_help"}
 
+
+
+def _matrix_text(limit: tuple[int, int]) -> Any:
+    """The URL codec of an edited X or K: ``""`` (numbered 1, 2, ...) or a matrix no
+    larger than ``limit`` in :mod:`ui.tensor_text`'s text (anything else is refused)."""
+    return lambda s: "" if s.strip() == "" else tt.encode(tt.decode(s, 2, limit))
+
+
 PARAMS = ([IntParam(k, DEFAULTS[k], *BOUNDS[k]) for k in ("n", "cin", "cout", "h", "w")]
-          + conv_params(BOUNDS, DEFAULTS, mode=True, lock=True)
+          + conv_params(BOUNDS, DEFAULTS, mode=True, lock=True, strings=False)
           + [IntParam(k, DEFAULTS[k], *BOUNDS[k]) for k in ("oph", "opw")]
-          + [IntParam("ri", 0, 0, MAX_OUT - 1), IntParam("rj", 0, 0, MAX_OUT - 1)])
+          + [IntParam("ri", 0, 0, MAX_OUT - 1), IntParam("rj", 0, 0, MAX_OUT - 1),
+             TextParam("X", "", decode=_matrix_text(MAX_X), encode=str),
+             TextParam("K", "", decode=_matrix_text(MAX_K), encode=str)])
 
 
 def _case(h: int, k: int, s: int, p: int, op: int = 0, **more: Any) -> dict[str, Any]:
-    return dict(h=h, w=h, kh=k, kw=k, sh=s, sw=s, ph=p, pw=p, oph=op, opw=op, pad="number",
-                lock=True, **more)
+    return dict(h=h, w=h, kh=k, kw=k, sh=s, sw=s, ph=p, pw=p, oph=op, opw=op, lock=True, **more)
 
 
 # The conv-arithmetic guide's figures (Dumoulin & Visin, ch. 4: the transposed input i',
 # k, s, p and a = output_padding), DCGAN's up-step, U-Net's, the failing round trip, and
-# the checkerboard of Odena, Dumoulin & Olah (2016).
+# the checkerboard of Odena, Dumoulin & Olah (2016); d2l 14.10's first example.
 PRESETS: dict[str, dict[str, Any]] = {
     "custom": {},
+    "d2l": _case(2, 2, 1, 0, X="0,1;2,3", K="0,1;2,3", bias=False),
     "round_trip": _case(4, 3, 2, 1),
     "guide_4_1": _case(2, 3, 1, 0),
     "guide_4_2": _case(6, 4, 1, 2),
@@ -69,7 +82,7 @@ PRESETS: dict[str, dict[str, Any]] = {
 }
 PARAMS += [preset_param(list(PRESETS)), *pick_params(MAX_OUT, MAX_OUT)]
 PRESET_FIELDS = {"n": 1, "cin": 1, "cout": 1, "dh": 1, "dw": 1, "groups": 1, "mode": "zeros",
-                 "bias": True, "oi": 0, "oj": 0, "ri": 0, "rj": 0}
+                 "bias": True, "oi": 0, "oj": 0, "ri": 0, "rj": 0, "X": "", "K": ""}
 
 
 def preset_values(name: str, current: Mapping[str, Any]) -> dict[str, Any]:
@@ -106,7 +119,7 @@ def formula_block(axes: tuple[convlab.TransposeAxis, convlab.TransposeAxis]) -> 
             r"\end{gathered}")
 
 
-# ---- the scatter view: the window explorer, read the other way ------------------------------
+# ---- X and K: numbered, or as the learner wrote them ---------------------------------------
 def tap_numbers(kernel: tuple[int, int]) -> np.ndarray:
     """A kernel whose weights number its taps, 1, 2, ..., kh * kw: every stamp says which
     tap it came from."""
@@ -114,13 +127,61 @@ def tap_numbers(kernel: tuple[int, int]) -> np.ndarray:
     return np.arange(1, kh * kw + 1, dtype=float).reshape(kh, kw)
 
 
-def scatter_data(spec: convlab.ConvTranspose2dSpec, size: tuple[int, int],
+def matrix(text: str, shape: tuple[int, int]) -> np.ndarray:
+    """X or K from its URL text: numbered 1, 2, ... for ``""``, else the written matrix
+    cropped or zero-extended to ``shape``.
+
+    >>> matrix("", (2, 2)).tolist(), matrix("0,1;2,3", (2, 3)).tolist()
+    ([[1.0, 2.0], [3.0, 4.0]], [[0.0, 1.0, 0.0], [2.0, 3.0, 0.0]])
+    """
+    if text == "":
+        return tap_numbers(shape)
+    return tt.fit(tt.decode(text, 2, (max(MAX_X[0], MAX_K[0]), max(MAX_X[1], MAX_K[1]))),
+                  shape)
+
+
+def matrix_text(M: np.ndarray) -> str:
+    """The URL text of X or K: ``""`` while it is numbered 1, 2, ..."""
+    return "" if np.array_equal(M, tap_numbers(M.shape)) else tt.encode(M)
+
+
+def output(X: np.ndarray, K: np.ndarray, spec: convlab.ConvTranspose2dSpec) -> np.ndarray:
+    """``Y = X`` transposed-convolved with ``K`` (one channel, no bias), by convlab's
+    scatter-add form (checked against ``F.conv_transpose2d``)."""
+    return _output(_key(X), _key(K), spec.stride, spec.padding, spec.output_padding,
+                   spec.dilation)
+
+
+def _key(M: np.ndarray) -> tuple[tuple[float, ...], ...]:
+    return tuple(tuple(float(v) for v in row) for row in M)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _output(X: tuple, K: tuple, stride: tuple[int, int], padding: tuple[int, int],
+            output_padding: tuple[int, int], dilation: tuple[int, int]) -> np.ndarray:
+    x, k = (torch.tensor(M, dtype=torch.float64)[None, None] for M in (X, K))
+    return convlab.conv_transpose2d_scatter(x, k, stride=stride, padding=padding,
+                                            output_padding=output_padding,
+                                            dilation=dilation)[0, 0].numpy()
+
+
+# ---- the scatter view: the window explorer, read the other way ------------------------------
+# The canvas's roles, each with its Okabe-Ito colour: the caption names the same colours.
+CANVAS = (("output", "sky"), ("cropped", "yellow"), ("unstamped", "grey"))
+
+
+def scatter_caption() -> str:
+    """The scatter view's caption, naming the canvas's colours as drawn."""
+    return t("ct.scatter_caption", **{role: t(f"ct.colour.{name}") for role, name in CANVAS})
+
+
+def scatter_data(spec: convlab.ConvTranspose2dSpec, X: np.ndarray, K: np.ndarray,
                  cell: tuple[int, int]) -> dict[str, Any]:
     """The explorer's payload: the input X in its ``"output"`` space, the uncropped output
     in its ``"input"`` space (the convolution's tap map read the other way), ``cell`` the
     picked input cell."""
     data = _scatter_data(spec.kernel_size, spec.stride, spec.padding, spec.output_padding,
-                         spec.dilation, (size[0], size[1]), language())
+                         spec.dilation, _key(X), _key(K), language())
     return {**data, "pick": list(cell)}
 
 
@@ -135,16 +196,17 @@ def scatter_shape(spec: convlab.ConvTranspose2dSpec, size: tuple[int, int]) -> t
 @st.cache_data(max_entries=64, show_spinner=False)
 def _scatter_data(kernel: tuple[int, int], stride: tuple[int, int], padding: tuple[int, int],
                   output_padding: tuple[int, int], dilation: tuple[int, int],
-                  size: tuple[int, int], lang: str) -> dict[str, Any]:
+                  X_in: tuple, K_in: tuple, lang: str) -> dict[str, Any]:
     """Cached on plain values (``lang`` keys the words): a click only changes the pick."""
+    size = (len(X_in), len(X_in[0]))
     h, w = convlab.explain_transpose_size(size, kernel, stride, padding, output_padding,
                                           dilation)
     taps = convlab.tap_map(convlab.Conv2dSpec(1, 1, kernel, stride, padding, dilation),
                            (h.output, w.output))
     H, W = size
     X = np.zeros(taps.out_shape)
-    X[:H, :W] = np.arange(1, H * W + 1).reshape(H, W)
-    K = tap_numbers(kernel)
+    X[:H, :W] = np.array(X_in)
+    K = np.array(K_in)
     # The output before cropping (padding 0, the same output_padding), by convlab's
     # scatter-add form (checked against F.conv_transpose2d): the stamps, and their count.
     canvas, stamps = (convlab.conv_transpose2d_scatter(
@@ -157,8 +219,8 @@ def _scatter_data(kernel: tuple[int, int], stride: tuple[int, int], padding: tup
     inside = (r >= top) & (r < top + ho) & (c >= left) & (c < left + wo)
     role = np.where(inside, 0, 1)
     role[stamps.ravel() == 0] = 2
-    roles = ("output", "cropped", "unstamped")
-    colours = [grids.ROLE_COLOURS[0], grids.ROLE_COLOURS[1], OKABE_ITO["grey"]]
+    roles = [role for role, _ in CANVAS]
+    colours = [OKABE_ITO[name] for _, name in CANVAS]
     # grey: rows and columns a convolution from the output adds, no input cell's stamp
     x_fill = np.zeros(X.shape, dtype=int)
     x_fill[H:, :] = 1
@@ -167,34 +229,38 @@ def _scatter_data(kernel: tuple[int, int], stride: tuple[int, int], padding: tup
                             t("ex.tip_output"), fields={"value": [fmt_value(v) for v in X.ravel()]},
                             show="value", palette=[OKABE_ITO["green"], OKABE_ITO["grey"]],
                             weights="k"),
-             explorer.map_panel("k", K, t("ct.kernel_title"), space="kernel", bound=K.max()),
+             explorer.map_panel("k", K, t("ct.kernel_title"), space="kernel",
+                                bound=max(float(np.abs(K).max()), 1.0)),
              explorer.panel("y", "input", (hp, wp), role.tolist(), t("ct.canvas_title"),
                             t("ct.tip_canvas"), show="value", palette=colours,
                             names=[t(f"ct.role.{k}") for k in roles], weights="k",
                             fields={"value": [fmt_value(v) for v in canvas.ravel()],
                                     "stamps": [str(int(n)) for n in stamps.ravel()]})]]
     words = {**explorer.words(), **{k: t(f"ct.ex.{k}") for k in
-                                    ("status_output", "status_input", "status_kernel", "hint")}}
+                                    (*explorer.STATUS_KEYS, "status_output_outside", "hint")}}
     legend = [[colour, t(f"ct.role.{k}"), "fill"] for colour, k in zip(colours, roles,
                                                                        strict=True)]
     legend.append([explorer.WINDOW, t("ct.role.stamp"), "outline"])
+    # rows and columns count from X's corner and the output's (inside the cropped canvas)
     return explorer.payload(taps, rows, pick=None, words=words, pick_space="output",
-                            legend=legend)
+                            legend=legend, boxes={"output": (0, 0, H, W)})
 
 
 # ---- the direct form: zero insertion, padding, the flipped kernel ----------------------------
 INSERTED = "#e6e6e6"
 
 
-def direct_figure(pic: convlab.DirectPicture, cell: tuple[int, int], title: str) -> str:
-    """The zero-inserted, padded input (numbered input cells, inserted zeros, padding) with
-    the window that output ``cell`` reads outlined."""
+def direct_figure(pic: convlab.DirectPicture, X: np.ndarray, cell: tuple[int, int],
+                  title: str) -> str:
+    """The zero-inserted, padded input (X's cells, inserted zeros, padding) with the window
+    that output ``cell`` reads outlined."""
     hp, wp = pic.values.shape
+    values = np.where(pic.source >= 0, X.ravel()[np.maximum(pic.source, 0)], 0.0)
     role = pic.role.ravel()
     names = [t("ct.role.input"), t("ct.role.inserted"), t("ct.role.padding")]
     colours = [grids.ROLE_COLOURS[0], INSERTED, grids.ROLE_COLOURS[1]]
     tap = pic.index[cell].reshape(-1, 2)
-    texts = [fmt_value(v) for v in pic.values.ravel()]
+    texts = [fmt_value(v) for v in values.ravel()]
     words = cell_words()
     escaped = [html.escape(n) for n in names]
     tips = grids._tips(words, hp, wp, [(words["value"], texts),
@@ -226,6 +292,14 @@ def counts_figure(counts: np.ndarray, title: str) -> str:
     px = cell_size(rows, cols, 300)
     return grids.figure(rows, cols, px, fills, tips, texts, title=title,
                         font_px=min(13, px // 2 + 2), footer=foot)
+
+
+def pattern_caption(stamps: convlab.ScatterMap) -> str:
+    """What the overlap counts show, worded from convlab's identifier and the counts far
+    from the border (:attr:`convlab.ScatterMap.period_counts`)."""
+    period = sorted(set(stamps.period_counts.ravel().tolist()))
+    return t(f"ct.pattern.{stamps.pattern}", counts=", ".join(map(str, period)),
+             n=period[-1], lo=int(stamps.overlap.min()) if stamps.overlap.size else 0)
 
 
 # ---- the round trip -------------------------------------------------------------------------

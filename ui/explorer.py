@@ -39,6 +39,7 @@ from .explorer_payload import (
     MAX_PX,
     MIN_PX,
     SPACES,
+    STATUS_KEYS,
     WINDOW,
     WORD_KEYS,
     cell_px,
@@ -54,7 +55,8 @@ from .explorer_payload import (
 )
 
 # The pure builders are re-exported: pages and tests use them as ``explorer.payload`` etc.
-__all__ = ["BUDGET_PX", "FILL_ROLES", "MAX_PX", "MIN_PX", "SPACES", "WINDOW", "WORD_KEYS",
+__all__ = ["BUDGET_PX", "FILL_ROLES", "MAX_PX", "MIN_PX", "SPACES", "STATUS_KEYS", "WINDOW",
+           "WORD_KEYS",
            "cell_px", "cells_panel", "explore", "kernel_panel", "legend", "map_panel",
            "padded_panel", "panel", "payload", "payload_size", "picked", "words"]
 

@@ -78,11 +78,19 @@ SPACES = ("output", "input", "kernel")
 # hover works on any size, printed numbers need room.
 BUDGET_PX = {"input": 270, "output": 230, "kernel": 120}
 MIN_PX, MAX_PX = 4, 36
+# Numbers printed in cells (and the weight labels a hover puts on them) are at least
+# MIN_FONT_PX; where a panel's numbers would not fit at that size its cells stay blank and
+# the tooltip and status line carry them. A digit is about 0.58 em wide.
+MIN_FONT_PX, MAX_FONT_PX, BADGE_PX, EM_PER_CHAR = 10, 13, 10, 0.58
 # The role of each padded cell as a fill; the window itself is drawn as an outline.
 FILL_ROLES = ("input", "padding", "unread")
 WINDOW = OKABE_ITO["vermillion"]
-WORD_KEYS = ("play", "pause", "step", "speed", "speed_value", "hint", "status_output",
-             "status_input", "status_kernel")
+# status lines: "<key>_one" where the first count is 1, "<key>_outside" for a cell outside
+# its space's box (padding; a cropped cell), as explorer.js picks them
+STATUS_KEYS = ("status_output", "status_output_one", "status_input", "status_input_one",
+               "status_input_outside", "status_input_outside_one", "status_kernel",
+               "status_kernel_one")
+WORD_KEYS = ("play", "pause", "step", "speed", "speed_value", "hint", *STATUS_KEYS)
 
 
 def words() -> dict[str, str]:
@@ -103,6 +111,19 @@ def cell_px(rows: int, cols: int, budget: int) -> int:
     """
     n = max(rows, cols, 1)
     return int(min(MAX_PX, max(MIN_PX, (budget - n + 1) // n)))
+
+
+def text_font(px: int, texts: Sequence[str]) -> int | None:
+    """The font size (px) at which the longest of ``texts`` fits a ``px`` cell, at most
+    MAX_FONT_PX; ``None`` where that is under MIN_FONT_PX (the cells then stay blank).
+
+    >>> text_font(36, ["1", "12"]), text_font(17, ["12"]), text_font(12, ["1"])
+    (13, 11, None)
+    >>> text_font(20, ["-1.50"])
+    """
+    longest = max((len(s) for s in texts), default=1) or 1
+    font = min(MAX_FONT_PX, px - 6, int((px - 2) / (EM_PER_CHAR * longest)))
+    return font if font >= MIN_FONT_PX else None
 
 
 def _palette(fills: Sequence[str]) -> tuple[list[str], list[int]]:
@@ -133,21 +154,24 @@ def panel(pid: str, space: str, shape: tuple[int, int], fills: Sequence[str] | S
         weights: for an input panel, the id of the kernel panel whose ``value`` field holds
             the weight each tap multiplies by.
 
-    >>> p = panel("y", "output", (1, 2), ["#fff", "#fff"], "Y", "{row},{col}")
-    >>> p["palette"], p["fill"], p["px"]
-    (['#fff'], [0, 0], 36)
+    >>> p = panel("y", "output", (1, 2), ["#fff", "#fff"], "Y", "{row},{col}",
+    ...           fields={"value": ["1", "12"]}, show="value")
+    >>> p["palette"], p["fill"], p["px"], p["font"]
+    (['#fff'], [0, 0], 36, 13)
     """
     rows, cols = shape
     if palette is None:
         pal, fill = _palette([str(f) for f in fills])
     else:
         pal, fill = list(palette), [int(f) for f in fills]
+    px = cell_px(rows, cols, BUDGET_PX.get(space, 300))
+    texts = {k: [str(v) for v in vs] for k, vs in (fields or {}).items()}
+    font = text_font(px, texts[show]) if show and max(rows, cols) <= NUMBERS_UP_TO else None
     return {"id": pid, "space": space, "rows": int(rows), "cols": int(cols), "title": title,
             "tip": tip, "palette": pal, "ink": _ink(pal) if pal else [], "fill": fill,
-            "names": list(names) if names is not None else None,
-            "fields": {k: [str(v) for v in vs] for k, vs in (fields or {}).items()},
-            "show": show if show and max(rows, cols) <= NUMBERS_UP_TO else None,
-            "weights": weights, "px": cell_px(rows, cols, BUDGET_PX.get(space, 300))}
+            "names": list(names) if names is not None else None, "fields": texts,
+            "show": show if font is not None else None, "font": font or MIN_FONT_PX,
+            "weights": weights, "badges": False, "px": px}
 
 
 def padded_panel(pid: str, taps: TapMap, values: np.ndarray, title: str, *,
@@ -212,7 +236,8 @@ def legend() -> list[list[str]]:
 
 def payload(taps: TapMap, rows: Sequence[Sequence[dict[str, Any]]], *,
             pick: tuple[int, int] | None, words: Mapping[str, str],
-            pick_space: str = "output", legend: Sequence[Sequence[str]] = ()) -> dict[str, Any]:
+            pick_space: str = "output", legend: Sequence[Sequence[str]] = (),
+            boxes: Mapping[str, Sequence[int]] | None = None) -> dict[str, Any]:
     """Everything the component draws, as plain JSON-ready values.
 
     Args:
@@ -225,6 +250,10 @@ def payload(taps: TapMap, rows: Sequence[Sequence[dict[str, Any]]], *,
         words: :func:`words`, or the caller's own set of the same keys.
         pick_space: the space whose cells are picked, played over and moved by keys.
         legend: ``(colour, label, "fill" | "outline")`` entries.
+        boxes: ``space -> (top, left, rows, cols)`` overriding the default boxes: the
+            input inside its padding (``taps.box``), the whole output, the whole kernel.
+            Status lines and tooltips count rows and columns from a box's corner and tell
+            the cells inside it from those outside.
 
     Raises:
         ValueError: a panel whose shape is not its space's (a bug in the page, not input).
@@ -232,8 +261,8 @@ def payload(taps: TapMap, rows: Sequence[Sequence[dict[str, Any]]], *,
     >>> import convlab
     >>> taps = convlab.tap_map(convlab.Conv2dSpec(1, 1, 2), (3, 3))
     >>> data = payload(taps, [[map_panel("y", np.zeros((2, 2)), "Y")]], pick=(5, 0), words={})
-    >>> data["spaces"], data["pick"], data["axes"][0]["index"]
-    ({'output': [2, 2], 'input': [3, 3], 'kernel': [2, 2]}, [1, 0], [0, 1, 1, 2])
+    >>> data["spaces"], data["pick"], data["axes"][0]["index"], data["boxes"]["input"]
+    ({'output': [2, 2], 'input': [3, 3], 'kernel': [2, 2]}, [1, 0], [0, 1, 1, 2], [0, 0, 3, 3])
     """
     spaces = {"output": list(taps.out_shape), "input": list(taps.padded_shape),
               "kernel": list(taps.kernel_size)}
@@ -242,6 +271,11 @@ def payload(taps: TapMap, rows: Sequence[Sequence[dict[str, Any]]], *,
             if [p["rows"], p["cols"]] != spaces[p["space"]]:
                 raise ValueError(f"panel {p['id']!r} is {p['rows']} x {p['cols']}, its space "
                                  f"{p['space']!r} is {spaces[p['space']]}")
+    panels = {p["id"]: p for row in rows for p in row}
+    rows = [[_with_badges(p, panels) for p in row] for row in rows]
+    box = {"output": [0, 0, *spaces["output"]], "input": [int(v) for v in taps.box],
+           "kernel": [0, 0, *spaces["kernel"]]}
+    box.update({k: [int(v) for v in b] for k, b in (boxes or {}).items()})
     cell = None
     if pick is not None:
         limit = spaces[pick_space]
@@ -250,8 +284,20 @@ def payload(taps: TapMap, rows: Sequence[Sequence[dict[str, Any]]], *,
             "axes": [{"index": a.index.ravel().tolist(), "by_cell": a.by_cell.tolist(),
                       "cell_ptr": a.cell_ptr.tolist()} for a in taps.axes],
             "rows": [list(row) for row in rows], "pick": cell, "pick_space": pick_space,
+            "boxes": box,
             "words": dict(words), "legend": [list(item) for item in legend]}
 
+
+
+def _with_badges(p: dict[str, Any], panels: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
+    """``p`` with ``badges``: whether a hover labels its linked cells with the weights of
+    its ``weights`` panel (only where the longest weight fits the cell at BADGE_PX)."""
+    kernel = panels.get(p["weights"]) if p["weights"] else None
+    if kernel is None:
+        return p
+    longest = max((len(v) for v in kernel["fields"].get("value", [])), default=0)
+    fits = 0 < longest and EM_PER_CHAR * BADGE_PX * longest + 4 <= p["px"]
+    return {**p, "badges": bool(fits and p["px"] >= 2 * BADGE_PX)}
 
 
 def payload_size(data: Mapping[str, Any]) -> int:

@@ -38,19 +38,52 @@ class ScatterMap:
     conv: tuple[AxisArithmetic, AxisArithmetic]
 
     @property
+    def period_counts(self) -> np.ndarray:
+        """The stamps an output cell far from the border gets, by its position modulo the
+        stride, ``(sh, sw)``: tap ``a`` of a stamp lands ``a * d`` after its input cell,
+        so position ``r`` (mod ``s``) gets the taps with ``a * d = r`` (mod ``s``).
+
+        >>> scatter_map(5, 3, stride=2).period_counts.tolist()
+        [[4, 2], [2, 1]]
+        """
+        rows, cols = (np.bincount((np.arange(a.kernel) * a.dilation) % a.stride,
+                                  minlength=a.stride) for a in (self.h, self.w))
+        return np.outer(rows, cols)  # (sh,) x (sw,) -> (sh, sw)
+
+    @property
+    def pattern(self) -> str:
+        """What the overlap counts show, as an identifier:
+
+        * ``"even"``: every output cell gets the same number of stamps;
+        * ``"uneven_overlap"``: away from the border the counts repeat unevenly with the
+          stride (the checkerboard of Odena, Dumoulin & Olah, 2016: the kernel size is not
+          a multiple of the stride);
+        * ``"holes"``: some positions modulo the stride get no stamp at all (the dilation
+          and the stride share a factor): a grid of holes;
+        * ``"edge_only"``: even away from the border; only cells near it get fewer (the
+          input is small, or rows added by ``output_padding`` get none).
+
+        >>> [scatter_map(5, k, stride=2, dilation=d).pattern for k, d in ((3, 1), (2, 2), (4, 1))]
+        ['uneven_overlap', 'holes', 'edge_only']
+        >>> scatter_map(4, 2, stride=2).pattern
+        'even'
+        """
+        if self.overlap.size == 0 or self.overlap.min() == self.overlap.max():
+            return "even"
+        period = self.period_counts
+        if period.min() == 0:
+            return "holes"
+        return "uneven_overlap" if period.min() != period.max() else "edge_only"
+
+    @property
     def uneven(self) -> bool:
-        """Whether the overlap count varies away from the border (where every kernel tap
-        can land): the checkerboard. With dilation 1, exactly when ``k % s != 0`` on an
-        axis (given an input of a few cells).
+        """Whether the counts vary away from the border: a checkerboard or holes. With
+        dilation 1, exactly when ``k % s != 0`` on an axis.
 
         >>> scatter_map(5, 3, stride=2).uneven, scatter_map(5, 4, stride=2).uneven
         (True, False)
         """
-        inner = [slice(max(a.effective_kernel - 1 - a.padding, 0),
-                       max(a.stretched - a.padding, 0)) for a in (self.h, self.w)]
-        core = self.overlap[inner[0], inner[1]]
-        counts = core if core.size else self.overlap
-        return bool(counts.min() != counts.max())
+        return self.pattern in ("uneven_overlap", "holes")
 
 
 def scatter_map(input_size: Any, kernel_size: Any, stride: Any = 1, padding: Any = 0,

@@ -85,7 +85,7 @@ class ConvMixin(PickingMixin):
         for slot, lead in ((1, "kh"), (2, "sh"), (3, "ph"), (4, "dh")):
             names = [lead] + [cc.AXIS_FIELDS[a][slot] for a in followers]
             names = [n for n in names if self.has(n)]
-            if lead == "ph":
+            if lead == "ph" and len(self._param("pad").choices) > 1:  # type: ignore[attr-defined]
                 self.choice("pad", segmented=True, container=target)
             box = row(names)
             for name in names:

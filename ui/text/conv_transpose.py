@@ -46,6 +46,8 @@ TEXT: dict[str, dict[str, str]] = {
                         "zh": "DCGAN 生成器的一层：k = 4, s = 2, p = 1（4 → 8）"},
     "ct.preset.unet": {"en": "U-Net up-step: k = 2, s = 2 doubles (4 → 8)",
                        "zh": "U-Net 上采样一步：k = 2, s = 2 尺寸翻倍（4 → 8）"},
+    "ct.preset.d2l": {"en": "d2l 14.10's first example: X = K = [[0, 1], [2, 3]], k = 2, s = 1",
+                      "zh": "d2l 14.10 的第一个例子：X = K = [[0, 1], [2, 3]]，k = 2，s = 1"},
     "ct.preset.checkerboard": {"en": "Checkerboard: k = 3, s = 2 (5 → 11)",
                                "zh": "棋盘格：k = 3, s = 2（5 → 11）"},
     # controls
@@ -74,25 +76,61 @@ TEXT: dict[str, dict[str, str]] = {
     "ct.scatter_caption": {
         "en": "Hover an input cell of X to see where its stamp lands, each output cell marked with "
               "the kernel weight it is stamped with; hover an output cell to see which input "
-              "cells and weights sum into it. Play stamps the input cells in order. The grey "
-              "border is the `padding` that ConvTranspose2d crops away.",
+              "cells and weights sum into it. Play stamps the input cells in order. {output} "
+              "cells are the output; the {cropped} border (p cells wide) is the `padding` that "
+              "ConvTranspose2d crops away; {unstamped} cells get no stamp at all.",
         "zh": "悬停 X 的一个输入单元格，看它的印章落在哪里，每个输出单元格标出盖上的卷积核"
               "权重；悬停一个输出单元格，看哪些输入单元格和权重相加得到它。“播放”依次盖下每个"
-              "输入单元格的印章。灰色边框是 `ConvTranspose2d` 裁掉的 `padding`。"},
-    "ct.x_title": {"en": "input X (numbered)", "zh": "输入 X（编号）"},
+              "输入单元格的印章。{output}单元格是输出；{cropped}边框（宽 p 个单元格）是 "
+              "`ConvTranspose2d` 裁掉的 `padding`；{unstamped}单元格上没有任何印章。"},
+    "ct.colour.sky": {"en": "Blue", "zh": "蓝色"},
+    "ct.colour.yellow": {"en": "yellow", "zh": "黄色"},
+    "ct.colour.grey": {"en": "grey", "zh": "灰色"},
+    "ct.x_title": {"en": "input X", "zh": "输入 X"},
+    "ct.y_title": {"en": "output Y (the chosen cell outlined)", "zh": "输出 Y（所选单元格加框）"},
+    "ct.edit": {"en": "Edit X and K", "zh": "编辑 X 和 K"},
+    "ct.edit_caption": {
+        "en": "X and K start numbered 1, 2, … so that every stamp says where it came from. "
+              "Type your own numbers (one channel: the pictures use X[0, 0] and K[0, 0]); the "
+              "link keeps them.",
+        "zh": "X 和 K 起初编号为 1, 2, …，这样每个印章都能看出来源。可以填入你自己的数"
+              "（单通道：图中使用 X[0, 0] 和 K[0, 0]）；链接会保存它们。"},
     "ct.canvas_title": {"en": "output before cropping the padding", "zh": "裁掉填充之前的输出"},
-    "ct.kernel_title": {"en": "kernel K (taps numbered)", "zh": "卷积核 K（各位置编号）"},
+    "ct.kernel_title": {"en": "kernel K", "zh": "卷积核 K"},
     "ct.role.output": {"en": "output cell", "zh": "输出单元格"},
     "ct.role.cropped": {"en": "cropped by padding", "zh": "被填充裁掉"},
     "ct.role.unstamped": {"en": "no stamp lands here", "zh": "没有印章落在这里"},
     "ct.tip_canvas": {"en": "row {row}, column {col}\nvalue: {value}\nrole: {role}\nstamps: {stamps}",
                       "zh": "第 {row} 行，第 {col} 列\n数值：{value}\n角色：{role}\n印章数：{stamps}"},
-    "ct.ex.status_output": {"en": "Input cell ({row}, {col}) stamps into {n} cells.",
-                            "zh": "输入单元格 ({row}, {col}) 盖印到 {n} 个单元格。"},
-    "ct.ex.status_input": {"en": "Output cell ({row}, {col}) sums {n} stamps.",
-                           "zh": "输出单元格 ({row}, {col}) 是 {n} 个印章之和。"},
-    "ct.ex.status_kernel": {"en": "Kernel weight ({row}, {col}) is stamped by {n} input cells.",
-                            "zh": "卷积核权重 ({row}, {col}) 被 {n} 个输入单元格盖印。"},
+    # status lines ({m}: the links inside the other grid's box; "_one" where the first
+    # count is 1; "_outside" for a cell outside its box: a cropped cell, or a row of X a
+    # convolution from the output adds); rows and columns count from the output's corner
+    "ct.ex.status_output": {"en": "Input cell ({row}, {col}) stamps {n} cells ({m} inside the "
+                                  "output).",
+                            "zh": "输入单元格 ({row}, {col}) 盖印到 {n} 个单元格（其中 {m} 个在输出内）。"},
+    "ct.ex.status_output_one": {"en": "Input cell ({row}, {col}) stamps {n} cell ({m} inside the "
+                                      "output).",
+                                "zh": "输入单元格 ({row}, {col}) 盖印到 {n} 个单元格（其中 {m} 个在输出内）。"},
+    "ct.ex.status_output_outside": {"en": "({row}, {col}) is not an input cell: it stamps nothing.",
+                                    "zh": "({row}, {col}) 不是输入单元格：它不盖任何印章。"},
+    "ct.ex.status_input": {"en": "Output cell ({row}, {col}) sums {m} stamps.",
+                           "zh": "输出单元格 ({row}, {col}) 是 {m} 个印章之和。"},
+    "ct.ex.status_input_one": {"en": "Output cell ({row}, {col}) sums {m} stamp.",
+                               "zh": "输出单元格 ({row}, {col}) 是 {m} 个印章之和。"},
+    "ct.ex.status_input_outside": {
+        "en": "Cropped cell ({row}, {col}): {m} stamps land here and are cropped away.",
+        "zh": "被裁掉的单元格 ({row}, {col})：{m} 个印章落在这里，随后被裁掉。"},
+    "ct.ex.status_input_outside_one": {
+        "en": "Cropped cell ({row}, {col}): {m} stamp lands here and is cropped away.",
+        "zh": "被裁掉的单元格 ({row}, {col})：{m} 个印章落在这里，随后被裁掉。"},
+    "ct.ex.status_kernel": {"en": "Kernel weight ({row}, {col}) is stamped by {m} input cells; "
+                                  "{q} of these stamps land inside the output.",
+                            "zh": "卷积核权重 ({row}, {col}) 被 {m} 个输入单元格盖印；其中 {q} 个"
+                                  "印章落在输出内。"},
+    "ct.ex.status_kernel_one": {"en": "Kernel weight ({row}, {col}) is stamped by {m} input cell; "
+                                      "{q} of these stamps land inside the output.",
+                                "zh": "卷积核权重 ({row}, {col}) 被 {m} 个输入单元格盖印；其中 {q} 个"
+                                      "印章落在输出内。"},
     "ct.ex.hint": {
         "en": "Hover or focus a cell; click (or Enter) picks an input cell; arrow keys move; Play "
               "stamps every input cell in order.",
@@ -109,7 +147,7 @@ TEXT: dict[str, dict[str, str]] = {
               "（负数表示裁掉），底部和右侧再加 `output_padding` = {op}；"
               "然后翻转的卷积核以步幅 1 滑过它。"},
     "ct.direct_title": {"en": "zero-inserted, padded input", "zh": "插零并填充后的输入"},
-    "ct.flipped_title": {"en": "flipped kernel (taps numbered)", "zh": "翻转的卷积核（各位置编号）"},
+    "ct.flipped_title": {"en": "flipped kernel", "zh": "翻转的卷积核"},
     "ct.role.input": {"en": "input cell", "zh": "输入单元格"},
     "ct.role.inserted": {"en": "inserted zero", "zh": "插入的零"},
     "ct.role.padding": {"en": "padding zero", "zh": "填充的零"},
@@ -123,18 +161,38 @@ TEXT: dict[str, dict[str, str]] = {
     "ct.resize_title": {"en": "resize ×{s} then convolve: taps reading the image",
                         "zh": "先放大 ×{s} 再卷积：读到图像的卷积核位置数"},
     "ct.count": {"en": "count", "zh": "个数"},
-    "ct.checkerboard": {
-        "en": "Uneven: the kernel size is not a multiple of the stride, so some output cells get "
-              "more stamps than their neighbours. This is the checkerboard artifact of Odena, "
-              "Dumoulin & Olah (2016). Resizing first (nearest neighbour) and then convolving "
-              "reads the same number of taps everywhere away from the border.",
-        "zh": "不均匀：卷积核大小不是步幅的整数倍，所以有些输出单元格比邻居得到更多印章。"
-              "这就是 Odena、Dumoulin 与 Olah（2016）所说的棋盘格伪影。先（最近邻）放大"
-              "再卷积，除边缘外处处读到同样多的卷积核位置。"},
-    "ct.even": {
-        "en": "Even away from the border: the kernel size is a multiple of the stride, so every "
-              "interior output cell gets the same number of stamps.",
-        "zh": "除边缘外均匀：卷积核大小是步幅的整数倍，所以每个内部输出单元格得到同样多的印章。"},
+    # what the overlap counts show (convlab's ScatterMap.pattern): {counts} the counts far
+    # from the border, {n} the largest, {lo} the smallest anywhere
+    "ct.pattern.uneven_overlap": {
+        "en": "Uneven: away from the border, neighbouring output cells get different numbers "
+              "of stamps ({counts}) in a pattern that repeats with the stride, because the "
+              "kernel size is not a multiple of the stride. This is the checkerboard artifact "
+              "of Odena, Dumoulin & Olah (2016). Resizing first (nearest neighbour) and then "
+              "convolving reads the same number of taps everywhere away from the border.",
+        "zh": "不均匀：远离边缘处，相邻的输出单元格得到的印章数不同（{counts}），并随步幅重复，"
+              "因为卷积核大小不是步幅的整数倍。这就是 Odena、Dumoulin 与 Olah（2016）所说的"
+              "棋盘格伪影。先（最近邻）放大再卷积，除边缘外处处读到同样多的卷积核位置。"},
+    "ct.pattern.holes": {
+        "en": "A grid of holes: the dilation and the stride share a factor, so the taps of "
+              "every stamp land only on some rows or columns, and the cells between get no "
+              "stamp at all (counts away from the border: {counts}). Resizing first (nearest "
+              "neighbour) and then convolving reads every cell.",
+        "zh": "一张有洞的网格：膨胀与步幅有公因数，所以每个印章的卷积核位置只落在某些行或列上，"
+              "其间的单元格完全没有印章（远离边缘处的印章数：{counts}）。先（最近邻）放大再"
+              "卷积，每个单元格都会被读到。"},
+    "ct.pattern.edge_only": {
+        "en": "Even away from the border: the kernel's taps cover every position between two "
+              "input cells equally often ({n} stamps each), so there is no checkerboard. Only "
+              "cells near the border get fewer (as few as {lo}): their other stamps would come "
+              "from input cells beyond the edge, and rows or columns added by "
+              "`output_padding` get none.",
+        "zh": "除边缘外均匀：卷积核的各位置同样频繁地覆盖两个输入单元格之间的每个位置"
+              "（每处 {n} 个印章），所以没有棋盘格。只有靠近边缘的单元格得到的较少（最少 "
+              "{lo} 个）：它们其余的印章本应来自边缘之外的输入单元格，`output_padding` "
+              "添加的行或列则一个印章也没有。"},
+    "ct.pattern.even": {
+        "en": "Even: every output cell gets the same number of stamps ({lo}).",
+        "zh": "均匀：每个输出单元格得到同样多的印章（{lo} 个）。"},
     # the round trip
     "ct.round_trip": {"en": "The shape round trip: Conv2d, then ConvTranspose2d",
                       "zh": "形状往返：先 Conv2d，再 ConvTranspose2d"},

@@ -33,6 +33,15 @@ function fill(template, values) {
     name in values ? String(values[name]) : m);
 }
 
+// The words for `key` given the numbers: "<key>_outside" for a cell outside its space's
+// box (padding, a cropped cell), "<key>_one" where the template's first count is 1.
+function pickWords(words, key, values, outside) {
+  const base = outside && words[`${key}_outside`] ? `${key}_outside` : key;
+  const first = /\{([nmq])\}/.exec(words[base] || "");
+  const one = first && values[first[1]] === 1 ? words[`${base}_one`] : null;
+  return fill(one || words[base], values);
+}
+
 function el(tag, cls, text) {
   const node = document.createElement(tag);
   if (cls) node.className = cls;
@@ -44,6 +53,20 @@ function build(root, data) {
   root.textContent = "";
   const words = data.words || {};
   const spaces = data.spaces;
+  // Each space's box [top, left, rows, cols]: the input inside its padding, the real
+  // output inside the canvas. Coordinates a learner reads count from the box's corner.
+  const boxes = data.boxes || {};
+  const boxOf = (space) => boxes[space] || [0, 0, ...spaces[space]];
+  function inBox(space, k) {
+    const [top, left, h, w] = boxOf(space);
+    const r = Math.floor(k / spaces[space][1]) - top;
+    const c = (k % spaces[space][1]) - left;
+    return r >= 0 && r < h && c >= 0 && c < w;
+  }
+  function coords(space, k) {
+    const [top, left] = boxOf(space);
+    return { row: Math.floor(k / spaces[space][1]) - top, col: (k % spaces[space][1]) - left };
+  }
   const pickSpace = data.pick_space || "output";
   const [pickRows, pickCols] = spaces[pickSpace];
   const ex = {
@@ -83,7 +106,7 @@ function build(root, data) {
       grid.dataset.panel = p.id;
       grid.style.gridTemplateColumns = `repeat(${p.cols}, ${p.px}px)`;
       grid.style.gridAutoRows = `${p.px}px`;
-      grid.style.fontSize = `${Math.min(12, Math.floor(p.px / 3) + 3)}px`;
+      grid.style.fontSize = `${p.font}px`; // numbers only where they fit at >= 10 px
       grid.style.setProperty("--cx-ring", p.px >= 16 ? "3px" : "2px"); // small cells: thin
       const shown = p.show ? p.fields[p.show] : null;
       const parts = new Array(p.rows * p.cols);
@@ -167,6 +190,28 @@ function build(root, data) {
     return out;
   }
 
+  // The numbers a status line states: n the links, m those inside the other space's box,
+  // q (a kernel tap) the taps of in-box outputs that land inside the input's box.
+  function counts(space, linked) {
+    if (space === "output") {
+      const n = linked.input.length;
+      return { n, m: linked.input.filter(([k]) => inBox("input", k)).length };
+    }
+    if (space === "input") {
+      const n = linked.output.length;
+      return { n, m: linked.output.filter(([k]) => inBox("output", k)).length };
+    }
+    let m = 0;
+    let q = 0;
+    linked.input.forEach(([k], o) => { // one link per output cell, in order
+      if (!inBox("output", o)) return;
+      m += 1;
+      if (inBox("input", k)) q += 1;
+    });
+    return { n: linked.input.length, m, q };
+  }
+  root.cxLinks = links; // for tests: the decoding itself, run in the browser
+
   function clearMarks() {
     for (const [node, badge] of ex.marks) {
       node.classList.remove("cx-on", "cx-tap");
@@ -182,7 +227,7 @@ function build(root, data) {
     for (const panel of ex.panels) {
       const list = linked[panel.p.space];
       const weights = panel.p.weights ? ex.byId[panel.p.weights] : null;
-      const room = panel.p.px >= 16;
+      const room = panel.p.badges; // weight labels only where they fit at 10 px
       for (const [k, a] of list) {
         const node = panel.cells[k];
         if (!node) continue;
@@ -197,11 +242,9 @@ function build(root, data) {
       }
     }
     const cols = spaces[active.space][1];
-    const n = active.space === "output" ? linked.input.length
-      : active.space === "input" ? linked.output.length : linked.input.length;
-    status.textContent = fill(words[`status_${active.space}`], {
-      row: Math.floor(active.k / cols), col: active.k % cols, n,
-    });
+    status.textContent = pickWords(words, `status_${active.space}`,
+      { ...coords(active.space, active.k), ...counts(active.space, linked) },
+      !inBox(active.space, active.k));
     ex.draws += 1;
     root.dataset.active = `${active.space}:${Math.floor(active.k / cols)},${active.k % cols}`;
     root.dataset.draws = String(ex.draws);
@@ -221,7 +264,7 @@ function build(root, data) {
     if (node.title) return;
     const k = Number(node.dataset.k);
     const p = panel.p;
-    const values = { row: Math.floor(k / p.cols), col: k % p.cols };
+    const values = coords(p.space, k);
     for (const [name, list] of Object.entries(p.fields)) values[name] = list[k];
     if (p.names) values.role = p.names[p.fill[k]];
     node.title = fill(p.tip, values);

@@ -420,7 +420,8 @@ def tooltip(panel: dict[str, Any], k: int) -> str:
 def explorer_words(data: dict[str, Any]) -> list[str]:
     """Everything in an explorer a user reads: its buttons, hint and status lines (numbers
     filled in), panel titles, every distinct tooltip, the legend."""
-    out = [_fill(w, {"row": 1, "col": 2, "n": 3, "weight": 4}) for w in data["words"].values()]
+    counts = {"row": 1, "col": 2, "n": 3, "m": 3, "q": 3, "weight": 4}
+    out = [_fill(w, counts) for w in data["words"].values()]
     for row in data["rows"]:
         for panel in row:
             out.append(panel["title"])

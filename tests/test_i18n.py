@@ -151,7 +151,7 @@ def test_the_page_walk_sees_labels_alerts_pictures_and_charts():
                 # the window explorer's words: a legend, a panel title, a button, a status
                 "os.role.input", "os.out_title", "ex.play"):
         assert TEXT[key]["en"] in text, key
-    assert TEXT["ex.status_output"]["en"].format(row=1, col=2, n=3) in text
+    assert TEXT["ex.status_output"]["en"].format(row=1, col=2, n=3, m=3) in text
     assert "clg-" not in text and "export default" not in text  # words, not markup or code
     at = make_app("pages/multichannel.py", {"cin": "4", "cout": "4", "groups": "2"})
     assert TEXT["mc.wiring_in"]["en"] in " ".join(chart_labels(at))

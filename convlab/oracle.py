@@ -66,7 +66,8 @@ def run_conv(kwargs: dict[str, Any], input_shape: tuple[int, ...], device: str =
     """
     if math.prod(input_shape) > MAX_ORACLE_ELEMENTS:
         raise ConvConfigError("input_shape", tuple(input_shape), "the input is larger than "
-                              f"this lab runs ({MAX_ORACLE_ELEMENTS:,} elements)", stage="lab")
+                              f"this lab runs ({MAX_ORACLE_ELEMENTS:,} elements)", stage="lab",
+                              code="lab_input", values={"limit": MAX_ORACLE_ELEMENTS})
     start = time.perf_counter()
     generator = torch.Generator().manual_seed(seed)
     with warnings.catch_warnings():
@@ -84,7 +85,8 @@ def run_conv(kwargs: dict[str, Any], input_shape: tuple[int, ...], device: str =
                 y = layer(x)
             if y.numel() > MAX_ORACLE_ELEMENTS:  # only reachable with huge padding
                 raise ConvConfigError("padding", kwargs.get("padding"), "the output is larger "
-                                      "than this lab runs", stage="lab")
+                                      "than this lab runs", stage="lab",
+                                      code="lab_output")
             if y.device.type == "cuda":
                 torch.cuda.synchronize()
         except ConvConfigError:
@@ -113,7 +115,8 @@ def require_runnable(input_shape: tuple[int, ...], output_shape: tuple[int, ...]
         fit[2] = (fit[2] + 1) // 2
     raise ConvConfigError("input_shape", tuple(input_shape), "the input or output is larger "
                           f"than this lab runs ({MAX_ORACLE_ELEMENTS:,} elements)",
-                          {"input_shape": tuple(fit)}, stage="lab")
+                          {"input_shape": tuple(fit)}, stage="lab", code="lab_input",
+                          values={"limit": MAX_ORACLE_ELEMENTS})
 
 
 def _first_line(err: Exception) -> str:

@@ -37,12 +37,12 @@ def _as_int(name: str, value: Any) -> int:
     suggestion = None if nearest is None else {name: nearest}
     if isinstance(value, bool):
         raise ConvConfigError(name, value, f"{name} must be an integer, not a bool",
-                              suggestion, stage=stage)
+                              suggestion, stage=stage, code="int_not_bool")
     try:
         return operator.index(value)
     except TypeError:
         raise ConvConfigError(name, value, f"{name} must be an integer", suggestion,
-                              stage=stage) from None
+                              stage=stage, code="not_int") from None
 
 
 def to_pair(name: str, value: Any) -> Pair:
@@ -72,7 +72,7 @@ def to_pair(name: str, value: Any) -> Pair:
                           if value else None)
             raise ConvConfigError(name, tuple(value),
                                   f"{name} must be an int or a pair (h, w) for a 2-D convolution",
-                                  suggestion)
+                                  suggestion, code="not_int_or_tuple", values={"dims": 2})
         try:
             return (_as_int(name, value[0]), _as_int(name, value[1]))
         except ConvConfigError as err:
@@ -80,7 +80,7 @@ def to_pair(name: str, value: Any) -> Pair:
             fixed = tuple(_nearest_int(v) for v in value)
             suggestion = None if None in fixed else {name: _show(fixed)}  # type: ignore[arg-type]
             raise ConvConfigError(name, tuple(value), err.reason, suggestion,
-                                  stage=err.stage) from None
+                                  stage=err.stage, code=err.code, values=err.values) from None
     v = _as_int(name, value)
     return (v, v)
 
@@ -95,7 +95,7 @@ def to_padding(value: Any) -> Pair | str:
         if value not in PADDING_STRINGS:
             raise ConvConfigError("padding", value,
                                   "padding must be an int, a pair, 'same' or 'valid'",
-                                  {"padding": "valid"}, stage="construct")
+                                  {"padding": "valid"}, stage="construct", code="bad_padding")
         return value
     return to_pair("padding", value)
 
@@ -109,7 +109,7 @@ def require_positive(name: str, pair: Pair) -> None:
         # a zero one (an empty weight) only when the layer is called.
         stage = "construct" if name == "kernel_size" and min(pair) < 0 else "forward"
         raise ConvConfigError(name, _show(pair), f"{name} must be {word}", {name: _show(fixed)},
-                              stage=stage)
+                              stage=stage, code="not_positive")
 
 
 def require_non_negative(name: str, pair: Pair, least: Pair = (0, 0)) -> None:
@@ -117,7 +117,8 @@ def require_non_negative(name: str, pair: Pair, least: Pair = (0, 0)) -> None:
     if min(pair) < 0:
         fixed = tuple(max(lo, 0) if v < 0 else v for v, lo in zip(pair, least, strict=True))
         raise ConvConfigError(name, _show(pair), f"{name} must not be negative "
-                              "(negative padding is not supported)", {name: _show(fixed)})
+                              "(negative padding is not supported)", {name: _show(fixed)},
+                              code="negative")
 
 
 def _show(pair: tuple[int, ...]) -> int | tuple[int, ...]:

@@ -147,14 +147,16 @@ def require_input_size(size: Pair) -> None:
     """The input's height and width must be positive (nearest fix: 1 where not)."""
     if min(size) <= 0:
         raise ConvConfigError("input_size", _show(size), "input height and width must be positive",
-                              {"input_size": _show(tuple(max(v, 1) for v in size))})
+                              {"input_size": _show(tuple(max(v, 1) for v in size))},
+                              code="not_positive")
 
 
 def require_same_unstrided(padding: Pair | str, stride: Pair) -> None:
     """``padding='same'`` only exists for stride 1 (the one owner of this refusal)."""
     if padding == "same" and stride != (1, 1):
         raise ConvConfigError("padding", "same", "padding='same' is not supported for strided "
-                              "convolutions (stride must be 1)", {"stride": 1}, stage="construct")
+                              "convolutions (stride must be 1)", {"stride": 1}, stage="construct",
+                              code="same_strided")
 
 
 def require_groups(groups: int, in_channels: int, out_channels: int) -> None:
@@ -167,14 +169,15 @@ def require_groups(groups: int, in_channels: int, out_channels: int) -> None:
     """
     if groups <= 0:
         raise ConvConfigError("groups", groups, "groups must be a positive integer",
-                              {"groups": 1}, stage="construct")
+                              {"groups": 1}, stage="construct", code="not_positive")
     for name, count in (("in_channels", in_channels), ("out_channels", out_channels)):
         if count % groups:
             g = math.gcd(in_channels, out_channels)
             fix = min((q for q in range(1, g + 1) if g % q == 0),
                       key=lambda q: (abs(q - groups), q))
             raise ConvConfigError("groups", groups, f"{name} must be divisible by groups "
-                                  f"({name}={count})", {"groups": fix}, stage="construct")
+                                  f"({name}={count})", {"groups": fix}, stage="construct",
+                                  code="groups_divide", values={"name": name, "count": count})
 
 
 def _require_window_fits(axes: tuple[AxisArithmetic, ...], pad: Pair | str) -> None:
@@ -191,7 +194,10 @@ def _require_window_fits(axes: tuple[AxisArithmetic, ...], pad: Pair | str) -> N
         pad_fit = tuple(max(p, -(-(a.effective_kernel - a.size) // 2)) for p, a in zip(pad, axes,
                                                                                         strict=True))
         suggestion["padding"] = _show(pad_fit)
-    raise ConvConfigError("kernel_size", _show(tuple(a.kernel for a in axes)), reason, suggestion)
+    raise ConvConfigError("kernel_size", _show(tuple(a.kernel for a in axes)), reason, suggestion,
+                          code="kernel_too_big",
+                          values={"kernel": " × ".join(str(a.effective_kernel) for a in axes),
+                                  "padded": " × ".join(str(a.padded) for a in axes)})
 
 
 def conv2d_output_size(

@@ -35,14 +35,15 @@ def to_tuple(name: str, value: Any, dims: int) -> tuple[int, ...]:
         if len(value) != dims:
             suggestion = {name: value[0]} if value else None
             raise ConvConfigError(name, tuple(value), f"{name} must be an int or a tuple of "
-                                  f"{dims} ints for a {dims}-D convolution", suggestion)
+                                  f"{dims} ints for a {dims}-D convolution", suggestion,
+                                  code="not_int_or_tuple", values={"dims": dims})
         fixed = tuple(_nearest_int(v) for v in value)
         try:
             return tuple(_as_int(name, v) for v in value)
         except ConvConfigError as err:
             raise ConvConfigError(name, tuple(value), err.reason,
                                   None if None in fixed else {name: _show(fixed)},  # type: ignore[arg-type]
-                                  stage=err.stage) from None
+                                  stage=err.stage, code=err.code, values=err.values) from None
     return (_as_int(name, value),) * dims
 
 
@@ -81,7 +82,7 @@ def explain_conv_nd(dims: int, input_size: Sequence[int], kernel_size: Any, stri
     """
     if dims not in DIMS:
         raise ConvConfigError("dims", dims, "a convolution has 1, 2 or 3 spatial dimensions",
-                              {"dims": min(max(_nearest_int(dims) or 2, 1), 3)})
+                              {"dims": min(max(_nearest_int(dims) or 2, 1), 3)}, code="bad_dims")
     k = to_tuple("kernel_size", kernel_size, dims)
     s = to_tuple("stride", stride, dims)
     d = to_tuple("dilation", dilation, dims)
@@ -89,7 +90,8 @@ def explain_conv_nd(dims: int, input_size: Sequence[int], kernel_size: Any, stri
     if isinstance(padding, str):
         if padding not in PADDING_STRINGS:
             raise ConvConfigError("padding", padding, "padding must be an int, a tuple, "
-                                  "'same' or 'valid'", {"padding": "valid"}, stage="construct")
+                                  "'same' or 'valid'", {"padding": "valid"}, stage="construct",
+                                  code="bad_padding")
         pad = padding
     else:
         pad = to_tuple("padding", padding, dims)
@@ -98,11 +100,12 @@ def explain_conv_nd(dims: int, input_size: Sequence[int], kernel_size: Any, stri
     if pad == "same" and any(v != 1 for v in s):
         raise ConvConfigError("padding", "same", "padding='same' is not supported for strided "
                               "convolutions (stride must be 1)", {"stride": 1},
-                              stage="construct")
+                              stage="construct", code="same_strided")
     if padding_mode not in PADDING_MODES:
         raise ConvConfigError("padding_mode", padding_mode,
                               f"padding_mode must be one of {PADDING_MODES}",
-                              {"padding_mode": "zeros"}, stage="construct")
+                              {"padding_mode": "zeros"}, stage="construct",
+                              code="one_of", values={"choices": ", ".join(PADDING_MODES)})
     _positive("kernel_size", k, "greater than zero",
               "construct" if min(k) < 0 else "forward")
     _positive("stride", s, "a positive integer", "forward")
@@ -111,7 +114,8 @@ def explain_conv_nd(dims: int, input_size: Sequence[int], kernel_size: Any, stri
     if len(size) != dims or min(size) <= 0:
         raise ConvConfigError("input_size", _show(size), f"a {dims}-D convolution needs "
                               f"{dims} positive input sizes",
-                              {"input_size": _show(tuple(max(v, 1) for v in size[:dims]))})
+                              {"input_size": _show(tuple(max(v, 1) for v in size[:dims]))},
+                              code="input_sizes", values={"dims": dims})
     # Only zeros padding refuses a negative amount: the other modes pad with F.pad, which
     # crops instead.
     if isinstance(pad, tuple) and min(pad) < 0 and padding_mode == "zeros":
@@ -119,7 +123,8 @@ def explain_conv_nd(dims: int, input_size: Sequence[int], kernel_size: Any, stri
                                                                                strict=True)]
         fixed = tuple(max(lo, 0) if v < 0 else v for v, lo in zip(pad, least, strict=True))
         raise ConvConfigError("padding", _show(pad), "padding must not be negative (negative "
-                              "padding is not supported)", {"padding": _show(fixed)})
+                              "padding is not supported)", {"padding": _show(fixed)},
+                              code="negative")
     pads = applied_padding_nd(pad, k, d)
     axes = tuple(AxisArithmetic(size[i], k[i], s[i], d[i], *pads[i]) for i in range(dims))
     if padding_mode != "zeros":
@@ -175,7 +180,8 @@ def macs_nd(in_channels: int, groups: int, kernel: Sequence[int],
 def _positive(name: str, values: tuple[int, ...], word: str, stage: str) -> None:
     if min(values) <= 0:
         raise ConvConfigError(name, _show(values), f"{name} must be {word}",
-                              {name: _show(tuple(max(v, 1) for v in values))}, stage=stage)
+                              {name: _show(tuple(max(v, 1) for v in values))}, stage=stage,
+                              code="not_positive")
 
 
 def _require_padding_mode_fits(mode: str, size: tuple[int, ...],
@@ -191,4 +197,6 @@ def _require_padding_mode_fits(mode: str, size: tuple[int, ...],
            "circular padding wraps around more than once: it may be at most the input size")
     raise ConvConfigError("padding", _show(tuple(max(pp) for pp in pads)),
                           f"{why} ({' x '.join(map(str, size))})",
-                          {"padding": _show(fit)} if pad != "same" else {"padding_mode": "zeros"})
+                          {"padding": _show(fit)} if pad != "same" else {"padding_mode": "zeros"},
+                          code="reflect_too_far" if reflect else "circular_too_far",
+                          values={"size": " × ".join(map(str, size))})

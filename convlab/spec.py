@@ -77,13 +77,14 @@ class Conv2dSpec:
         for name in ("in_channels", "out_channels"):
             if getattr(self, name) <= 0:
                 raise ConvConfigError(name, getattr(self, name), f"{name} must be positive",
-                                      {name: 1}, stage="construct")
+                                      {name: 1}, stage="construct", code="not_positive")
         require_groups(self.groups, self.in_channels, self.out_channels)
         require_same_unstrided(self.padding, self.stride)
         if self.padding_mode not in PADDING_MODES:
             raise ConvConfigError("padding_mode", self.padding_mode,
                                   f"padding_mode must be one of {PADDING_MODES}",
-                                  {"padding_mode": "zeros"}, stage="construct")
+                                  {"padding_mode": "zeros"}, stage="construct",
+                                  code="one_of", values={"choices": ", ".join(PADDING_MODES)})
         # Checked by PyTorch at the first call; the smallest legal input tells us the rest.
         explain_output_size(10**9, self.kernel_size, self.stride,
                             "valid" if self.padding == "same" else self.padding, self.dilation)
@@ -138,19 +139,20 @@ class Conv2dSpec:
             shape = tuple(_as_int("input_shape", v) for v in input_shape)
         except TypeError:
             raise ConvConfigError("input_shape", input_shape, "input_shape must be a sequence "
-                                  "of ints") from None
+                                  "of ints", code="bad_shape") from None
         if len(shape) not in (3, 4):
             raise ConvConfigError("input_shape", shape, "Conv2d expects a 3-D (C, H, W) or 4-D "
-                                  "(N, C, H, W) input")
+                                  "(N, C, H, W) input", code="bad_shape")
         if min(shape) < 0 or min(shape[-2:]) == 0:
             raise ConvConfigError("input_shape", shape, "input sizes must be non-negative and "
-                                  "height and width positive")
+                                  "height and width positive", code="bad_shape")
         if shape[-3] != self.in_channels:
             raise ConvConfigError("in_channels", self.in_channels,
                                   f"Given groups={self.groups}, weight of size "
                                   f"{list(self.weight_shape)} expects an input with "
                                   f"{self.in_channels} channels, and the input has {shape[-3]}",
-                                  {"in_channels": shape[-3]})
+                                  {"in_channels": shape[-3]}, code="channels_mismatch",
+                                  values={"expected": self.in_channels, "got": shape[-3]})
         return shape
 
     def _check_padding_mode(self, h: int, w: int, pads: tuple[int, int, int, int]) -> None:
@@ -162,7 +164,8 @@ class Conv2dSpec:
                                       f"reflect padding must be smaller than the input "
                                       f"({h} x {w}) on every side",
                                       {"padding": _show(fit)} if self.padding != "same"
-                                      else {"padding_mode": "zeros"})
+                                      else {"padding_mode": "zeros"}, code="reflect_too_far",
+                                      values={"size": f"{h} × {w}"})
         elif self.padding_mode == "circular":
             if any(p > n for p, n in zip(pads, sizes, strict=True)):
                 fit = (min(max(pads[:2]), h), min(max(pads[2:]), w))
@@ -170,7 +173,8 @@ class Conv2dSpec:
                                       f"circular padding wraps around more than once: it may "
                                       f"be at most the input size ({h} x {w})",
                                       {"padding": _show(fit)} if self.padding != "same"
-                                      else {"padding_mode": "zeros"})
+                                      else {"padding_mode": "zeros"}, code="circular_too_far",
+                                      values={"size": f"{h} × {w}"})
 
     def padded_example(self, size: tuple[int, int]) -> np.ndarray:
         """A numbered ``H x W`` input (1, 2, ..., H*W) padded the way this layer pads it.

@@ -249,7 +249,11 @@ def english_words(text: str) -> list[str]:
     import re
 
     text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.S)  # display LaTeX
-    text = re.sub(r"`[^`]*`", " ", text)  # inline code
+    # inline code is code, unless it holds prose: four or more words in a row
+    prose = [m.group(0) for span in re.findall(r"`([^`]*)`", text)
+             for m in re.finditer(r"[A-Za-z]{2,}(?:'[a-z]+)?(?: [A-Za-z]{2,}(?:'[a-z]+)?){3,}",
+                                  span)]
+    text = re.sub(r"`[^`]*`", " ", text) + " " + " ".join(prose)
     text = re.sub(r"\$[^$]*\$", " ", text)  # LaTeX
     text = re.sub(r":material/[a-z_]+:", " ", text)  # icons
     words = re.findall(r"[A-Za-z][A-Za-z_0-9]*", text)

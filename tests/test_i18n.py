@@ -141,6 +141,10 @@ def test_the_word_scan_sees_english():
                                                                           "convolution"]
     assert english_words("`F.conv2d(X, K)` 与 PyTorch 核对：C_in × H_out，3.2 ms") == []
     assert english_words("$H_{\\text{out}}$ 输出 X[0] K[1, 0]") == []
+    # prose in a code span is still prose; code in one is not
+    assert english_words("原因：`kernel size can't be greater than the padded input`") == [
+        "kernel", "size", "can", "greater", "than", "the", "padded", "input"]
+    assert english_words("`nn.Conv2d(3, 8, kernel_size=3, padding='same')`") == []
 
 
 def test_the_page_walk_sees_labels_alerts_pictures_and_charts():
@@ -172,6 +176,15 @@ def _runs() -> list[tuple[str, dict[str, str]]]:
         ("pages/multichannel.py", {"flip": "1"}),
         ("pages/multichannel.py", {"groups": "3"}),  # a refusal
         ("pages/multichannel.py", {"cin": "4", "cout": "4", "groups": "2"}),  # wiring
+        # refusals: each reason is worded by ui, not quoted from convlab
+        ("pages/output_size.py", {"kh": "9", "h": "4", "w": "4"}),  # kernel too big
+        ("pages/output_size.py", {"pad": "same", "sh": "2"}),  # 'same' at a stride
+        ("pages/output_size.py", {"kh": "0"}),
+        ("pages/output_size.py", {"mode": "reflect", "ph": "5", "h": "4", "w": "4"}),
+        ("pages/conv_transpose.py", {"oph": "2"}),
+        ("pages/fc_conv.py", {"groups": "2"}),
+        ("pages/planner.py", {"preset": "custom", "n": "1", "c": "3", "h": "3", "w": "3",
+                              "stack": "conv.o866k5"}),
     ] + [(info.path, {OPEN: "1"}) for info in LESSONS]  # every collapsible section open
 
 
@@ -195,3 +208,7 @@ def test_no_english_left_on_a_chinese_page(path, query):
     assert TEXT[PAGES[0].title_key]["zh"] in strings  # the menu is in Chinese: the walk worked
     left = sorted({f"{w!r} in {s[:80]!r}" for s in strings for w in english_words(s)})
     assert not left
+    # the reproduce code's comments too: prose in a comment is prose (code stays code)
+    comments = [line.split("# ", 1)[1] for c in at.code if c.language == "python"
+                for line in c.value.split("\n") if "# " in line]
+    assert not sorted({c for c in comments if english_words(f"`{c}`")})

@@ -88,3 +88,24 @@ def test_every_error_type_survives_a_pickle_round_trip(err):
     assert type(copy) is type(err)
     assert str(copy) == str(err)
     assert vars(copy) == vars(err)
+
+
+def test_a_page_keeps_its_state_when_the_learner_comes_back():
+    at = make_app("pages/output_size.py", {"h": "12", "kh": "5"})
+    at.query_params.clear()  # the menu's link carries no settings
+    at.switch_page("pages/multichannel.py").run()
+    at.query_params.clear()
+    at.switch_page("pages/output_size.py").run()
+    assert not at.exception
+    assert at.session_state["output_size.h"] == 12 and at.session_state["output_size.kh"] == 5
+    assert at.query_params.get("h") == "12"  # and the URL shows it
+
+
+def test_a_link_names_the_open_sections_and_reopens_them():
+    at = make_app("pages/conv_transpose.py", {"open": "overlap,round_trip"})
+    assert not at.exception
+    assert at.session_state["conv_transpose.open.overlap"] is True
+    assert at.session_state["conv_transpose.open.round_trip"] is True
+    assert set(at.query_params.get("open", "").split(",")) >= {"overlap", "round_trip"}
+    at = make_app("pages/output_size.py", {"open": "Bad!,x" * 50})  # garbage opens nothing
+    assert not at.exception

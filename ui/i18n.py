@@ -23,6 +23,7 @@ from .text import (
     output_size,
     planner,
     pointwise,
+    reasons,
     twins,
 )
 
@@ -41,7 +42,7 @@ def _merge(*tables: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 TEXT = _merge(common.TEXT, conv.TEXT, home.TEXT, output_size.TEXT, multichannel.TEXT,
               fc_conv.TEXT, pointwise.TEXT, learn_kernel.TEXT, twins.TEXT,
-              explorer.TEXT, conv_transpose.TEXT, planner.TEXT)
+              explorer.TEXT, conv_transpose.TEXT, planner.TEXT, reasons.TEXT)
 
 
 def language() -> str:
@@ -59,3 +60,21 @@ def t(key: str, **values: Any) -> str:
         return key
     text = entry.get(language()) or entry["en"]
     return text.format(**values) if values else text
+
+
+def reason(err: Any) -> str:
+    """Why a ``ConvConfigError`` refuses, in the current language, from its reason code.
+
+    An error convlab raised without a code keeps its own (English) sentence in English and
+    reads as a plain "cannot be this value here" in Chinese: never English on that page.
+    """
+    code = getattr(err, "code", "") or ""
+    values = {"parameter": err.parameter, "value": repr(err.value), **err.values}
+    if f"reason.{code}" in TEXT:
+        try:
+            return t(f"reason.{code}", **values)
+        except (KeyError, IndexError, ValueError):  # a value missing: the plain wording
+            pass
+    if language() == "en" and getattr(err, "reason", ""):
+        return str(err.reason)
+    return t("reason.generic", **values)

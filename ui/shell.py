@@ -18,7 +18,7 @@ import convlab
 
 from .i18n import LANGUAGES, t
 from .registry import PAGES
-from .urlstate import ChoiceParam, Notice, PageState
+from .urlstate import ChoiceParam, Notice, PageState, language_changed
 
 _PAGE = "_app_page"  # the page of the previous run: a different one means "entered"
 # The lessons' tensors are tiny: one intra-op thread answers fastest, and several sessions
@@ -50,6 +50,9 @@ def configure() -> tuple[PageState, bool]:
     # Streamlit would reset them to their defaults: carry the values over explicitly.
     for p in state.params:
         st.session_state[state.key(p.name)] = state[p.name]
+    shown = st.session_state.get("lang")
+    if shown is not None and shown != state["lang"]:
+        language_changed()
     st.session_state["lang"] = state["lang"]  # t() reads this
     return state, entering
 

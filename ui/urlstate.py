@@ -10,6 +10,7 @@ raises: a value that cannot be read falls back to the default, with a notice.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -131,6 +132,8 @@ class PageState:
                 only then is the URL read, so a widget the user moved is not overwritten.
         """
         self.notices = []
+        if entering:
+            self._restore()
         for p in self.params:
             key = self.key(p.name)
             raw = _raw(p.name) if entering else None
@@ -145,6 +148,28 @@ class PageState:
             st.session_state[f"_notices.{self.page}"] = self.notices
         else:
             self.notices = st.session_state.get(f"_notices.{self.page}", [])
+        if entering:  # the sections the link names open
+            for name in (_raw(OPEN) or "").split(",")[:MAX_OPEN]:
+                if SECTION_NAME.fullmatch(name):
+                    st.session_state[self.key(f"open.{name}")] = True
+        if st.session_state.pop(_LANGUAGE_CHANGED, False):
+            # A choice widget's browser-side value is its words: in the old language they
+            # match no option of the new one, so the browser keeps showing them. Setting
+            # the value from Python makes Streamlit send it again, worded anew.
+            for p in self.params:
+                if isinstance(p, ChoiceParam):
+                    key = self.key(p.name)
+                    st.session_state[key] = st.session_state[key]
+
+    def _restore(self) -> None:
+        """Entering the page with none of its own parameters in the URL (the menu, the
+        browser's Back button): its last state in this session, written into the URL so
+        that everything after reads it as a link would."""
+        own = {p.name for p in self.params} | {OPEN}
+        saved = st.session_state.get(_SAVED + self.page)
+        if saved and not any(k in own for k in st.query_params):
+            for name, value in saved.items():
+                st.query_params[name] = value
 
     def dismiss_notices(self) -> None:
         st.session_state[f"_notices.{self.page}"] = []
@@ -153,20 +178,41 @@ class PageState:
         return {p.name: st.session_state[self.key(p.name)] for p in self.params}
 
     def query(self) -> dict[str, str]:
-        """Non-default values, formatted for the URL."""
+        """Non-default values, formatted for the URL, and the open sections (``open``)."""
         out = {}
         for p in self.params:
             value = st.session_state.get(self.key(p.name), p.default)
             if value != p.default:
                 out[p.name] = p.format(value)
+        prefix = self.key("open.")
+        opened = sorted(k[len(prefix):] for k, v in st.session_state.items()
+                        if isinstance(k, str) and k.startswith(prefix) and v is True)
+        if opened:
+            out[OPEN] = ",".join(opened)
         return out
 
     def sync(self, extra: dict[str, str] | None = None) -> None:
         """Write this page's state (and the shared ``extra`` values) into the URL."""
-        wanted = {**(extra or {}), **self.query()}
+        own = self.query()
+        if self.page != SHARED:  # kept for the next visit in this session (see _restore)
+            st.session_state[_SAVED + self.page] = own
+        wanted = {**(extra or {}), **own}
         current = {k: st.query_params.get(k) for k in st.query_params}
         if current != wanted:
             st.query_params.from_dict(wanted)
+
+
+OPEN = "open"  # the URL parameter naming a page's open sections: open=more,overlap
+MAX_OPEN = 16
+SECTION_NAME = re.compile(r"[a-z_]{1,32}")
+SHARED = "app"  # the state every page shares (language, device)
+_SAVED = "_saved_query."
+_LANGUAGE_CHANGED = "_language_changed"
+
+
+def language_changed() -> None:
+    """Mark this run as the one that changed the language (see :meth:`PageState.load`)."""
+    st.session_state[_LANGUAGE_CHANGED] = True
 
 
 def _raw(name: str) -> str | None:

@@ -19,7 +19,8 @@ Tensor = torch.Tensor
 
 def _require_dim(name: str, T: Tensor, dim: int, layout: str) -> None:
     if T.dim() != dim:
-        raise ConvConfigError(name, tuple(T.shape), f"{name} must be {dim}-D {layout}")
+        raise ConvConfigError(name, tuple(T.shape), f"{name} must be {dim}-D {layout}",
+                              code="tensor_rank", values={"dims": dim, "layout": layout})
 
 
 def _plan(X: Tensor, K: Tensor, stride: Any, padding: Any, dilation: Any
@@ -101,7 +102,8 @@ def _require_channels(X: Tensor, K_in: int, groups: int) -> None:
     if X.shape[0] != K_in * groups:
         raise ConvConfigError("X", tuple(X.shape), f"the kernel expects {K_in * groups} input "
                               f"channels (groups={groups}), and X has {X.shape[0]}",
-                              {"in_channels": X.shape[0]})
+                              {"in_channels": X.shape[0]}, code="channels_mismatch",
+                              values={"expected": K_in * groups, "got": X.shape[0]})
 
 
 def corr2d_multi_in_loop(X: Tensor, K: Tensor, **conv: Any) -> Tensor:
@@ -159,7 +161,8 @@ def corr2d_multi_in_out_loop(X: Tensor, K: Tensor, *, groups: int = 1, **conv: A
 
 def _require_groups(X: Tensor, K: Tensor, groups: int) -> None:
     if isinstance(groups, bool) or not isinstance(groups, int):
-        raise ConvConfigError("groups", groups, "groups must be a positive integer", {"groups": 1})
+        raise ConvConfigError("groups", groups, "groups must be a positive integer", {"groups": 1},
+                              code="not_positive")
     require_groups(groups, K.shape[0] if groups <= 0 else K.shape[1] * groups, K.shape[0])
     _require_channels(X, K.shape[1], groups)
 

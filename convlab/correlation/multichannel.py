@@ -60,7 +60,8 @@ def multichannel_correlation(X: Tensor, K: Tensor, bias: Tensor | None = None, *
     if b is not None:
         if b.shape != (K.shape[0],):
             raise ConvConfigError("bias", tuple(b.shape), f"bias must have one value per output "
-                                  f"channel, shape ({K.shape[0]},)")
+                                  f"channel, shape ({K.shape[0]},)", code="bias_shape",
+                                  values={"count": K.shape[0]})
         Y = Y + b[:, None, None]
     kind = "conv" if flip else "corr"
     oracle = F.conv2d(Xd[None], Ku, b, groups=groups, **conv)[0]  # (C_out, H_out, W_out)

@@ -49,14 +49,16 @@ def read_sizes(input_shape: Any, nearest: Callable[[tuple[int, ...]], Any] = tup
                ) -> tuple[int, ...]:
     """A sequence of sizes as ints; ``nearest(rounded sizes)`` is suggested for non-ints."""
     if not isinstance(input_shape, (tuple, list)):
-        raise ConvConfigError("input_shape", input_shape, "input_shape must be (C, H, W)")
+        raise ConvConfigError("input_shape", input_shape, "input_shape must be (C, H, W)",
+                              code="bad_shape")
     try:
         return tuple(_as_int("input_shape", v) for v in input_shape)
     except ConvConfigError as err:
         rounded = tuple(_nearest_int(v) for v in input_shape)
         fit = None if None in rounded else nearest(rounded)  # type: ignore[arg-type]
         raise ConvConfigError("input_shape", tuple(input_shape), err.reason,
-                              {"input_shape": fit} if fit else None) from None
+                              {"input_shape": fit} if fit else None, code=err.code,
+                              values=err.values) from None
 
 
 def check_input_shape(input_shape: Any, in_features: int) -> Shape3:
@@ -79,11 +81,13 @@ def check_input_shape(input_shape: Any, in_features: int) -> Shape3:
     suggestion = {"input_shape": fit} if fit else None
     if len(shape) != 3:
         raise ConvConfigError("input_shape", shape, "input_shape must be (C, H, W), three sizes",
-                              suggestion)
+                              suggestion, code="bad_shape")
     if min(shape) <= 0:
-        raise ConvConfigError("input_shape", shape, "input sizes must be positive", suggestion)
+        raise ConvConfigError("input_shape", shape, "input sizes must be positive", suggestion,
+                              code="not_positive")
     if math.prod(shape) != in_features:
         raise ConvConfigError("input_shape", shape, f"C * H * W must equal the layer's "
                               f"in_features ({in_features}), and {' * '.join(map(str, shape))} "
-                              f"= {math.prod(shape)}", suggestion)
+                              f"= {math.prod(shape)}", suggestion, code="features_mismatch",
+                              values={"expected": in_features, "got": math.prod(shape)})
     return shape  # type: ignore[return-value]

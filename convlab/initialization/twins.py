@@ -77,7 +77,8 @@ def twin_layers(conv_kwargs: dict[str, Any], input_shape: tuple[int, ...], seed:
     """
     if math.prod(input_shape) > MAX_ORACLE_ELEMENTS:
         raise ConvConfigError("input_shape", tuple(input_shape), "the input is larger than "
-                              f"this lab runs ({MAX_ORACLE_ELEMENTS:,} elements)", stage="lab")
+                              f"this lab runs ({MAX_ORACLE_ELEMENTS:,} elements)", stage="lab",
+                              code="lab_input", values={"limit": MAX_ORACLE_ELEMENTS})
     module = _MODULES[len(input_shape) - 2]
     g = torch.Generator().manual_seed(seed)
     X = torch.rand(input_shape, generator=g)
@@ -93,7 +94,8 @@ def twin_layers(conv_kwargs: dict[str, Any], input_shape: tuple[int, ...], seed:
         ya, yb = a(Xd), b(Xd)
         if ya.numel() > MAX_ORACLE_ELEMENTS:
             raise ConvConfigError("padding", conv_kwargs.get("padding"),
-                                  "the output is larger than this lab runs", stage="lab")
+                                  "the output is larger than this lab runs", stage="lab",
+                                  code="lab_output")
         b.load_state_dict(a.state_dict())
         yb_loaded, yc, yd = b(Xd), c(Xd), d(Xd)
     w = a.weight.detach().cpu()

@@ -75,14 +75,15 @@ def one_cpu_thread() -> Iterator[None]:
 def _require_id(parameter: str, value: Any, known: tuple[str, ...]) -> str:
     if not isinstance(value, str) or value not in known:
         raise ConvConfigError(parameter, value, f"{parameter} must be one of {known}",
-                              {parameter: known[0]})
+                              {parameter: known[0]}, code="one_of",
+                              values={"choices": ", ".join(map(str, known))})
     return value
 
 
 def _require_seed(seed: Any) -> int:
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
         raise ConvConfigError("seed", seed, f"seed must be an integer in [0, {MAX_SEED}]",
-                              {"seed": 0})
+                              {"seed": 0}, code="int_range", values={"low": 0, "high": MAX_SEED})
     return seed
 
 

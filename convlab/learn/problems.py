@@ -64,26 +64,32 @@ def _require_number(name: str, value: Any, low: float, high: float, default: flo
         nearest = round(nearest) if integer else nearest
     bounds = f"in [{low:g}, {high:g}]" if integer else f"in ({low:g}, {high:g}]"
     what = "an integer" if integer else "a number"
-    raise ConvConfigError(name, value, f"{name} must be {what} {bounds}", {name: nearest})
+    raise ConvConfigError(name, value, f"{name} must be {what} {bounds}", {name: nearest},
+                          code="int_range" if integer else "number_range",
+                          values={"low": f"{low:g}", "high": f"{high:g}"})
 
 
 def _require_picture(name: str, T: Any) -> Tensor:
     try:
         T = torch.as_tensor(T)
     except (TypeError, ValueError, RuntimeError):
-        raise ConvConfigError(name, type(T).__name__, f"{name} must be a 2-D array") from None
+        raise ConvConfigError(name, type(T).__name__, f"{name} must be a 2-D array",
+                              code="tensor_rank", values={"dims": 2, "layout": "(H, W)"}) from None
     if T.dim() != 2 or T.is_complex() or T.dtype == torch.bool:
-        raise ConvConfigError(name, tuple(T.shape), f"{name} must be a 2-D real array (H, W)")
+        raise ConvConfigError(name, tuple(T.shape), f"{name} must be a 2-D real array (H, W)",
+                              code="tensor_rank", values={"dims": 2, "layout": "(H, W)"})
     if min(T.shape) < 1 or max(T.shape) > MAX_IMAGE_SIDE:
         raise ConvConfigError(name, tuple(T.shape),
-                              f"{name} sides must be between 1 and {MAX_IMAGE_SIDE}")
+                              f"{name} sides must be between 1 and {MAX_IMAGE_SIDE}",
+                              code="side_range", values={"high": MAX_IMAGE_SIDE})
     T = T.detach().to("cpu", torch.float32)
     # the offending value: a NaN or infinity if there is one, else the largest magnitude
     worst = float(T[~torch.isfinite(T)][0]) if not bool(torch.isfinite(T).all()) \
         else float(T.abs().max())
     if not math.isfinite(worst) or worst > MAX_ABS_VALUE:
         raise ConvConfigError(name, worst, f"{name} values must be finite and at most "
-                              f"{MAX_ABS_VALUE:g} in magnitude")
+                              f"{MAX_ABS_VALUE:g} in magnitude", code="not_finite",
+                              values={"limit": f"{MAX_ABS_VALUE:g}"})
     return T
 
 
@@ -95,7 +101,8 @@ def _require_kernel_size(kernel_size: Any, X: Tensor) -> tuple[int, int]:
         nearest = (min(max(kh, 1), limit[0]), min(max(kw, 1), limit[1]))
         raise ConvConfigError("kernel_size", kernel_size, "kernel_size must be at least 1, "
                               f"at most {MAX_KERNEL_SIDE} and fit inside X {(H, W)}",
-                              {"kernel_size": nearest})
+                              {"kernel_size": nearest}, code="kernel_fit",
+                              values={"high": MAX_KERNEL_SIDE, "size": f"{H} × {W}"})
     return kh, kw
 
 
@@ -105,7 +112,8 @@ def _require_device(device: Any) -> torch.device:
         names.add("cuda")
     if str(device) not in names:
         raise ConvConfigError("device", device, f"device must be one of {sorted(names)}",
-                              {"device": "cpu"})
+                              {"device": "cpu"}, code="one_of",
+                              values={"choices": ", ".join(sorted(names))})
     return torch.device(device)
 
 
@@ -125,7 +133,8 @@ def _validate(X: Any, Y: Any, kernel_size: Any, lr: Any, epochs: Any, seed: Any,
     _require_number("epochs", epochs, 0, MAX_EPOCHS, 10, integer=True)
     _require_seed(seed)
     if not isinstance(bias, bool):
-        raise ConvConfigError("bias", bias, "bias must be True or False", {"bias": False})
+        raise ConvConfigError("bias", bias, "bias must be True or False", {"bias": False},
+                              code="not_bool")
     _require_id("module", module, MODULES)
     return X, Y, k, _require_device(device)
 

@@ -60,7 +60,7 @@ def _int_padding(padding: Any) -> Pair:
     if isinstance(padding, str):
         raise ConvConfigError("padding", padding, "padding must be an int or a pair for a "
                               "transposed convolution ('same' and 'valid' are Conv2d's only)",
-                              {"padding": 0})
+                              {"padding": 0}, code="transpose_padding")
     return to_pair("padding", padding)
 
 
@@ -90,7 +90,8 @@ def explain_transpose_size(
         raise ConvConfigError("padding", _show(tuple(a.padding for a in axes)),
                               "the output size is too small: "
                               f"{' x '.join(str(a.output) for a in axes)} is not positive",
-                              {"padding": _show(fit)})
+                              {"padding": _show(fit)}, code="output_not_positive",
+                              values={"size": " × ".join(str(a.output) for a in axes)})
     return axes
 
 
@@ -110,7 +111,9 @@ def _settings(input_size: Any, kernel_size: Any, stride: Any, padding: Any,
         fix = tuple(min(o, max(si, di) - 1) for o, si, di in zip(op, s, d, strict=True))
         raise ConvConfigError("output_padding", _show(op), "output padding must be smaller "
                               f"than either stride or dilation (stride={_show(s)}, "
-                              f"dilation={_show(d)})", {"output_padding": _show(fix)})
+                              f"dilation={_show(d)})", {"output_padding": _show(fix)},
+                              code="output_padding_too_big",
+                              values={"stride": str(_show(s)), "dilation": str(_show(d))})
     require_input_size(size)
     h, w = (TransposeAxis(*a) for a in zip(size, k, s, p, op, d, strict=True))
     return (h, w)
@@ -188,7 +191,8 @@ def conv2d_input_sizes(
         fix = tuple(max(o, lo) for o, lo in zip(out, smallest, strict=True))
         raise ConvConfigError("output_size", _show(out), "no input size gives this output: "
                               f"the smallest output of this layer is {_show(smallest)}",
-                              {"output_size": _show(fix)})
+                              {"output_size": _show(fix)}, code="no_input_gives",
+                              values={"smallest": str(_show(smallest))})
     pads = applied_padding(pad, k, d)
     sizes = []
     for o, ki, si, di, (before, after) in zip(out, k, s, d, pads, strict=True):
@@ -235,7 +239,9 @@ def output_padding_for(
         raise ConvConfigError("output_size", _show(target), f"requested an output size of "
                               f"{_show(target)}, but valid sizes range from {_show(low)} to "
                               f"{_show(high)} (for an input of {given})",
-                              {"output_size": _show(fix)})
+                              {"output_size": _show(fix)}, code="output_size_range",
+                              values={"low": str(_show(low)), "high": str(_show(high)),
+                                      "given": str(given)})
     return (target[0] - axes[0].output, target[1] - axes[1].output)
 
 

@@ -63,12 +63,12 @@ class ConvTranspose2dSpec:
         for name in ("in_channels", "out_channels"):
             if getattr(self, name) <= 0:
                 raise ConvConfigError(name, getattr(self, name), f"{name} must be positive",
-                                      {name: 1}, stage="construct")
+                                      {name: 1}, stage="construct", code="not_positive")
         require_groups(self.groups, self.in_channels, self.out_channels)
         if self.padding_mode != "zeros":
             raise ConvConfigError("padding_mode", self.padding_mode, "only 'zeros' padding mode "
                                   "is supported for ConvTranspose2d", {"padding_mode": "zeros"},
-                                  stage="construct")
+                                  stage="construct", code="transpose_zeros_only")
         explain_transpose_size(10**6, self.kernel_size, self.stride, self.padding,
                                self.output_padding, self.dilation)
 
@@ -124,18 +124,21 @@ class ConvTranspose2dSpec:
             shape = tuple(_as_int("input_shape", v) for v in input_shape)
         except TypeError:
             raise ConvConfigError("input_shape", input_shape, "input_shape must be a sequence "
-                                  "of ints") from None
+                                  "of ints", code="bad_shape") from None
         if len(shape) not in (3, 4):
             raise ConvConfigError("input_shape", shape, "ConvTranspose2d expects a 3-D "
-                                  "(C, H, W) or 4-D (N, C, H, W) input")
+                                  "(C, H, W) or 4-D (N, C, H, W) input", code="bad_shape")
         if min(shape) <= 0:
             raise ConvConfigError("input_shape", shape, "input sizes must be positive",
-                                  {"input_shape": tuple(max(v, 1) for v in shape)})
+                                  {"input_shape": tuple(max(v, 1) for v in shape)},
+                                  code="not_positive")
         if shape[-3] != self.in_channels:
             raise ConvConfigError("in_channels", self.in_channels,
                                   f"Given transposed=1, weight of size {list(self.weight_shape)}"
                                   f" expects an input with {self.in_channels} channels, and the "
-                                  f"input has {shape[-3]}", {"in_channels": shape[-3]})
+                                  f"input has {shape[-3]}", {"in_channels": shape[-3]},
+                                  code="channels_mismatch",
+                                  values={"expected": self.in_channels, "got": shape[-3]})
         return shape
 
     # ---- PyTorch objects -----------------------------------------------------------------

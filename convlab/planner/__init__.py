@@ -7,7 +7,9 @@ Receptive Fields of Convolutional Neural Networks", Distill 2019), its parameter
 multiply-accumulates and activation memory; the first layer PyTorch would refuse, with
 the nearest setting that runs; and the paddings, strides or input sizes that give a layer
 the output size you want. Real modules are planned without being run or changed; PyTorch
-on the meta device and autograd are the oracles.
+on the meta device and autograd are the oracles. A model can also be read from text:
+what ``print(model)`` shows or its ``nn.Sequential`` source, never executed, residual blocks
+planned with their real forward (:func:`layers_from_text`).
 """
 
 from .limits import MAX_LAYERS, StackConfigError
@@ -20,6 +22,8 @@ from .oracle import (
     shapes_check,
 )
 from .plan import LayerPlan, StackPlan, plan_stack
+from .printed import printed_model
+from .residual import ForwardFlatten, Residual
 from .solve import Solution, axis_output, same_target, solve_output
 from .table import (
     KINDS,
@@ -31,6 +35,8 @@ from .table import (
     plan_table,
     stack_code,
 )
+from .text import ReadModel, layers_from_text, read_model
+from .text_tree import TextConfigError
 
 __all__ = [
     "axis_output", "build_layer", "cell_problem", "check_stack", "decode_stack",
@@ -38,4 +44,7 @@ __all__ = [
     "meta_copy", "plan_stack", "plan_table", "receptive_field_check", "run_modules",
     "run_table", "same_target", "shapes_check", "Solution", "solve_output", "stack_code",
     "StackConfigError", "StackPlan",
+    # a model as text (print(model) or nn.Sequential source), residual blocks
+    "ForwardFlatten", "layers_from_text", "printed_model", "read_model", "ReadModel",
+    "Residual", "TextConfigError",
 ]

@@ -10,8 +10,9 @@ from typing import Any
 from torch import nn
 
 from ..params import Pair
-from .layers import Step, Window, step
+from .layers import Window
 from .limits import StackConfigError, check_input_shape, flatten_layers
+from .residual import BlockStep, any_step, row_module, row_name
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class LayerPlan:
     macs: int
     activation_bytes: int
     rf_note: str | None = None
+    shortcut: tuple[str, ...] | None = None  # a residual block's: () identity, else its layers
+    flattened: bool = False  # the container's forward flattens the input before this layer
 
 
 @dataclass(frozen=True)
@@ -155,17 +158,24 @@ def _plan(layers: Iterable[tuple[int, Any]], shape: tuple[int, ...], partial: bo
     for i, m in layers:
         try:
             module = m(shape) if callable(m) and not isinstance(m, nn.Module) else m
-            s: Step = step(i, module, shape)
+            b: BlockStep = any_step(i, module, shape)
         except StackConfigError as err:
             if not partial:
                 raise
             return _done(start, rows, err, dtype_bytes)
-        rf.advance(module, s.window, s.output_shape)
+        s = b.step
+        if b.flattened:  # the forward's flatten, then the layer
+            rf.advance(_FLATTEN, Window(), (shape[0], s.output_shape[-1]))
+        rf.advance(row_module(module), s.window, s.output_shape)
         r, j, p = rf.row()
-        rows.append(LayerPlan(i, type(module).__name__, s.output_shape, r, j, p, s.params,
-                              s.macs, math.prod(s.output_shape) * dtype_bytes, rf.note))
+        rows.append(LayerPlan(i, row_name(module), s.output_shape, r, j, p, s.params, s.macs,
+                              (math.prod(s.output_shape) + b.inner_elements) * dtype_bytes,
+                              rf.note, b.shortcut, b.flattened))
         shape = s.output_shape
     return _done(start, rows, None, dtype_bytes)
+
+
+_FLATTEN = nn.Flatten()
 
 
 def _done(start: tuple[int, ...], rows: list[LayerPlan], err: StackConfigError | None,

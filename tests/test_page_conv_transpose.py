@@ -260,6 +260,18 @@ def test_refusals_are_explained_and_pytorch_agrees(query: dict[str, str], parame
         EN["check.oracle.torch_refuses"].format(module="nn.ConvTranspose2d"))
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_refusal_at_construction_names_the_transposed_layer(lang: str):
+    """Issue 26: the groups refusal said PyTorch refuses it when "nn.Conv2d(...)" is built;
+    on this page the layer is nn.ConvTranspose2d."""
+    words = WORDS[lang]
+    at = make_app(CT, {"groups": "2", "lang": lang})  # 2 and 3 channels
+    assert_clean(at)
+    (box,) = at.error
+    assert words["error.stage_construct"].format(module="nn.ConvTranspose2d") in box.value
+    assert "`nn.Conv2d(" not in box.value
+
+
 def test_only_the_paddings_convtranspose2d_accepts_are_offered():
     """'same' and 'valid' are Conv2d's: this page offers numbers only (no padding-kind
     control), and a link asking for 'same' is corrected with a notice, not refused."""

@@ -134,11 +134,11 @@ class ConvMixin(PickingMixin):
             verdict: convlab.TorchVerdict | None = self.torch_verdict(conv_kwargs, input_shape)
         except convlab.ConvConfigError:  # larger than the oracle may allocate
             verdict = None
-        panels.error_box(err, verdict.error if verdict else None)
+        kind = "Transpose" if "output_padding" in conv_kwargs else ""
+        module = f"nn.Conv{kind}{max(len(input_shape) - 2, 1)}d"
+        panels.error_box(err, verdict.error if verdict else None, module)
         if verdict is not None:
             agree = verdict.error is not None
-            kind = "Transpose" if "output_padding" in conv_kwargs else ""
-            module = f"nn.Conv{kind}{max(len(input_shape) - 2, 1)}d"
             panels.check_panel([convlab.CheckResult(
                 "refuses", "torch_refuses" if agree else "torch_accepts", verdict.device,
                 verdict.dtype, 0.0 if agree else math.inf, agree,

@@ -99,8 +99,8 @@ TEXT: dict[str, dict[str, str]] = {
         "en": 'Why:',
         "zh": '原因：'},
     'error.stage_construct': {
-        "en": 'PyTorch refuses this when the layer is built (`nn.Conv2d(...)`).',
-        "zh": 'PyTorch 在构建层（`nn.Conv2d(...)`）时就会拒绝。'},
+        "en": 'PyTorch refuses this when the layer is built (`{module}(...)`).',
+        "zh": 'PyTorch 在构建层（`{module}(...)`）时就会拒绝。'},
     'error.stage_forward': {
         "en": 'PyTorch refuses this when the layer is called on the input.',
         "zh": 'PyTorch 在对输入调用该层时拒绝。'},

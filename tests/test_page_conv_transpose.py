@@ -6,6 +6,8 @@ test_pages_generic.py.)"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -306,6 +308,44 @@ def test_d2l_example_is_a_preset_with_its_golden_output(lang: str):
     assert [float(v) for v in canvas["fields"]["value"]] == Y.ravel().tolist()
     assert at.session_state["conv_transpose.open.edit"]
     assert dict(at.query_params)["X"] == "0,1;2,3" == dict(at.query_params)["K"]
+
+
+def _editor_key(at: AppTest, name: str) -> str:
+    """The widget key of the page's data editor ``name`` (it carries a digest of its
+    matrix)."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        wid = str(getattr(getattr(node, "proto", None), "id", ""))
+        if f"conv_transpose.{name}." in wid:
+            found.append(wid[wid.index("conv_transpose."):])
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    (key,) = found
+    return key
+
+
+def test_editing_x_in_its_table_changes_the_output_and_the_link():
+    """The tensor editor /multichannel uses: an edited cell of X reaches the output Y and
+    the URL; a bad cell is refused with a message naming it, keeping the last values."""
+    at = preset("d2l")
+    at.session_state[_editor_key(at, "edX")] = {
+        "edited_rows": {0: {"0": 5}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert_clean(at)
+    Y = F.conv_transpose2d(torch.tensor([[[[5.0, 1], [2, 3]]]]),
+                           torch.tensor([[[[0.0, 1], [2, 3]]]]))[0, 0]
+    grid = {f.title: f for f in all_figures(at)}[EN["ct.y_title"]].grid()
+    assert grid == [[f"{v:g}" for v in row] for row in Y.tolist()]
+    assert dict(at.query_params)["X"] == "5,1;2,3"
+    at.session_state[_editor_key(at, "edK")] = {
+        "edited_rows": {1: {"1": "x"}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert_clean(at)
+    assert any("K" in w.value for w in at.warning)
+    assert dict(at.query_params)["K"] == "0,1;2,3"
 
 
 def test_edited_x_and_k_in_the_link_are_validated_and_bounded():

@@ -3,14 +3,14 @@
 TEXT: dict[str, dict[str, str]] = {
     "nav.learn_kernel": {"en": "Learning a kernel", "zh": "学习卷积核"},
     "home.card.learn_kernel": {
-        "en": "Watch gradient descent find d2l's edge-detection kernel [1, −1] from data, scrub through the epochs, see a too-large learning rate diverge, then apply kernels to a picture of your own.",
-        "zh": "看梯度下降如何从数据中找到 d2l 的边缘检测卷积核 [1, −1]，拖动查看每一轮，观察过大的学习率如何发散，再把卷积核用到你自己的图片上。"},
+        "en": "Watch gradient descent find d2l 7.2's edge-detection kernel [1, −1] from data, scrub through the epochs, see a too-large learning rate diverge, then apply kernels to a picture of your own.",
+        "zh": "看梯度下降如何从数据中找到 d2l 7.2（中文版 6.2）的边缘检测卷积核 [1, −1]，拖动查看每一轮，观察过大的学习率如何发散，再把卷积核用到你自己的图片上。"},
     "lk.title": {"en": "Learning a kernel", "zh": "学习一个卷积核"},
     "lk.intro": {
-        "en": "d2l's \"convolutions for images\" ends by learning a kernel: make a target Y by correlating X with a known kernel, start a Conv2d from random weights, and let gradient descent on the squared error find the kernel again.",
-        "zh": "d2l“图像卷积”一节最后学习了一个卷积核：用已知卷积核与 X 做互相关得到目标 Y，从随机权重出发的 Conv2d 通过对平方误差做梯度下降，重新找回这个卷积核。"},
-    "lk.preset.d2l": {"en": "d2l: 6×8 stripe, K = [[1, −1]], kernel (1, 2), lr 0.03, 10 epochs",
-                      "zh": "d2l：6×8 条纹，K = [[1, −1]]，卷积核 (1, 2)，学习率 0.03，10 轮"},
+        "en": "d2l 7.2, \"convolutions for images\", ends by learning a kernel: make a target Y by correlating X with a known kernel, start a Conv2d from random weights, and let gradient descent on the squared error find the kernel again.",
+        "zh": "d2l 7.2“图像卷积”（中文版 6.2）一节最后学习了一个卷积核：用已知卷积核与 X 做互相关得到目标 Y，从随机权重出发的 Conv2d 通过对平方误差做梯度下降，重新找回这个卷积核。"},
+    "lk.preset.d2l": {"en": "d2l 7.2: 6×8 stripe, K = [[1, −1]], kernel (1, 2), lr 0.03, 10 epochs",
+                      "zh": "d2l 7.2（中文版 6.2）：6×8 条纹，K = [[1, −1]]，卷积核 (1, 2)，学习率 0.03，10 轮"},
     "lk.preset.flipped": {"en": "Target made by a true convolution: the layer learns the flipped kernel",
                           "zh": "目标由真卷积生成：层学到的是翻转后的卷积核"},
     "lk.preset.sobel": {"en": "Sobel x on a random image (3×3)", "zh": "随机图像上的 Sobel x（3×3）"},

@@ -8,14 +8,14 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Each output channel correlates every input channel with its own kernel slice and adds the maps up (plus a bias). Pick an output cell to see its sum written out term by term. Everything is computed with convlab's vectorised code and checked against `F.conv2d`.",
         "zh": '每个输出通道把每个输入通道与各自的卷积核切片做互相关，再把结果相加（加上偏置）。选择一个输出单元格，可看到它的求和逐项展开。所有结果由 convlab 的向量化代码计算，并与 `F.conv2d` 核对。'},
     'mc.preset.d2l_two': {
-        "en": 'd2l: two input channels → [[56, 72], [104, 120]]',
-        "zh": 'd2l：两个输入通道 → [[56, 72], [104, 120]]'},
+        "en": 'd2l 7.4: two input channels → [[56, 72], [104, 120]]',
+        "zh": 'd2l 7.4（中文版 6.4）：两个输入通道 → [[56, 72], [104, 120]]'},
     'mc.preset.d2l_one': {
-        "en": "d2l's first example: one channel, corr2d → [[19, 25], [37, 43]]",
-        "zh": 'd2l 的第一个例子：单通道 corr2d → [[19, 25], [37, 43]]'},
+        "en": "d2l 7.2's first example: one channel, corr2d → [[19, 25], [37, 43]]",
+        "zh": 'd2l 7.2（中文版 6.2）的第一个例子：单通道 corr2d → [[19, 25], [37, 43]]'},
     'mc.preset.d2l_three': {
-        "en": 'd2l: three output channels (K, K+1, K+2)',
-        "zh": 'd2l：三个输出通道（K, K+1, K+2）'},
+        "en": 'd2l 7.4: three output channels (K, K+1, K+2)',
+        "zh": 'd2l 7.4（中文版 6.4）：三个输出通道（K, K+1, K+2）'},
     'mc.preset.edge': {
         "en": 'Edge detection: 6×8 stripe, K = [[1, −1]]',
         "zh": '边缘检测：6×8 条纹，K = [[1, −1]]'},
@@ -23,8 +23,8 @@ TEXT: dict[str, dict[str, str]] = {
         "en": 'Edge detection on the transposed stripe (all zeros)',
         "zh": '对转置后的条纹做边缘检测（全为零）'},
     'mc.preset.random': {
-        "en": "Random (d2l's 1×1 example: 3 in, 2 out)",
-        "zh": '随机（d2l 的 1×1 示例：3 个输入、2 个输出）'},
+        "en": "Random (d2l 7.4's 1×1 example: 3 in, 2 out)",
+        "zh": '随机（d2l 7.4，中文版 6.4，的 1×1 示例：3 个输入、2 个输出）'},
     'mc.preset.custom': {
         "en": 'Custom (your tensors)',
         "zh": '自定义（你的张量）'},

@@ -14,17 +14,17 @@ TEXT: dict[str, dict[str, str]] = {
         "en": 'Input (1, 1, 4, 4), 3×3 kernel → (1, 1, 2, 2)',
         "zh": '输入 (1, 1, 4, 4)，3×3 卷积核 → (1, 1, 2, 2)'},
     'os.preset.d2l_pad1': {
-        "en": 'd2l: 8×8, kernel 3, padding 1 → 8×8',
-        "zh": 'd2l：8×8，卷积核 3，填充 1 → 8×8'},
+        "en": 'd2l 7.3: 8×8, kernel 3, padding 1 → 8×8',
+        "zh": 'd2l 7.3（中文版 6.3）：8×8，卷积核 3，填充 1 → 8×8'},
     'os.preset.d2l_5x3': {
-        "en": 'd2l: 8×8, kernel (5, 3), padding (2, 1) → 8×8',
-        "zh": 'd2l：8×8，卷积核 (5, 3)，填充 (2, 1) → 8×8'},
+        "en": 'd2l 7.3: 8×8, kernel (5, 3), padding (2, 1) → 8×8',
+        "zh": 'd2l 7.3（中文版 6.3）：8×8，卷积核 (5, 3)，填充 (2, 1) → 8×8'},
     'os.preset.d2l_stride2': {
-        "en": 'd2l: 8×8, kernel 3, padding 1, stride 2 → 4×4',
-        "zh": 'd2l：8×8，卷积核 3，填充 1，步幅 2 → 4×4'},
+        "en": 'd2l 7.3: 8×8, kernel 3, padding 1, stride 2 → 4×4',
+        "zh": 'd2l 7.3（中文版 6.3）：8×8，卷积核 3，填充 1，步幅 2 → 4×4'},
     'os.preset.d2l_3x5_s34': {
-        "en": 'd2l: 8×8, kernel (3, 5), padding (0, 1), stride (3, 4) → 2×2',
-        "zh": 'd2l：8×8，卷积核 (3, 5)，填充 (0, 1)，步幅 (3, 4) → 2×2'},
+        "en": 'd2l 7.3: 8×8, kernel (3, 5), padding (0, 1), stride (3, 4) → 2×2',
+        "zh": 'd2l 7.3（中文版 6.3）：8×8，卷积核 (3, 5)，填充 (0, 1)，步幅 (3, 4) → 2×2'},
     'os.preset.why_13': {
         "en": 'Why 13×13 and not 14×14? (28×28, kernel 3, stride 2)',
         "zh": '为什么是 13×13 而不是 14×14？（28×28，卷积核 3，步幅 2）'},
@@ -98,8 +98,8 @@ TEXT: dict[str, dict[str, str]] = {
         "en": 'role',
         "zh": '角色'},
     'os.ph_help': {
-        "en": "Per side, as in PyTorch (d2l's p is the total of both sides). -1 is allowed so you can see PyTorch refuse it.",
-        "zh": '每一侧的填充量，与 PyTorch 一致（d2l 中的 p 是两侧之和）。允许 -1，以便看到 PyTorch 如何拒绝它。'},
+        "en": "Per side, as in PyTorch (d2l 7.3's p is the total of both sides). -1 is allowed so you can see PyTorch refuse it.",
+        "zh": '每一侧的填充量，与 PyTorch 一致（d2l 7.3，中文版 6.3，中的 p 是两侧之和）。允许 -1，以便看到 PyTorch 如何拒绝它。'},
     'os.zero_help': {
         "en": '0 is allowed so you can see PyTorch refuse it.',
         "zh": '允许设为 0，以便看到 PyTorch 如何拒绝它。'},
@@ -108,9 +108,9 @@ TEXT: dict[str, dict[str, str]] = {
                    "zh": "先别看下面的数字：PyTorch 会给出多大的输出（高 × 宽）？"},
     'os.dims': {"en": 'spatial dimensions', "zh": '空间维数'},
     'os.dims_help': {
-        "en": 'Note 003: correlation exists for sequences (1-D, nn.Conv1d) and videos or '
+        "en": 'As d2l 7.1–7.2 go on to say: correlation exists for sequences (1-D, nn.Conv1d) and videos or '
               'medical volumes (3-D, nn.Conv3d) too. The formula holds for each axis alone.',
-        "zh": '笔记 003：互相关也用于序列（1 维，nn.Conv1d）和视频或医学体数据（3 维，'
+        "zh": '正如 d2l 7.1–7.2（中文版 6.1–6.2）接着讲到的：互相关也用于序列（1 维，nn.Conv1d）和视频或医学体数据（3 维，'
               'nn.Conv3d）。公式对每个轴单独成立。'},
     'os.dims.1': {"en": '1-D: a sequence (nn.Conv1d)', "zh": '1 维：序列（nn.Conv1d）'},
     'os.dims.2': {"en": '2-D: an image (nn.Conv2d)', "zh": '2 维：图像（nn.Conv2d）'},

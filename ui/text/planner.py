@@ -10,7 +10,8 @@ TEXT: dict[str, dict[str, str]] = {
     "pl.intro": {
         "en": "\"Why does my Linear layer get 9,216 features?\" \"What does my network see?\" Edit the stack one layer per row: the planner follows the tensor through it without running it, and PyTorch on the meta device checks every shape. The receptive field of a layer is the patch of the input one of its output cells depends on (Araujo, Norris & Sim, Distill 2019).",
         "zh": "“为什么我的 Linear 层得到 9,216 个特征？”“我的网络能看到多大范围？”每行编辑一层：规划器不运行网络，而是跟踪张量穿过每一层，并用 `meta` 设备上的 PyTorch 核对每一个形状。某层的感受野是它的一个输出单元所依赖的输入区域（Araujo、Norris 和 Sim，Distill 2019）。"},
-    "pl.preset.lenet": {"en": "LeNet-5 (d2l) on 28×28", "zh": "LeNet-5（d2l），28×28"},
+    "pl.preset.lenet": {"en": "LeNet-5 (d2l 7.6) on 28×28",
+                        "zh": "LeNet-5（d2l 7.6，中文版 6.6），28×28"},
     "pl.preset.alexnet": {"en": "AlexNet's features and its first Linear", "zh": "AlexNet 的特征层及其第一个 Linear"},
     "pl.preset.vgg16": {"en": "VGG-16's features", "zh": "VGG-16 的特征层"},
     "pl.preset.resnet": {"en": "ResNet stem, a basic and a bottleneck block (main path)",

@@ -228,6 +228,7 @@ REFUSALS = {
     "multichannel": {"groups": "3"},
     "fc_conv": {"groups": "2"},
     "conv_transpose": {"oph": "2"},  # output_padding 2 with stride 2, dilation 1
+    "pooling": {"ph": "2"},  # padding 2 with a 2 x 2 window: over half the kernel size
 }
 
 
@@ -313,6 +314,15 @@ def _planner(at: AppTest, ns: dict[str, Any], printed: str) -> None:
     assert lines[-1] == "parameters " + table[EN["pl.th.params"]].iloc[-1].replace(",", "")
 
 
+def _pooling(at: AppTest, ns: dict[str, Any], printed: str) -> None:
+    shown = metrics(at)
+    assert shown[EN["pool.out_shape"]] == " × ".join(map(str, ns["Y"].shape))
+    i, j = (at.session_state[f"pooling.{k}"] for k in ("oi", "oj"))
+    value = shown[EN["pool.value"].format(i=i, j=j)]
+    assert abs(float(ns["Y"].detach()[0, i, j]) - float(value)) < 1e-3
+    assert re.search(r"tensor\(", printed)
+
+
 CODE_CHECKS: dict[str, Callable[[AppTest, dict[str, Any], str], None]] = {
     "planner": _planner,
     "learn_kernel": _learn_kernel,
@@ -321,6 +331,7 @@ CODE_CHECKS: dict[str, Callable[[AppTest, dict[str, Any], str], None]] = {
     "output_size": _output_size,
     "multichannel": _multichannel,
     "conv_transpose": _conv_transpose,
+    "pooling": _pooling,
 }
 
 

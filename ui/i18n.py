@@ -23,6 +23,7 @@ from .text import (
     output_size,
     planner,
     pointwise,
+    pooling,
     reasons,
     twins,
 )
@@ -42,7 +43,7 @@ def _merge(*tables: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 TEXT = _merge(common.TEXT, conv.TEXT, home.TEXT, output_size.TEXT, multichannel.TEXT,
               fc_conv.TEXT, pointwise.TEXT, learn_kernel.TEXT, twins.TEXT,
-              explorer.TEXT, conv_transpose.TEXT, planner.TEXT, reasons.TEXT)
+              explorer.TEXT, conv_transpose.TEXT, planner.TEXT, pooling.TEXT, reasons.TEXT)
 
 
 def language() -> str:

@@ -34,6 +34,7 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("pointwise", "pw", ":material/grid_view:"),
     PageInfo("fc_conv", "fc", ":material/swap_horiz:"),
     PageInfo("learn_kernel", "lk", ":material/school:"),
+    PageInfo("pooling", "pool", ":material/filter_center_focus:"),
     PageInfo("planner", "pl", ":material/account_tree:"),
 )
 BY_STEM = {p.stem: p for p in PAGES}

@@ -4,11 +4,15 @@ their real forward; torchvision's prints as goldens; hostile texts refused, neve
 
 from __future__ import annotations
 
+import base64
 import inspect
 import pickle
 import re
+import subprocess
+import sys
 import time
 import tracemalloc
+import zlib
 from collections import OrderedDict
 from pathlib import Path
 
@@ -21,6 +25,7 @@ from torch import nn
 import convlab
 from convlab.errors import ConvConfigError
 from convlab.planner import MAX_LAYERS, decode_stack, plan_stack, plan_table, stack_code
+from convlab.planner.pasted import MAX_LINK, model_code, pack_text, unpack_text
 from convlab.planner.printed import printed_model
 from convlab.planner.residual import Residual
 from convlab.planner.text import LEAVES, layers_from_text, read_model
@@ -665,3 +670,67 @@ def test_too_many_layers_points_at_the_first_one_past_the_bound():
 def test_table_stacks_keep_refusing_a_linear_on_a_feature_map():
     plan = plan_table(decode_stack("conv.o4k3_linear.i36o10"), (2, 3, 8, 8))
     assert plan.error is not None and plan.error.layer == "Linear"
+
+
+# ---- any text: a model or a ConvConfigError, never another exception -------------------------
+
+FUZZ_BASE = [printed_model("resnet18")[:1200] + "\n)\n)\n)", printed_model("alexnet"),
+             "nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), "
+             "nn.Flatten(), nn.Linear(8 * 16 * 16, 10))",
+             "[nn.Conv2d(3, 8, (3, 5)), nn.Upsample(scale_factor=2.0, mode='bilinear'), "
+             "nn.AdaptiveAvgPool2d((None, 3))]"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(FUZZ_BASE), st.lists(st.tuples(
+    st.floats(0, 1), st.sampled_from(list("()[],=:.'\"-019 \nxTN_*#") +
+                                     ["None", "True", "65537", "-1", "0", "(1, 2)", "1e9"])),
+    min_size=1, max_size=4))
+def test_any_edit_of_a_model_reads_or_is_refused_never_crashes(base, edits):
+    text = base
+    for where, piece in edits:
+        i = int(where * len(text))
+        text = text[:i] + piece + text[i + (len(piece) % 2):]
+    try:
+        layers = layers_from_text(text)
+    except ConvConfigError as err:
+        assert isinstance(err, TextConfigError) and err.line >= 1
+        return
+    for shape in ((1, 3, 224, 224), (2, 3, 9, 9), (3, 16, 16)):
+        plan_stack(layers, shape, partial=True)  # a refusal is returned, nothing raised
+
+
+# ---- the pasted model in a link, in code, and as presets -------------------------------------
+
+def test_a_pasted_model_lives_in_a_link():
+    text = printed_model("resnet50")
+    token = pack_text(text)
+    assert unpack_text(token) == text and len(token) < 1200
+    bomb = "z" + base64.urlsafe_b64encode(zlib.compress(b"(" * 5 * 10**6, 9)).decode().rstrip("=")
+    assert len(bomb) < MAX_LINK
+    for bad in (bomb, "zzzz", "x" + token[1:], token[:-5], "z" + "A" * (MAX_LINK + 1), "", None):
+        with pytest.raises(ConvConfigError):
+            unpack_text(bad)
+    with pytest.raises(ConvConfigError):
+        pack_text(str(list(range(20000))))  # too long for a link
+
+
+def test_the_pasted_models_code_plans_it(tmp_path):
+    text = printed_model("alexnet")
+    script = tmp_path / "plan.py"
+    script.write_text(model_code(text, (1, 3, 224, 224)))
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         cwd=Path(__file__).parents[1], timeout=120,
+                         env={"PYTHONPATH": str(Path(__file__).parents[1]), "PATH": ""})
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.strip().splitlines()
+    assert lines[-1] == "parameters 61100840" and lines[-2] == "20 Linear (1, 1000)"
+
+
+@pytest.mark.parametrize("name,count", [("resnet18", 11_689_512), ("vgg16_print", 138_357_544),
+                                        ("alexnet_print", 61_100_840)])
+def test_printed_presets_plan_to_their_published_counts(name, count):
+    from convlab.planner.presets import PRINTED
+    shape, text = PRINTED[name]
+    plan = plan_stack(layers_from_text(text), shape)
+    assert plan.output_shape == (1, 1000) and plan.params == count

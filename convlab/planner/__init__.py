@@ -21,6 +21,7 @@ from .oracle import (
     run_table,
     shapes_check,
 )
+from .pasted import model_code, pack_text, unpack_text
 from .plan import LayerPlan, StackPlan, plan_stack
 from .printed import printed_model
 from .residual import ForwardFlatten, Residual
@@ -45,6 +46,6 @@ __all__ = [
     "run_table", "same_target", "shapes_check", "Solution", "solve_output", "stack_code",
     "StackConfigError", "StackPlan",
     # a model as text (print(model) or nn.Sequential source), residual blocks
-    "ForwardFlatten", "layers_from_text", "printed_model", "read_model", "ReadModel",
-    "Residual", "TextConfigError",
+    "ForwardFlatten", "layers_from_text", "model_code", "pack_text", "printed_model",
+    "read_model", "ReadModel", "Residual", "TextConfigError", "unpack_text",
 ]

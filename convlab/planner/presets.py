@@ -6,10 +6,20 @@ them decoded.
 >>> from .table import plan_table
 >>> plan_table(STACKS["vgg16"], PRESETS["vgg16"][0]).params  # torchvision's VGG-16 features
 14714688
+
+:data:`PRINTED` holds whole models as ``print(model)`` shows them, for the pasted-model box:
+
+>>> from .plan import plan_stack
+>>> from .text import layers_from_text
+>>> shape, text = PRINTED["resnet18"]
+>>> plan = plan_stack(layers_from_text(text), shape)
+>>> plan.output_shape, plan.params
+((1, 1000), 11689512)
 """
 
 from __future__ import annotations
 
+from .printed import printed_model
 from .table import Stack, decode_stack
 
 
@@ -45,3 +55,11 @@ PRESETS: dict[str, tuple[tuple[int, int, int, int], str]] = {
 
 
 STACKS: dict[str, Stack] = {k: decode_stack(text) for k, (_, text) in PRESETS.items()}
+
+# id -> ((N, C, H, W), the model as print(model) shows it with torchvision): the planner's
+# pasted-model presets, residual blocks and the classifier's flatten included
+PRINTED: dict[str, tuple[tuple[int, int, int, int], str]] = {
+    "resnet18": ((1, 3, 224, 224), printed_model("resnet18")),
+    "vgg16_print": ((1, 3, 224, 224), printed_model("vgg16")),
+    "alexnet_print": ((1, 3, 224, 224), printed_model("alexnet")),
+}

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import ast
 import inspect
-import math
 import re
+import warnings
 from dataclasses import dataclass
 from difflib import get_close_matches
 from typing import Any
@@ -24,17 +24,16 @@ from typing import Any
 from torch import nn
 
 from .layers import ACTIVATIONS, DROPOUTS
-from .limits import MAX_CHANNELS, MAX_LAYERS, MAX_SIZE
+from .limits import MAX_LAYERS
 from .repr_form import read_print
 from .residual import ForwardFlatten, Residual
 from .source_form import read_source
+from .text_args import at, check_upsample, checked
 from .text_tree import (
     MAX_MODULES,
     MAX_TEXT,
-    Item,
     Node,
     TextConfigError,
-    Word,
     check_brackets,
 )
 
@@ -54,19 +53,6 @@ UNPRINTED: dict[str, tuple[str, ...]] = {
     "Upsample": ("align_corners", "recompute_scale_factor"),
     "PReLU": ("init",),
 }
-_WORDS = {"padding": ("same", "valid"), "padding_mode": ("zeros", "reflect", "replicate",
-                                                        "circular"),
-          "mode": ("nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear",
-                   "area"),
-          "approximate": ("none", "tanh")}
-_CHANNELS = ("in_channels", "out_channels", "in_features", "out_features", "num_features",
-             "groups", "num_parameters")
-_SIZES = {"kernel_size": 1, "stride": 1, "dilation": 1, "padding": 0, "output_padding": 0,
-          "output_size": 1, "size": 1, "divisor_override": 1}  # name -> least value
-_MAYBE_NONE = ("stride", "output_size", "size", "scale_factor", "momentum", "align_corners",
-               "recompute_scale_factor", "divisor_override")
-_BOOLS = ("bias", "affine", "track_running_stats", "inplace", "ceil_mode", "count_include_pad",
-          "align_corners", "recompute_scale_factor", "return_indices")
 _LABEL_LINE = re.compile(r"^[ \t]*\([\w-]+\):", re.M)
 
 
@@ -144,7 +130,9 @@ def read_model(text: str) -> ReadModel:
 
 def _parse_source(text: str) -> Node:
     try:
-        tree = ast.parse(text)
+        with warnings.catch_warnings():  # a SyntaxWarning ("invalid decimal literal") is ours
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)
     except SyntaxError as err:
         raise TextConfigError("syntax", (err.text or "").strip(), err.lineno or 1,
                               err.offset or 1, f"not Python: {err.msg}") from None
@@ -171,10 +159,10 @@ class _Builder:
         for _ in range(node.count):
             self.built += 1
             if self.built > MAX_MODULES:
-                raise _at(node, "too_many_layers", f"at most {MAX_MODULES} modules are read")
+                raise at(node, "too_many_layers", f"at most {MAX_MODULES} modules are read")
             out.extend(self._one(node, depth))
             if len(out) > MAX_MODULES:
-                raise _at(node, "too_many_layers", f"at most {MAX_MODULES} modules are read")
+                raise at(node, "too_many_layers", f"at most {MAX_MODULES} modules are read")
         return out
 
     def _one(self, node: Node, depth: int) -> list[tuple[nn.Module, int]]:
@@ -186,7 +174,7 @@ class _Builder:
             literal = [i for i in node.args if not isinstance(i.value, Node)] + [
                 i for _, i in node.kwargs]
             if literal:
-                raise _at(literal[0], "argument", f"{node.name} takes layers only")
+                raise at(literal[0], "argument", f"{node.name} takes layers only")
             labels = frozenset(label for label, _ in node.children)
             if node.name not in ("Sequential", "ModuleList") and labels - {"downsample"} in \
                     BLOCKS:
@@ -200,16 +188,16 @@ class _Builder:
             return [(self._residual(node, depth), node.line)]
         if node.name not in LEAVES:
             near = get_close_matches(node.name, [*LEAVES, "Sequential"], 1)
-            raise _at(node, "unknown_module", f"{node.name} is not a layer the planner knows",
-                      {"layer": near[0]} if near else None)
+            raise at(node, "unknown_module", f"{node.name} is not a layer the planner knows",
+                     {"layer": near[0]} if near else None)
         if node.children:
-            raise _at(node, "container", f"{node.name} has no children")
+            raise at(node, "container", f"{node.name} has no children")
         return [(self._leaf(node), node.line)]
 
     def _single(self, node: Node, depth: int) -> nn.Module:
         rows = self.rows(node, depth + 1)
         if len(rows) != 1:
-            raise _at(node, "container", "one layer was expected here")
+            raise at(node, "container", "one layer was expected here")
         return rows[0][0]
 
     def _block(self, node: Node, depth: int) -> Residual:
@@ -229,18 +217,18 @@ class _Builder:
             given[name] = item.value
         for name, item in node.kwargs:
             if name not in ("main", "shortcut", "after", "kind") or name in given:
-                raise _at(item, "argument", f"Residual takes main, shortcut, after, kind; "
-                          f"not {name}")
+                raise at(item, "argument", f"Residual takes main, shortcut, after, kind; "
+                         f"not {name}")
             given[name] = item.value
         if not isinstance(given.get("main"), Node):
-            raise _at(node, "argument", "Residual needs its main path")
+            raise at(node, "argument", "Residual needs its main path")
         main = [m for m, _ in self.rows(given["main"], depth + 1)]
         parts = [None if not isinstance(given.get(k), Node) else nn.Sequential(
             *(m for m, _ in self.rows(given[k], depth + 1)))
             for k in ("shortcut", "after")]
         kind = given.get("kind", "Residual")
         if not isinstance(kind, str) or not re.fullmatch(r"[A-Za-z_]\w{0,39}", kind):
-            raise _at(node, "argument", "kind must be a name")
+            raise at(node, "argument", "kind must be a name")
         return Residual(main, parts[0], parts[1], str(kind))
 
     def _leaf(self, node: Node) -> nn.Module:
@@ -249,8 +237,8 @@ class _Builder:
         params = list(sig.parameters.values())[1:]
         if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
             if node.args or node.kwargs:
-                raise _at((node.args or [i for _, i in node.kwargs])[0], "argument",
-                          f"{node.name} takes no arguments")
+                raise at((node.args or [i for _, i in node.kwargs])[0], "argument",
+                         f"{node.name} takes no arguments")
             return cls()
         names = [p.name for p in params if p.name not in ("device", "dtype")]
         positional = [p.name for p in params if p.kind == p.POSITIONAL_OR_KEYWORD]
@@ -259,28 +247,28 @@ class _Builder:
             else positional
         for i, item in enumerate(node.args):
             if i >= len(positional):
-                raise _at(item, "argument", f"{node.name} takes at most {len(positional)} "
-                          "positional arguments")
-            kw[positional[i]] = _checked(node.name, positional[i], item)
+                raise at(item, "argument", f"{node.name} takes at most {len(positional)} "
+                         "positional arguments")
+            kw[positional[i]] = checked(node.name, positional[i], item)
         for name, item in node.kwargs:
             if name not in names or name in kw:
                 near = get_close_matches(name, names, 1)
-                raise _at(item, "argument", f"{node.name} takes no argument {name}"
-                          if name not in names else f"{name} is given twice",
-                          {name: near[0]} if near and name not in names else None)
-            kw[name] = _checked(node.name, name, item)
+                raise at(item, "argument", f"{node.name} takes no argument {name}"
+                         if name not in names else f"{name} is given twice",
+                         {name: near[0]} if near and name not in names else None)
+            kw[name] = checked(node.name, name, item)
         if self.form == "print" and node.name in UNPRINTED:
             self.assumed[node.name] = UNPRINTED[node.name]
         if cls is nn.Upsample:
-            _check_upsample(node, kw)
+            check_upsample(node, kw)
         if "device" in sig.parameters:
             kw["device"] = "meta"
         try:
             return cls(**kw)
         except (TypeError, ValueError, RuntimeError, NotImplementedError, OverflowError,
                 AssertionError) as err:
-            raise _at(node, "refused", f"PyTorch refuses {node.name}: "
-                      f"{str(err).splitlines()[0][:200]}") from None
+            raise at(node, "refused", f"PyTorch refuses {node.name}: "
+                     f"{str(err).splitlines()[0][:200]}") from None
 
 
 def _flatten_first(rows: list[tuple[nn.Module, int]]) -> list[tuple[nn.Module, int]]:
@@ -294,68 +282,3 @@ def _flatten_first(rows: list[tuple[nn.Module, int]]) -> list[tuple[nn.Module, i
         if not isinstance(m, (*ACTIVATIONS, *DROPOUTS)):
             break
     return rows
-
-
-def _check_upsample(node: Node, kw: dict[str, Any]) -> None:
-    if (kw.get("size") is None) == (kw.get("scale_factor") is None):
-        raise _at(node, "argument", "Upsample takes either size or scale_factor",
-                  {"scale_factor": 2.0})
-    if kw.get("align_corners") is not None and kw.get("mode", "nearest") not in (
-            "linear", "bilinear", "bicubic", "trilinear"):
-        raise _at(node, "argument", "align_corners can only be set with the interpolating "
-                  "modes: linear | bilinear | bicubic | trilinear", {"align_corners": None})
-
-
-def _checked(layer: str, name: str, item: Item) -> Any:
-    """``item``'s value for argument ``name`` of ``layer``, within the planner's bounds."""
-    v = item.value
-    if isinstance(v, Node):
-        raise _at(item, "call", f"{name} takes a value, not a layer")
-    if isinstance(v, str) and len(v) > 32:
-        raise _at(item, "value", "this string is longer than any argument takes")
-    if isinstance(v, str) and name == "padding" and layer != "Conv2d":
-        raise _at(item, "value", f"{layer}'s padding must be a whole number", {name: 0})
-    if isinstance(v, Word):
-        if v in _WORDS.get(name, ()):
-            return str(v)
-        raise _at(item, "name", f"{v} is a name; {name} takes a literal value")
-    if v is None and name in _MAYBE_NONE:
-        return v
-    if name in _BOOLS:
-        if not isinstance(v, bool) or name == "return_indices" and v:
-            raise _at(item, "value", f"{name} must be True or False" if name !=
-                      "return_indices" else "return_indices=True returns indices the next "
-                      "layer cannot take", {name: False})
-        return v
-    if name in _WORDS and isinstance(v, str):
-        if v not in _WORDS[name]:
-            raise _at(item, "value", f"{name} must be one of {', '.join(_WORDS[name])}",
-                      {name: _WORDS[name][0]})
-        return v
-    if name in _CHANNELS or name in _SIZES or name in ("start_dim", "end_dim"):
-        least, most = (_SIZES[name], MAX_SIZE) if name in _SIZES else (
-            (-8, 7) if name.endswith("_dim") else (1, MAX_CHANNELS))
-        length = (1, 3) if layer == "Upsample" else (2, 2)
-        each = v if isinstance(v, tuple) and name in _SIZES and \
-            length[0] <= len(v) <= length[1] else (v,)
-        for e in each:
-            if e is None and name == "output_size":
-                continue
-            if isinstance(e, bool) or not isinstance(e, int) or not least <= e <= most:
-                raise _at(item, "value", f"{name} must be a whole number from {least} to "
-                          f"{most} (the planner's bounds)", {name: min(max(e, least), most)}
-                          if isinstance(e, int) and not isinstance(e, bool) else None)
-        return v
-    each = v if isinstance(v, tuple) and name == "scale_factor" and 1 <= len(v) <= 3 else (v,)
-    for e in each:
-        if isinstance(e, bool) or not isinstance(e, (int, float)) or not math.isfinite(e) or \
-                abs(e) > 1e6 or name == "scale_factor" and not 0 < e <= MAX_SIZE:
-            raise _at(item, "value", f"{name} must be a finite number" + (
-                f" from 0 to {MAX_SIZE}" if name == "scale_factor" else ""))
-    return v
-
-
-def _at(where: Node | Item, found: str, reason: str,
-        suggestion: dict[str, Any] | None = None) -> TextConfigError:
-    token = where.name if isinstance(where, Node) else repr(where.value)
-    return TextConfigError(found, token, where.line, where.column, reason, suggestion)

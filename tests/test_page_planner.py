@@ -319,3 +319,79 @@ def test_every_old_link_opens_the_same_view():
         assert convlab.encode_stack(convlab.decode_stack(text)) == text
         assert all(isinstance(v, int) for _, args in convlab.decode_stack(text)
                    for _, v in args)
+
+
+# ---- the solver: the smallest change first, one click, which input sizes ------------------
+
+def _solver(query: dict, sl: int = 0, target: int = 0):
+    at = make_app(PAGE, {"preset": "custom", **query})
+    at.session_state["planner.open.solver"] = True
+    at.run()
+    at.number_input(key="planner.sl").set_value(sl).run()
+    if target:
+        at.number_input(key="planner.target").set_value(target).run()
+    assert_clean(at)
+    return at
+
+
+def _click(at, label: str) -> None:
+    next(b for b in at.button if b.label == label).click().run()
+    assert_clean(at)
+
+
+def test_a_solution_is_applied_with_one_click():
+    at = _solver({"stack": "conv.o8k3_relu", "c": "1", "h": "32", "w": "32"}, target=32)
+    table = data_table(at, 1)
+    assert table[EN["pl.sol.changed"]].tolist()[:2] == ["padding 1", "network input 34 × 34"]
+    _click(at, EN["pl.sol.apply"].format(what="padding 1"))
+    assert at.query_params["stack"] == "conv.o8k3p1_relu"
+    assert shapes(at)[1] == "1 × 8 × 32 × 32"
+
+
+def test_an_input_size_solution_is_applied_to_both_sides_of_a_square_input():
+    at = _solver({"stack": "conv.o8k3_relu", "c": "1", "h": "32", "w": "32"}, target=32)
+    _click(at, EN["pl.sol.apply"].format(what="network input 34 × 34"))
+    assert (at.session_state["planner.h"], at.session_state["planner.w"]) == (34, 34)
+    assert shapes(at)[1] == "1 × 8 × 32 × 32"
+
+
+def test_a_transposed_convolution_is_offered_output_padding_on_the_page():
+    at = _solver({"stack": "convt.o4k3s2p1", "c": "2", "h": "4", "w": "4"}, target=8)
+    first = data_table(at, 1)[EN["pl.sol.changed"]].iloc[0]
+    assert first == "output padding 1"
+    _click(at, EN["pl.sol.apply"].format(what=first))
+    assert at.query_params["stack"] == "convt.o4k3s2p1q1"
+    assert shapes(at)[1] == "1 × 4 × 8 × 8"
+    assert check_passed(at)
+
+
+def test_an_even_kernel_is_offered_same_padding_on_the_page():
+    at = _solver({"stack": "conv.o4k4", "c": "1", "h": "8", "w": "8"}, target=8)
+    first = data_table(at, 1)[EN["pl.sol.changed"]].iloc[0]
+    assert first == "padding 'same'"
+    _click(at, EN["pl.sol.apply"].format(what=first))
+    assert at.query_params["stack"] == "conv.o4k4psame"
+    assert shapes(at)[1] == "1 × 4 × 8 × 8"
+
+
+def test_a_layer_after_the_first_names_whose_input_it_changes():
+    at = _solver({"stack": "conv.o4k3p1_conv.o4k3", "c": "1", "h": "8", "w": "8"}, sl=1,
+                 target=8)
+    table = data_table(at, 1)
+    assert EN["pl.sol.input_of"].format(index=1) in table.columns
+    assert EN["pl.sol.to_layer_input"].format(index=1, n=10) in table[EN["pl.sol.changed"]].tolist()
+    assert not any("10" in b.label for b in at.button)  # not the network's input: no click
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_solver_says_which_input_heights_a_unet_takes(lang):
+    at = _solver({"lang": lang, "stack": PRESETS["unet"][1], "c": "64", "h": "63", "w": "64"})
+    words = EN if lang == "en" else ZH
+    assert any(m.value == words["pl.sizes_runs"].format(ranges="2–512", hi=512, w=64)
+               for m in at.markdown)
+    exact = words["pl.sizes_exact"].split("{")[0] + "2, 4, 6, 8"
+    assert any(m.value.startswith(exact) for m in at.markdown)
+    _click(at, words["pl.sizes_use"].format(n=62))  # the nearest even height
+    assert at.session_state["planner.h"] == 62
+    out = data_table(at)[words["pl.th.shape"]].tolist()[-2]
+    assert out.endswith("62 × 64")  # the way up meets the way down

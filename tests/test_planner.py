@@ -385,22 +385,68 @@ def test_planning_leaves_the_callers_model_on_its_device_with_its_weights(device
        st.integers(1, 2), st.integers(1, 30), st.booleans())
 def test_every_solution_reaches_the_target_in_torch(n, k, s, p, d, target, transposed):
     found = solve_output(n, k, s, p, d, target=target, transposed=transposed)
-    distances = [f.distance for f in found]
-    assert distances == sorted(distances)
+    ranks = [f.rank for f in found]
+    assert ranks == sorted(ranks)  # the smallest change first
     cls = nn.ConvTranspose2d if transposed else nn.Conv2d
+    eff = d * (k - 1) + 1
     for f in found:
+        # nothing absurd: a padding below the window, a stride at most the window
+        assert f.padding <= max(eff - 1, p) and f.stride <= max(eff, s, 2)
+        extra = {"output_padding": (f.output_padding, 0)} if transposed else {}
         with torch.device("meta"):
-            y = cls(1, 1, (k, 1), (f.stride, 1), (f.padding, 0), dilation=(d, 1))(
-                torch.empty(1, 1, f.input_size, 3))
-        assert y.shape[2] == target == axis_output(f.input_size, k, f.stride, f.padding, d,
-                                                    transposed=transposed)
+            y = cls(1, 1, (k, 1), (f.stride, 1), "same" if f.same else (f.padding, 0),
+                    dilation=(d, 1), **extra)(torch.empty(1, 1, f.input_size, 3))
+        assert y.shape[2] == target
+        if not f.same:
+            assert target == axis_output(f.input_size, k, f.stride, f.padding, d,
+                                         transposed=transposed,
+                                         output_padding=f.output_padding)
 
 
 def test_same_padding_at_a_stride():
     want = same_target(224, 2)
     found = solve_output(224, 7, 2, 0, target=want, keep_stride=True)
     assert want == 112 and found[0].padding == 3 and all(f.stride == 2 for f in found)
-    assert solve_output(8, 4, 1, 0, target=8, keep_stride=True) == ()  # even kernel: none
+
+
+def test_an_even_kernel_at_stride_1_is_offered_same_padding():
+    """No symmetric padding keeps 8 with a 4x4 kernel; 'same' (1 before, 2 after) does."""
+    found = solve_output(8, 4, 1, 0, target=8, keep_stride=True)
+    assert found[0].same and found[0].changed == ("padding",)
+    with torch.device("meta"):
+        y = nn.Conv2d(1, 1, 4, padding="same")(torch.empty(1, 1, 8, 8))
+    assert y.shape[-1] == 8
+
+
+def test_a_transposed_convolution_is_offered_output_padding():
+    """4 -> 8 with kernel 3, stride 2, padding 1: output_padding=1, the smallest change."""
+    f = solve_output(4, 3, 2, 1, target=8, transposed=True)[0]
+    assert f.changed == ("output_padding",) and f.output_padding == 1
+    with torch.device("meta"):
+        y = nn.ConvTranspose2d(1, 1, 3, 2, 1, output_padding=1)(torch.empty(1, 1, 4, 4))
+    assert y.shape[-1] == 8
+
+
+def test_the_smallest_change_comes_first_and_nothing_absurd():
+    """'padding 1' before 'input height 34'; no stride-3-padding-58 kind of answer."""
+    found = solve_output(32, 3, 1, 0, target=32)
+    assert [f.changed for f in found[:2]] == [("padding",), ("input_size",)]
+    assert found[0].padding == 1
+    for n, k, target in ((224, 3, 56), (32, 5, 8), (7, 3, 1)):
+        for f in solve_output(n, k, 1, 0, target=target):
+            assert f.padding <= k - 1 and f.stride <= max(k, 2)
+
+
+def test_the_input_sizes_of_a_unet_step_are_the_even_ones():
+    from convlab.planner.solve import input_sizes
+    stack = decode_stack("maxpool.k2s2_conv.o8k3p1_relu_convt.o4k2s2")
+    sizes = input_sizes(stack, (1, 4, 64, 64), hi=40)
+    assert sizes.runs == tuple(range(2, 41))
+    assert sizes.exact == tuple(range(2, 41, 2))
+    for h in sizes.exact:  # the way up meets the way down
+        assert plan_table(stack, (1, 4, h, 64)).output_shape[-2] == h
+    for h in set(sizes.runs) - set(sizes.exact):
+        assert plan_table(stack, (1, 4, h, 64)).output_shape[-2] == h - 1
 
 
 # ---- the table: compact text, modules, code --------------------------------------------------
@@ -606,3 +652,14 @@ def test_every_table_argument_plans_and_refuses_as_torch(text, shape):
     shapes, message = convlab.run_table(stack, shape)
     assert [r.output_shape for r in plan.rows] == shapes
     assert (plan.error is None) == (message is None), (plan.error, message)
+
+
+@SETTINGS
+@given(st.lists(rows(), min_size=1, max_size=4), st.integers(1, 3), st.integers(1, 12))
+def test_the_input_sizes_a_stack_takes_are_those_it_plans(stack, c, w):
+    from convlab.planner.solve import input_sizes
+    shape = (1, c, 5, w)
+    sizes = input_sizes(stack, shape, hi=24)
+    planned = [h for h in range(1, 25) if plan_table(stack, (1, c, h, w)).error is None]
+    assert list(sizes.runs) == planned
+    assert set(sizes.exact) <= set(sizes.runs)

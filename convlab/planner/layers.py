@@ -11,6 +11,7 @@ from torch import nn
 
 from ..errors import ConvConfigError
 from ..params import Pair, _show
+from ..pooling.sizes import PoolAxis
 from ..shapes import explain_output_size
 from .limits import MAX_CHANNELS, MAX_SIZE, StackConfigError, _refuse
 
@@ -147,7 +148,9 @@ def _pool(m: nn.MaxPool2d | nn.AvgPool2d, shape: tuple[int, ...]) -> Step:
         half = tuple(min(p[i], k[i] // 2) for i in range(2))
         raise _refuse("padding", _show(p), "pad should be at most half of kernel size",
                       {"padding": _show(half)})  # type: ignore[arg-type]
-    out_hw = tuple(_pool_size(size[i], eff[i], s[i], p[i], m.ceil_mode) for i in range(2))
+    # pooling's window count (the ceil_mode rule included) is written once, in convlab.pooling
+    out_hw = tuple(PoolAxis(size[i], k[i], s[i], p[i], d[i], m.ceil_mode).output
+                   for i in range(2))
     if min(out_hw) <= 0:
         least = tuple(max(0, -(-(eff[i] - size[i]) // 2)) for i in range(2))
         raise _refuse("kernel_size", _show(k), f"Given input size: {list(size)}. Calculated "
@@ -156,15 +159,6 @@ def _pool(m: nn.MaxPool2d | nn.AvgPool2d, shape: tuple[int, ...]) -> Step:
                                                  for i in range(2))),
                        "padding": _show(least)})  # type: ignore[arg-type]
     return Step((*shape[:-2], *out_hw), Window(eff, s, p), 0, 0)  # type: ignore[arg-type]
-
-
-def _pool_size(n: int, eff: int, s: int, p: int, ceil: bool) -> int:
-    """PyTorch's pooling_output_shape (floor division rounds toward -inf, as div_rtn)."""
-    span = n + 2 * p - eff
-    out = (span + (s - 1 if ceil else 0)) // s + 1
-    if ceil and (out - 1) * s >= n + p:  # the last window must start inside the input
-        out -= 1
-    return out
 
 
 def _adaptive(m: nn.AdaptiveAvgPool2d, shape: tuple[int, ...]) -> Step:

@@ -5,8 +5,10 @@ the checkerboard; checked against F.conv_transpose2d."""
 import streamlit as st
 
 import convlab
+from ui import conv_transpose_pictures as pictures
 from ui import conv_transpose_view as view
-from ui import frame
+from ui import frame, grids
+from ui.charts import cell_words
 from ui.i18n import reason, t
 
 
@@ -73,11 +75,11 @@ def lesson(page: frame.Frame) -> None:
     sliders = page.row()
     cell = (page.slider("ri", 0, h_ax.output - 1, container=sliders),
             page.slider("rj", 0, w_ax.output - 1, container=sliders))
-    words = view.cell_words()
-    page.picture([view.direct_figure(pic, X, cell, t("ct.direct_title")),
-                  view.grids.heatmap(K, t("ct.kernel_title"), words),
-                  view.grids.heatmap(K[::-1, ::-1], t("ct.flipped_title"), words),
-                  view.grids.heatmap(view.output(X, K, spec), t("ct.y_title"), words,
+    words = cell_words()
+    page.picture([pictures.direct_figure(pic, X, cell, t("ct.direct_title")),
+                  grids.heatmap(K, t("ct.kernel_title"), words),
+                  grids.heatmap(K[::-1, ::-1], t("ct.flipped_title"), words),
+                  grids.heatmap(view.output(X, K, spec), t("ct.y_title"), words,
                                      highlight=[cell])])
 
     # ---- secondary, drawn only while open: the checkerboard and the round trip ------------
@@ -88,17 +90,17 @@ def lesson(page: frame.Frame) -> None:
             stamps = convlab.scatter_map(size, spec.kernel_size, spec.stride, spec.padding,
                                          spec.output_padding, spec.dilation)
             resized = convlab.resize_conv(size, spec.kernel_size, spec.stride, spec.dilation)
-            page.picture([view.counts_figure(stamps.overlap, t("ct.overlap_title")),
-                          view.counts_figure(resized.count,
+            page.picture([pictures.counts_figure(stamps.overlap, t("ct.overlap_title")),
+                          pictures.counts_figure(resized.count,
                                              t("ct.resize_title", s=h_ax.stride))])
-            st.caption(view.pattern_caption(stamps))
+            st.caption(pictures.pattern_caption(stamps))
 
     trip = page.section("round_trip", t("ct.round_trip"), icon=":material/sync:",
                         opens_for=("round_trip",))
     if trip is not None:
         with trip:
             try:
-                trips = view.round_trip_table(spec, size)
+                trips = pictures.round_trip_table(spec, size)
             except convlab.ConvConfigError as err:
                 st.info(t("ct.rt_none", h=size[0], w=size[1], why=reason(err)))
             else:

@@ -734,3 +734,27 @@ def test_printed_presets_plan_to_their_published_counts(name, count):
     shape, text = PRINTED[name]
     plan = plan_stack(layers_from_text(text), shape)
     assert plan.output_shape == (1, 1000) and plan.params == count
+
+
+@pytest.mark.parametrize("depth", [8, 9])
+def test_containers_nest_at_most_eight_deep(depth):
+    model: nn.Module = nn.ReLU()
+    for _ in range(depth):
+        model = nn.Sequential(model)
+    source_text = "nn.Sequential(" * depth + "nn.ReLU()" + ")" * depth
+    for text in (str(model), source_text):
+        if depth <= 8:
+            assert [type(m) for m in layers_from_text(text)] == [nn.ReLU]
+        else:
+            with pytest.raises(TextConfigError) as err:
+                layers_from_text(text)
+            assert err.value.found == "too_deep"
+
+
+def test_source_reads_ordered_dicts_and_scripts():
+    text = ("import torch\nfrom collections import OrderedDict\nfrom torch import nn\n\n"
+            "with torch.device('meta'):\n    model = nn.Sequential(OrderedDict([\n"
+            "        ('conv1', nn.Conv2d(1, 20, 5)),  # the first layer\n"
+            "        ('relu1', nn.ReLU()),\n    ]))\nx = model(torch.empty(1, 1, 28, 28))\n")
+    read = read_model(text)
+    assert [type(m) for m in read.layers] == [nn.Conv2d, nn.ReLU] and read.lines == (7, 8)

@@ -59,8 +59,8 @@ class _Reader:
 
     def module(self, depth: int) -> Node:
         start = self.pos
-        if depth > MAX_DEPTH:
-            self.fail("too_deep", f"modules are nested deeper than {MAX_DEPTH}")
+        if depth > MAX_DEPTH + 1:  # a layer inside MAX_DEPTH containers
+            self.fail("too_deep", f"containers are nested deeper than {MAX_DEPTH}")
         name = self.take(_NAME)
         if not name or len(name.group()) > MAX_TOKEN:
             self.fail("syntax", "a module name was expected here")

@@ -78,6 +78,8 @@ def _node(expr: ast.expr) -> Node:
     if not isinstance(expr, ast.Call):
         _fail(expr, _what(expr), "a layer (a call such as nn.Conv2d(3, 64, 3)) was "
               "expected here")
+    if _dotted(expr.func) in (("OrderedDict",), ("collections", "OrderedDict")):
+        return _named(expr)
     node = Node(_module_name(expr.func), line, col)
     for arg in expr.args:
         if isinstance(arg, ast.Starred):
@@ -91,9 +93,23 @@ def _node(expr: ast.expr) -> Node:
     return node
 
 
+def _named(expr: ast.Call) -> Node:
+    """``OrderedDict([("conv1", nn.Conv2d(...)), ...])``: named children, in order."""
+    pairs = expr.args[0] if len(expr.args) == 1 and not expr.keywords else None
+    if not isinstance(pairs, (ast.List, ast.Tuple)):
+        _fail(expr, "expression", "OrderedDict is read with a list of (name, layer) pairs")
+    node = Node("Sequential", expr.lineno, expr.col_offset + 1)
+    for pair in pairs.elts:
+        if not (isinstance(pair, ast.Tuple) and len(pair.elts) == 2 and isinstance(
+                pair.elts[0], ast.Constant) and isinstance(pair.elts[0].value, str)):
+            _fail(pair, _what(pair), "a (name, layer) pair was expected here")
+        node.children.append((pair.elts[0].value[:MAX_TOKEN], _node(pair.elts[1])))
+    return node
+
+
 def _item(expr: ast.expr) -> Item:
     where = (expr.lineno, expr.col_offset + 1)
-    if isinstance(expr, (ast.Call, ast.List)):
+    if isinstance(expr, (ast.Call, ast.List)):  # a layer, or a list of them
         return Item(_node(expr), *where)
     return Item(_literal(expr, 0), *where)
 

@@ -30,6 +30,7 @@ from .residual import ForwardFlatten, Residual
 from .source_form import read_source
 from .text_args import at, check_upsample, checked
 from .text_tree import (
+    MAX_DEPTH,
     MAX_MODULES,
     MAX_TEXT,
     Node,
@@ -166,6 +167,8 @@ class _Builder:
         return out
 
     def _one(self, node: Node, depth: int) -> list[tuple[nn.Module, int]]:
+        if depth > MAX_DEPTH + 1:  # a layer inside MAX_DEPTH containers
+            raise at(node, "too_deep", f"containers are nested deeper than {MAX_DEPTH}")
         children = [(label, n) for label, n in node.children] + [
             (str(i), item.value) for i, item in enumerate(node.args)
             if isinstance(item.value, Node)]
@@ -267,8 +270,9 @@ class _Builder:
             return cls(**kw)
         except (TypeError, ValueError, RuntimeError, NotImplementedError, OverflowError,
                 AssertionError) as err:
-            raise at(node, "refused", f"PyTorch refuses {node.name}: "
-                     f"{str(err).splitlines()[0][:200]}") from None
+            message = str(err).splitlines()[0][:200] if str(err) else type(err).__name__
+            raise at(node, "refused", f"PyTorch refuses {node.name}: {message}",
+                     torch=message) from None
 
 
 def _flatten_first(rows: list[tuple[nn.Module, int]]) -> list[tuple[nn.Module, int]]:

@@ -39,28 +39,33 @@ def check_upsample(node: Node, kw: dict[str, Any]) -> None:
 
 def checked(layer: str, name: str, item: Item) -> Any:
     """``item``'s value for argument ``name`` of ``layer``, within the planner's bounds."""
+
+    def no(found: str, reason: str, fix: dict[str, Any] | None = None,
+           **more: Any) -> TextConfigError:
+        return at(item, found, reason, fix, argument=name, layer=layer, **more)
+
     v = item.value
     if isinstance(v, Node):
-        raise at(item, "call", f"{name} takes a value, not a layer")
+        raise no("call", f"{name} takes a value, not a layer")
     if isinstance(v, str) and len(v) > 32:
-        raise at(item, "value", "this string is longer than any argument takes")
+        raise no("value", "this string is longer than any argument takes")
     if isinstance(v, str) and name == "padding" and layer != "Conv2d":
-        raise at(item, "value", f"{layer}'s padding must be a whole number", {name: 0})
+        raise no("value", f"{layer}'s padding must be a whole number", {name: 0})
     if isinstance(v, Word):
         if v in WORDS.get(name, ()):
             return str(v)
-        raise at(item, "name", f"{v} is a name; {name} takes a literal value")
+        raise no("name", f"{v} is a name; {name} takes a literal value")
     if v is None and name in _MAYBE_NONE:
         return v
     if name in _BOOLS:
         if not isinstance(v, bool) or name == "return_indices" and v:
-            raise at(item, "value", f"{name} must be True or False" if name !=
+            raise no("value", f"{name} must be True or False" if name !=
                      "return_indices" else "return_indices=True returns indices the next "
                      "layer cannot take", {name: False})
         return v
     if name in WORDS and isinstance(v, str):
         if v not in WORDS[name]:
-            raise at(item, "value", f"{name} must be one of {', '.join(WORDS[name])}",
+            raise no("value", f"{name} must be one of {', '.join(WORDS[name])}",
                      {name: WORDS[name][0]})
         return v
     if name in _CHANNELS or name in _SIZES or name in ("start_dim", "end_dim"):
@@ -73,20 +78,22 @@ def checked(layer: str, name: str, item: Item) -> Any:
             if e is None and name == "output_size":
                 continue
             if isinstance(e, bool) or not isinstance(e, int) or not least <= e <= most:
-                raise at(item, "value", f"{name} must be a whole number from {least} to "
-                         f"{most} (the planner's bounds)", {name: min(max(e, least), most)}
-                         if isinstance(e, int) and not isinstance(e, bool) else None)
+                whole = isinstance(e, int) and not isinstance(e, bool)
+                raise no("value", f"{name} must be a whole number from {least} to {most} "
+                         "(the planner's bounds)", {name: min(max(e, least), most)}
+                         if whole else None, lo=least, hi=most)
         return v
     each = v if isinstance(v, tuple) and name == "scale_factor" and 1 <= len(v) <= 3 else (v,)
     for e in each:
         if isinstance(e, bool) or not isinstance(e, (int, float)) or not math.isfinite(e) or \
                 abs(e) > 1e6 or name == "scale_factor" and not 0 < e <= MAX_SIZE:
-            raise at(item, "value", f"{name} must be a finite number" + (
+            raise no("value", f"{name} must be a finite number" + (
                 f" from 0 to {MAX_SIZE}" if name == "scale_factor" else ""))
     return v
 
 
-def at(where: Node | Item, found: str, reason: str,
-        suggestion: dict[str, Any] | None = None) -> TextConfigError:
+def at(where: Node | Item, found: str, reason: str, suggestion: dict[str, Any] | None = None,
+       **detail: Any) -> TextConfigError:
+    """The refusal at ``where`` (a module or an argument's value)."""
     token = where.name if isinstance(where, Node) else repr(where.value)
-    return TextConfigError(found, token, where.line, where.column, reason, suggestion)
+    return TextConfigError(found, token, where.line, where.column, reason, suggestion, detail)

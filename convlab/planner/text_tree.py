@@ -3,13 +3,14 @@ each with its place in the text, and the refusal that names that place."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ConvConfigError
 
 MAX_TEXT = 64 * 1024  # characters of pasted text
-MAX_DEPTH = 8  # nested modules
+MAX_DEPTH = 8  # containers nested in one another
 MAX_MODULES = 1024  # modules read from one text, containers and repeats included
 MAX_BRACKETS = 24  # nested brackets of any kind (modules, tuples, lists)
 MAX_TOKEN = 40  # characters in one number or name
@@ -22,7 +23,8 @@ class TextConfigError(ConvConfigError):
     ``"attribute"``, ``"lambda"``, ``"comprehension"``, ``"name"``, ``"expression"``,
     ``"statement"``, ``"syntax"``, ``"argument"``, ``"value"``, ``"too_long"``,
     ``"too_deep"``, ``"too_many_layers"``, ``"container"``, ``"refused"``; ``value`` is the
-    text found there (shortened).
+    text found there (shortened); ``values`` holds ``line``, ``column``, ``found`` and what
+    a user interface may quote besides (``argument``, ``lo``, ``hi``, ``limit``).
 
     >>> err = TextConfigError("unknown_module", "open", 2, 5, "open is not a layer the "
     ...                       "planner knows")
@@ -31,11 +33,12 @@ class TextConfigError(ConvConfigError):
     """
 
     def __init__(self, found: str, token: str, line: int, column: int, reason: str,
-                 suggestion: dict[str, Any] | None = None) -> None:
+                 suggestion: dict[str, Any] | None = None,
+                 detail: Mapping[str, Any] | None = None) -> None:
         self.found, self.line, self.column = found, line, column
         super().__init__("text", token[:MAX_TOKEN], reason, suggestion, stage="construct",
-                         code=f"text_{found}",
-                         values={"line": line, "column": column, "found": found})
+                         code=f"text_{found}", values={**(detail or {}), "line": line,
+                                                       "column": column, "found": found})
 
     def _compose(self) -> str:
         return f"line {self.line}, column {self.column}: " + super()._compose()

@@ -91,6 +91,9 @@ def test_a_kernel_larger_than_its_input_suggests_padding_and_input_size():
                          "w": "8"})
     body = at.error[0].value
     assert "`padding=1`" in body and "`input_size=5`" in body
+    # the fixes are alternatives, and read as such; input_size names its layer
+    assert "`padding=1`" + EN["error.or"] + "`input_size=5`" in body
+    assert EN["pl.input_size_means"].format(index=2, h=3, w=3) in [c.value for c in at.caption]
     assert check_passed(at)
 
 

@@ -211,10 +211,11 @@ def applied(stack: Any, index: int, f: convlab.Solution) -> Any:
     given = dict(args)
     moves = {"stride": ("s", f.stride), "padding": ("p", "same" if f.same else f.padding),
              "output_padding": ("q", f.output_padding)}
+    was = {"s": given.get("k", 1) if kind in ("maxpool", "avgpool") else 1, "p": 0, "q": 0}
     for c in f.changed:
         if c in moves:
             key, value = moves[c]
-            given[key] = _with_height(given.get(key, 0 if key != "s" else value), value)
+            given[key] = _with_height(given.get(key, was[key]), value)
     defaults = {"p": 0, "q": 0}
     new_args = tuple((k, v) for k, v in ((k, given[k]) for k in convlab.planner.table.KEYS
                                          if k in given) if defaults.get(k) != v)

@@ -76,14 +76,15 @@ TEXT: dict[str, dict[str, str]] = {
     "ct.scatter_caption": {
         "en": "Hover an input cell of X to see where its stamp lands, each output cell marked with "
               "the kernel weight it is stamped with; hover an output cell to see which input "
-              "cells and weights sum into it. Play stamps the input cells in order. {output} "
-              "cells are the output; the {cropped} border (p cells wide) is the `padding` that "
-              "ConvTranspose2d crops away; {unstamped} cells get no stamp at all.",
+              "cells and weights sum into it. Play stamps the input cells in order. In the output "
+              "before cropping, {output} cells are kept, the {cropped} border (p cells wide) is "
+              "the `padding` that ConvTranspose2d crops away, and {unstamped} cells get no stamp "
+              "at all.",
         "zh": "悬停 X 的一个输入单元格，看它的印章落在哪里，每个输出单元格标出盖上的卷积核"
               "权重；悬停一个输出单元格，看哪些输入单元格和权重相加得到它。“播放”依次盖下每个"
-              "输入单元格的印章。{output}单元格是输出；{cropped}边框（宽 p 个单元格）是 "
+              "输入单元格的印章。在裁掉填充之前的输出中，{output}单元格被保留；{cropped}边框（宽 p 个单元格）是 "
               "`ConvTranspose2d` 裁掉的 `padding`；{unstamped}单元格上没有任何印章。"},
-    "ct.colour.sky": {"en": "Blue", "zh": "蓝色"},
+    "ct.colour.sky": {"en": "blue", "zh": "蓝色"},
     "ct.colour.yellow": {"en": "yellow", "zh": "黄色"},
     "ct.colour.grey": {"en": "grey", "zh": "灰色"},
     "ct.x_title": {"en": "input X", "zh": "输入 X"},

@@ -23,9 +23,7 @@ def lesson(page: frame.Frame) -> None:
         result = view.checks(v["cin"], v["cout"], v["h"], v["w"], v["n"], v["seed"],
                              v["bias"], page.device)
     Y = result.Y  # (N, C_out, H, W)
-    page.predict(t("pw.predict", n=v["n"], i=v["cin"], o=v["cout"], h=v["h"], w=v["w"]),
-                 tuple(Y.shape), {"no_batch": tuple(Y.shape[1:]), "swapped": (
-                     v["n"], v["cin"], v["h"], v["w"])})
+    page.predict(*view.shape_question(v, tuple(Y.shape)))
 
     # ---- the reshape: K @ X is the whole layer (the picture, beside the controls) -----------
     oi, oj = page.pick_cell(v["h"], v["w"])
@@ -51,11 +49,7 @@ def lesson(page: frame.Frame) -> None:
     page.on_demand("run_timing", view.run_timing, view.SWEEP, page.device,
                    show=lambda run: view.timing_chart(page, run))
 
-    lesson = t("pw.d2l_check", diff=f"{result.loop_total_abs_diff:.2e}")
-    if result.loop_total_abs_diff < 1e-6:
-        st.success(lesson, icon=":material/check:")
-    else:
-        st.error(lesson, icon=":material/error:")
+    view.d2l_check(result)
     page.check(result.checks, t("pw.check_note"))
     page.code(convlab.pointwise_code(v["cin"], v["cout"], v["h"], v["w"], v["n"], v["seed"],
                                      v["bias"]))

@@ -7,9 +7,10 @@ import ast
 import contextlib
 import io
 import math
+import pickle
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
@@ -22,6 +23,7 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from convlab.correlation.correlate import corr2d_multi_in_out_loop
 from convlab.errors import ConvConfigError
+from convlab.pointwise.checks import pointwise_checks
 from convlab.pointwise.costs import bottleneck_costs, depthwise_separable_costs, pointwise_costs
 from convlab.pointwise.layer import (
     MAX_ELEMENTS,
@@ -160,6 +162,38 @@ def test_d2l_1x1_equals_the_loop(seed: int) -> None:
     X_ex, K_ex = pointwise_example(3, 2, 3, 3, seed=seed)
     assert torch.equal(X_ex, X) and torch.equal(K_ex, K)
     assert torch.equal(torch.random.get_rng_state(), state)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@LOOPS
+@given(case=cases(max_size=4).filter(lambda c: c.n is not None))
+def test_loop_difference_is_measured_against_the_dtype_s_tolerance(case: Case,
+                                                                   dtype: torch.dtype) -> None:
+    """The total |matmul - loop| against sum(atol + rtol * |loop|), torch.testing's defaults:
+    every drawn layer passes, and the tolerance is exactly that sum."""
+    X, K, b = case.tensors(dtype)
+    r = pointwise_checks(X, K, b)
+    loop = loop_reference(X, K, b)
+    rtol, atol = {torch.float32: (1.3e-6, 1e-5), torch.float64: (1e-7, 1e-7)}[dtype]
+    assert r.dtype == str(dtype).removeprefix("torch.")
+    assert math.isclose(r.loop_tolerance, float((atol + rtol * loop.abs()).sum()),
+                        rel_tol=1e-9)
+    assert math.isclose(r.loop_total_abs_diff, float((r.Y - loop).abs().sum()), abs_tol=1e-12)
+    assert r.loop_verdict in ("below_d2l", "within_tolerance")
+    assert all(c.passed for c in r.checks)
+
+
+def test_loop_verdict_words_each_case() -> None:
+    """Below d2l's 1e-6; above it (the rgb_to_4 preset's 3.46e-6 over 144 outputs) yet
+    within float32 rounding; beyond the tolerance."""
+    X, K = pointwise_example(3, 4, 6, 6, n=1, seed=1)
+    r = pointwise_checks(X, K, pointwise_bias(4))
+    assert 1e-6 < r.loop_total_abs_diff < r.loop_tolerance
+    assert r.loop_verdict == "within_tolerance"
+    assert pointwise_checks(*pointwise_example(3, 2, 3, 3, n=1)).loop_verdict == "below_d2l"
+    wrong = replace(r, loop_total_abs_diff=2 * r.loop_tolerance)
+    assert wrong.loop_verdict == "exceeds"
+    assert pickle.loads(pickle.dumps(r)).loop_verdict == "within_tolerance"
 
 
 # ---- refusals ------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import streamlit as st
 import torch
 
 import convlab
+from convlab.pointwise.checks import DEFAULT_TOLERANCES
 
 from . import charts, grids
 from .frame import Frame, pick_params, preset_param
@@ -61,6 +62,37 @@ def checks(cin: int, cout: int, h: int, w: int, n: int, seed: int, bias: bool,
     X, K, b = tensors({"cin": cin, "cout": cout, "h": h, "w": w, "n": n, "seed": seed,
                        "bias": bias})
     return convlab.pointwise_checks(X, K, b, device=device)
+
+
+def shape_question(v: Mapping[str, Any], shape: tuple[int, ...]
+                   ) -> tuple[str, tuple[int, ...], dict[str, tuple[int, ...]]]:
+    """Predict the output's shape: with one image, d2l's unbatched X ``(C_in, H, W)`` and
+    its answer ``(C_out, H, W)``; with a batch, ``(N, C_in, H, W)`` -> ``(N, C_out, H, W)``.
+    ``shape`` is the computed Y's, ``(N, C_out, H, W)``. Returns the question, the answer
+    and the slips that differ from it."""
+    n, c_in, c_out, h, w = v["n"], v["cin"], v["cout"], v["h"], v["w"]
+    words = dict(n=n, i=c_in, o=c_out, h=h, w=w)
+    if n == 1:
+        question, truth = t("pw.predict_one", **words), shape[1:]  # Y[0]: (C_out, H, W)
+        slips = {"swapped": (c_in, h, w), "pw_batch_added": (1, c_out, h, w)}
+    else:
+        question, truth = t("pw.predict", **words), shape
+        slips = {"no_batch": (c_out, h, w), "swapped": (n, c_in, h, w)}
+    return question, truth, {k: s for k, s in slips.items() if s != truth}
+
+
+def d2l_check(result: convlab.PointwiseResult) -> None:
+    """d2l's figure, the total |matmul - loop|, worded by how it compares with d2l's 1e-6
+    and with the dtype's tolerance summed over the outputs: an error box only when it fails."""
+    verdict = result.loop_verdict
+    rtol, atol = DEFAULT_TOLERANCES.get(getattr(torch, result.dtype), (0.0, 0.0))
+    text = t(f"pw.d2l_check.{verdict}", diff=f"{result.loop_total_abs_diff:.2e}",
+             tol=f"{result.loop_tolerance:.2e}", count=result.Y.numel(), dtype=result.dtype,
+             atol=f"{atol:g}", rtol=f"{rtol:g}")
+    if verdict == "exceeds":
+        st.error(text, icon=":material/error:")
+    else:
+        st.success(text, icon=":material/check:")
 
 
 def reshape_picture(page: Frame, X: np.ndarray, K: np.ndarray, Y: np.ndarray,

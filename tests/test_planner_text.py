@@ -758,3 +758,13 @@ def test_source_reads_ordered_dicts_and_scripts():
             "        ('relu1', nn.ReLU()),\n    ]))\nx = model(torch.empty(1, 1, 28, 28))\n")
     read = read_model(text)
     assert [type(m) for m in read.layers] == [nn.Conv2d, nn.ReLU] and read.lines == (7, 8)
+
+
+def test_a_dropout_before_the_classifier_flattens_and_the_linear_names_the_features():
+    """AlexNet's classifier starts with a Dropout: forward flattens before it. Where the
+    features do not match, the Linear is refused with the flattened count as its fix."""
+    text = printed_model("alexnet").replace("in_features=9216", "in_features=9000")
+    plan = plan_stack(layers_from_text(text), (1, 3, 224, 224), partial=True)
+    assert plan.error is not None and plan.error.index == 15 and plan.error.layer == "Linear"
+    assert plan.error.suggestion == {"in_features": 9216}
+    assert plan.error.code == "flatten_features" and plan.rows[14].layer == "Dropout"

@@ -20,7 +20,7 @@ from torch import nn
 
 from ..errors import ConvConfigError
 from .layers import IDENTITY, Step, Window, _bounded, step
-from .limits import StackConfigError, _refuse
+from .limits import StackConfigError
 
 
 class Residual(nn.Module):
@@ -122,9 +122,11 @@ def any_step(index: int, m: nn.Module, shape: tuple[int, ...]) -> BlockStep:
             return BlockStep(_named(index, name, layer, flat), flattened=True)
         if isinstance(layer, nn.Linear) and len(shape) == 4 and shape[-1] != m.features:
             found = math.prod(shape[1:])
-            err = _refuse("in_features", layer.in_features, "mat1 and mat2 shapes cannot be "
-                          f"multiplied (the input {list(shape)} flattens to {found} "
-                          "features)", {"in_features": found})
+            err = ConvConfigError("in_features", layer.in_features, "mat1 and mat2 shapes "
+                                  f"cannot be multiplied (the input {list(shape)} flattens to "
+                                  f"{found} features)", {"in_features": found},
+                                  code="flatten_features",
+                                  values={"found": found, "shape": list(shape)})
             raise StackConfigError(index, name, err)
         return BlockStep(_named(index, name, layer, shape))
     return BlockStep(step(index, m, shape))
@@ -172,9 +174,10 @@ def _block(index: int, m: Residual, shape: tuple[int, ...]) -> BlockStep:
         fix = {"downsample": f"Conv2d({shape[-3]}, {out[-3]}, kernel_size=1, "
                              f"stride={_stride(shape, out)}, bias=False)"} if (
             len(out) == len(shape) >= 3) else None
-        raise StackConfigError(index, m.kind, _refuse(
+        raise StackConfigError(index, m.kind, ConvConfigError(
             "shortcut", list(idn), f"The shortcut's output {list(idn)} must match the main "
-            f"path's output {list(out)} to be added", fix)) from None
+            f"path's output {list(out)} to be added", fix, code="shortcut_mismatch",
+            values={"main": list(out), "shortcut": list(idn)})) from None
     params += p2 + (sum(p.numel() for p in m.after.parameters()) if m.after else 0)
     final = out
     if m.after is not None:

@@ -279,10 +279,12 @@ def _flatten_first(rows: list[tuple[nn.Module, int]]) -> list[tuple[nn.Module, i
     """A custom container's child: where its first Linear comes after layers that keep the
     shape only (activations, dropouts), the first of them is where ``forward()`` flattens a
     matching feature map (torchvision's ``torch.flatten(x, 1)`` before the classifier)."""
-    for m, _ in rows:
-        if isinstance(m, nn.Linear):
-            first, line = rows[0]
-            return [(ForwardFlatten(first, m.in_features), line), *rows[1:]]
+    for i, (m, line) in enumerate(rows):
+        if isinstance(m, nn.Linear):  # the Linear itself too: it names the features found
+            out: list[tuple[nn.Module, int]] = [(ForwardFlatten(m, m.in_features), line)]
+            if i:
+                out = [(ForwardFlatten(rows[0][0], m.in_features), rows[0][1]), *rows[1:i], *out]
+            return out + rows[i + 1:]
         if not isinstance(m, (*ACTIVATIONS, *DROPOUTS)):
             break
     return rows

@@ -45,14 +45,17 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.Common_pb2 import FileURLs  # noqa: E402
+from streamlit.proto.Element_pb2 import Element  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from streamlit.proto.NumberInput_pb2 import NumberInput  # noqa: E402
+from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
 from websockets.asyncio.client import ClientConnection, connect  # noqa: E402
 from websockets.typing import Subprotocol  # noqa: E402
 
@@ -152,6 +155,7 @@ class Widget:
     lo: float | None
     hi: float | None
     is_int: bool
+    fragment: str  # the fragment that drew it ("" outside any): a change reruns that alone
 
 
 @dataclass
@@ -160,44 +164,75 @@ class Stats:
     latencies: list[float] = field(default_factory=list)  # s, rerun request to finished
     first: list[float] = field(default_factory=list)  # s, a session's first run
     errors: Counter[str] = field(default_factory=Counter)
+    fragment_runs: int = 0  # changes the server answered with a fragment run
 
 
 class Session:
-    """A browser tab as the server sees it: one websocket, one page, its widget values."""
+    """A browser tab as the server sees it: one websocket, one page, its widget values.
+
+    Its rerun requests are the browser's (checked against the BackMsg a real Chromium sends
+    when a number input changes): the first names the page and its query string; later ones
+    carry the page's script hash, every widget value the tab knows (here: its number inputs,
+    toggles, checkboxes and text inputs, as drawn), the changed widget's fragment id when it
+    was drawn inside a fragment (the server then reruns that fragment alone), and the hashes
+    of the large messages it already holds (the server sends a reference instead).
+    """
 
     def __init__(self, ws: ClientConnection, stem: str, stats: Stats) -> None:
         self.ws, self.stem, self.stats = ws, stem, stats
         self.query = ""
+        self.page_hash = ""
         self.values: dict[str, float] = {}  # by widget key: what this "browser" shows
-        self.widgets: dict[str, Widget] = {}  # enabled number inputs of the last run
+        self.widgets: dict[str, Widget] = {}  # enabled number inputs on the page
+        self.states: dict[str, WidgetState] = {}  # every widget value it would send, by id
+        self.fragment_of: dict[str, str] = {}  # widget id -> the fragment that drew it
+        self.cache: dict[str, ForwardMsg] = {}  # cacheable messages received, by hash
 
     async def run(self, changed: Widget | None = None, value: float = 0.0) -> float:
         """Request a rerun (with ``changed`` set to ``value``); seconds until it finished."""
         msg = BackMsg()
-        msg.rerun_script.page_name = self.stem
-        msg.rerun_script.query_string = self.query
+        rerun = msg.rerun_script
+        rerun.query_string = self.query
+        if self.page_hash:
+            rerun.page_script_hash = self.page_hash
+        else:
+            rerun.page_name = self.stem
+        rerun.cached_message_hashes.extend(self.cache)
         if changed is not None:
-            state = msg.rerun_script.widget_states.widgets.add()
-            state.id = changed.id
+            state = WidgetState(id=changed.id)
             if changed.is_int:
                 state.int_value = int(value)
             else:
                 state.double_value = value
+            self.states[changed.id] = state
+            rerun.fragment_id = changed.fragment
+        for state in self.states.values():
+            rerun.widget_states.widgets.append(state)
         start = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
         widgets: dict[str, Widget] = {}
+        fragments: set[str] = set()
         while True:
             fwd = ForwardMsg()
             fwd.ParseFromString(await asyncio.wait_for(self.ws.recv(), RUN_TIMEOUT_S))
             kind = fwd.WhichOneof("type")
+            if kind == "ref_hash" and fwd.ref_hash in self.cache:  # a message it holds
+                fwd = self.cache[fwd.ref_hash]
+                kind = fwd.WhichOneof("type")
+            elif fwd.metadata.cacheable:
+                self.cache[fwd.hash] = fwd
             if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
                 element = fwd.delta.new_element
+                fragments.add(fwd.delta.fragment_id)
                 what = element.WhichOneof("type")
                 if what == "exception":
                     self.stats.errors[f"exception: {element.exception.message[:60]}"] += 1
                 elif what == "number_input" and not element.number_input.disabled:
-                    w = self._widget(element.number_input)
+                    w = self._widget(element.number_input, fwd.delta.fragment_id)
                     widgets[w.id.split("-", 2)[-1]] = w
+                self._remember(element, fwd.delta.fragment_id)
+            elif kind == "new_session":
+                self.page_hash = fwd.new_session.page_script_hash
             elif kind == "page_info_changed":
                 self.query = fwd.page_info_changed.query_string
             elif kind == "session_event" and fwd.session_event.HasField(
@@ -207,16 +242,53 @@ class Session:
                 took = time.perf_counter() - start
                 if fwd.script_finished not in FINISHED_OK:
                     self.stats.errors[f"run ended: {fwd.script_finished}"] += 1
-                self.widgets = widgets
+                if fwd.script_finished == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
+                    # What the fragments that ran drew replaces theirs; the rest stays.
+                    self.stats.fragment_runs += changed is not None
+                    fragments.add(changed.fragment if changed is not None else "")
+                    self.widgets = {k: w for k, w in self.widgets.items()
+                                    if w.fragment not in fragments} | widgets
+                else:
+                    self.widgets = widgets
                 self.values.update({k: w.value for k, w in widgets.items()})
                 return took
 
-    def _widget(self, proto: NumberInput) -> Widget:
+    def _widget(self, proto: NumberInput, fragment: str) -> Widget:
         key = proto.id.split("-", 2)[-1]
         value = proto.value if proto.set_value else self.values.get(key, proto.default)
         return Widget(proto.id, value, proto.min if proto.has_min else None,
                       proto.max if proto.has_max else None,
-                      proto.data_type == NumberInput.INT)
+                      proto.data_type == NumberInput.INT, fragment)
+
+    def _remember(self, element: Element, fragment: str) -> None:
+        """The value the browser would send back for a widget it draws (number inputs,
+        toggles and checkboxes, text inputs: the kinds whose value is plain in the proto)."""
+        what = element.WhichOneof("type")
+        if what == "number_input":
+            w = element.number_input
+            state = WidgetState(id=w.id)
+            if w.data_type == NumberInput.INT:
+                state.int_value = int(w.value if w.set_value else
+                                      self._known(w.id, "int_value", w.default))
+            else:
+                state.double_value = (w.value if w.set_value else
+                                      self._known(w.id, "double_value", w.default))
+        elif what == "checkbox":
+            c = element.checkbox
+            state = WidgetState(id=c.id, bool_value=c.value if c.set_value else
+                                self._known(c.id, "bool_value", c.default))
+        elif what == "text_input":
+            x = element.text_input
+            state = WidgetState(id=x.id, string_value=x.value if x.set_value else
+                                self._known(x.id, "string_value", x.default))
+        else:
+            return
+        self.states[state.id] = state
+
+    def _known(self, widget_id: str, kind: str, default: Any) -> Any:
+        known = self.states.get(widget_id)
+        return (getattr(known, kind) if known is not None and known.WhichOneof("value") == kind
+                else default)
 
 
 async def session(url: str, stem: str, stats: Stats, deadline: float, think: float,
@@ -440,6 +512,121 @@ def med(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
+@dataclass
+class Target:
+    """Where the load goes: a websocket URL, the app processes behind it (to read their CPU
+    and memory; none for a deployment given by ``--url``), nginx's process if any."""
+
+    label: str
+    url: str
+    pids: list[int]
+    nginx_pid: int | None = None
+    direct: list[str] = field(default_factory=list)  # each process's own URL, to warm it
+
+
+@dataclass
+class Result:
+    target: Target
+    stats: dict[str, Stats]
+    wall: float
+    cpu: float | None  # s, the app processes (their trees) together
+    nginx_cpu: float | None
+    client_cpu: float  # s, this process: the load clients
+    idle_mb: float | None
+    peak_mb: float | None
+    samples: int
+
+
+def ws_url(base: str) -> str:
+    return base.replace("http://", "ws://", 1).replace("https://", "wss://", 1) + \
+        "/_stcore/stream"
+
+
+def measure(target: Target, stems: list[str], args: argparse.Namespace) -> Result:
+    for base in target.direct or [target.url]:
+        asyncio.run(warm(ws_url(base), stems))
+    idle = sum(rss_mb(pid) for pid in target.pids) if target.pids else None
+    samplers = [Sampler(pid) for pid in target.pids]
+    for sampler in samplers:
+        sampler.start()
+    cpu0 = sum(cpu_s(pid) for pid in target.pids)
+    nginx0 = cpu_s(target.nginx_pid) if target.nginx_pid else 0.0
+    client0, t0 = time.process_time(), time.monotonic()
+    stats = asyncio.run(load(ws_url(target.url), stems, args.sessions, args.seconds,
+                             args.think, args.seed))
+    wall = time.monotonic() - t0
+    client = time.process_time() - client0
+    cpu = sum(cpu_s(pid) for pid in target.pids) - cpu0
+    nginx = cpu_s(target.nginx_pid) - nginx0 if target.nginx_pid else None
+    for sampler in samplers:
+        sampler.stop.set()
+        sampler.join()
+    # Each process's own peak, added: an upper bound on the peaks' moment together.
+    peak = sum(max(s.peak, rss_mb(s.pid)) for s in samplers) if samplers else None
+    return Result(target, stats, wall, cpu if target.pids else None, nginx, client, idle,
+                  peak, min((s.samples for s in samplers), default=0))
+
+
+def run_processes(n: int, stems: list[str], args: argparse.Namespace,
+                  batching: bool = True) -> Result:
+    """``n`` = 1: one ``streamlit run``, driven directly (as before this option existed);
+    more: that many behind nginx (deploy/serve.py), driven through nginx. ``batching``
+    False: one process with ui.serving's batching turned off."""
+    if n == 1:
+        proc, base = start_server(env={} if batching else {"CONVLAB_NO_BATCHING": "1"})
+        label = "1 process" if batching else "1 process, no batching"
+        try:
+            return measure(Target(label, base, [proc.pid], direct=[base]), stems, args)
+        finally:
+            stop_server(proc)
+    from deploy.serve import start
+
+    deployment = start(n)
+    try:
+        assert deployment.nginx is not None
+        target = Target(f"{n} processes + nginx", deployment.base,
+                        [p.pid for p in deployment.servers], deployment.nginx.pid,
+                        [f"http://127.0.0.1:{port}" for port in deployment.ports])
+        return measure(target, stems, args)
+    finally:
+        deployment.stop()
+
+
+def fmt(value: float | None, spec: str, width: int) -> str:
+    return f"{value:>{width}{spec}}" if value is not None else f"{'-':>{width}}"
+
+
+def per_page(result: Result, stems: list[str], sessions: int) -> Stats:
+    """The table per page; returns all pages together."""
+    head = (f"{'page':<14}{'sessions':>9}{'changes':>9}{'fragment':>9}{'median ms':>11}"
+            f"{'p90 ms':>9}{'max ms':>9}{'first run p90 ms':>18}{'errors':>8}")
+    print(f"\n{result.target.label}: {result.target.url}")
+    print(head)
+    print("-" * len(head))
+    every = Stats("all")
+    for stem, s in result.stats.items():
+        n = sum(1 for i in range(sessions) if stems[i % len(stems)] == stem)
+        if not n:
+            continue
+        every.latencies += s.latencies
+        every.first += s.first
+        every.errors.update(s.errors)
+        every.fragment_runs += s.fragment_runs
+        print(f"{stem:<14}{n:>9}{len(s.latencies):>9}{s.fragment_runs:>9}"
+              f"{1000 * med(s.latencies):>11.0f}{1000 * p90(s.latencies):>9.0f}"
+              f"{1000 * max(s.latencies, default=0):>9.0f}{1000 * p90(s.first):>18.0f}"
+              f"{sum(s.errors.values()):>8}")
+    print("-" * len(head))
+    print(f"{'all':<14}{sessions:>9}{len(every.latencies):>9}{every.fragment_runs:>9}"
+          f"{1000 * med(every.latencies):>11.0f}{1000 * p90(every.latencies):>9.0f}"
+          f"{1000 * max(every.latencies, default=0):>9.0f}{1000 * p90(every.first):>18.0f}"
+          f"{sum(every.errors.values()):>8}")
+    if every.errors:
+        for what, count in every.errors.most_common():
+            print(f"  {count:>4}  {what}")
+    return every
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--sessions", type=int, default=10, help="concurrent sessions")
@@ -447,6 +634,19 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=1.0,
                         help="mean pause between a run's end and the next change, s")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--processes", default="1",
+                        help="app processes: 1 = one `streamlit run` driven directly; N > 1 "
+                             "= N behind nginx (deploy/serve.py); a list (1,2) runs each in "
+                             "turn, in this one run")
+    parser.add_argument("--url", default="",
+                        help="instead: drive a deployment already running at this URL "
+                             "(http://host:port); its CPU and memory only with --pid")
+    parser.add_argument("--compare-batching", action="store_true",
+                        help="first run one process with ui.serving's batching of event-loop "
+                             "wake-ups turned off (CONVLAB_NO_BATCHING=1)")
+    parser.add_argument("--pid", type=int, action="append", default=[],
+                        help="with --url: an app process to read CPU and memory from "
+                             "(repeat for each)")
     parser.add_argument("--uploads", type=int, default=0,
                         help="instead: this many uploads at the limit at once (issue #19)")
     args = parser.parse_args()
@@ -454,60 +654,48 @@ def main() -> None:
         uploads_check(args.uploads)
         return
     stems = [p.stem for p in LESSONS]
-    proc, base = start_server()
-    try:
-        url = base.replace("http://", "ws://", 1) + "/_stcore/stream"
-        asyncio.run(warm(url, stems))
-        idle_rss = rss_mb(proc.pid)
-        sampler = Sampler(proc.pid)
-        sampler.start()
-        cpu0, t0 = cpu_s(proc.pid), time.monotonic()
-        stats = asyncio.run(load(url, stems, args.sessions, args.seconds, args.think,
-                                 args.seed))
-        wall, cpu = time.monotonic() - t0, cpu_s(proc.pid) - cpu0
-        sampler.stop.set()
-        sampler.join()
-        peak = max(sampler.peak, rss_mb(proc.pid))
-    finally:
-        stop_server(proc)
-
-    print(f"{args.sessions} concurrent sessions for {args.seconds:.0f} s against one "
-          f"`streamlit run` ({os.cpu_count()} CPUs), think time {args.think:.1f} s "
-          "(x0.5-1.5)")
-    print("clients: websocket clients speaking Streamlit's protobuf protocol, not browser "
-          "pages (10 Chromium pages would saturate the 2 cores they share with the server); "
-          "latency: rerun request to ScriptFinished, server side + transport, no drawing")
-    head = (f"{'page':<14}{'sessions':>9}{'changes':>9}{'median ms':>11}{'p90 ms':>9}"
-            f"{'max ms':>9}{'first run p90 ms':>18}{'errors':>8}")
-    print(head)
-    print("-" * len(head))
-    every = Stats("all")
-    for stem, s in stats.items():
-        n = sum(1 for i in range(args.sessions) if stems[i % len(stems)] == stem)
-        if not n:
-            continue
-        every.latencies += s.latencies
-        every.first += s.first
-        every.errors.update(s.errors)
-        print(f"{stem:<14}{n:>9}{len(s.latencies):>9}{1000 * med(s.latencies):>11.0f}"
-              f"{1000 * p90(s.latencies):>9.0f}{1000 * max(s.latencies, default=0):>9.0f}"
-              f"{1000 * p90(s.first):>18.0f}{sum(s.errors.values()):>8}")
-    print("-" * len(head))
-    print(f"{'all':<14}{args.sessions:>9}{len(every.latencies):>9}"
-          f"{1000 * med(every.latencies):>11.0f}{1000 * p90(every.latencies):>9.0f}"
-          f"{1000 * max(every.latencies, default=0):>9.0f}{1000 * p90(every.first):>18.0f}"
-          f"{sum(every.errors.values()):>8}")
-    print(f"throughput {len(every.latencies) / wall:.1f} changes/s; server CPU "
-          f"{cpu:.0f} s in {wall:.0f} s ({100 * cpu / wall:.0f}% of one core)")
-    print(f"server RSS (process tree): {idle_rss:.0f} MiB warm and idle, peak {peak:.0f} MiB "
-          f"under load (+{peak - idle_rss:.0f} MiB; {sampler.samples} samples every "
-          f"{SAMPLE_S} s)")
-    if every.errors:
-        print("errors:")
-        for what, count in every.errors.most_common():
-            print(f"  {count:>4}  {what}")
+    if args.url:
+        results = [measure(Target(args.url, args.url.rstrip("/"), args.pid), stems, args)]
     else:
-        print("errors: none (no exception element, every run finished, no websocket failure)")
+        results = [run_processes(1, stems, args, batching=False)] \
+            if args.compare_batching else []
+        results += [run_processes(int(n), stems, args) for n in args.processes.split(",")]
+
+    print(f"\n{args.sessions} concurrent sessions for {args.seconds:.0f} s "
+          f"({os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f} now), think time "
+          f"{args.think:.1f} s (x0.5-1.5)")
+    print("clients: websocket clients speaking Streamlit's protobuf protocol as Chromium does "
+          "(a lesson widget's change carries its fragment id), not browser pages; latency: "
+          "rerun request to ScriptFinished, server side + transport, no drawing")
+    rows = []
+    for result in results:
+        every = per_page(result, stems, args.sessions)
+        changes = len(every.latencies)
+
+        def per(cpu: float | None, n: int = changes) -> float | None:
+            return 1000 * cpu / n if cpu is not None and n else None
+
+        growth = (result.peak_mb - result.idle_mb
+                  if result.peak_mb is not None and result.idle_mb is not None else None)
+        rows.append((result.target.label, changes / result.wall, 1000 * med(every.latencies),
+                     1000 * p90(every.latencies), per(result.cpu), per(result.nginx_cpu),
+                     per(result.client_cpu), sum(every.errors.values()),
+                     growth / args.sessions if growth is not None else None,
+                     result.idle_mb, growth))
+    head = (f"\n{'':<22}{'changes/s':>10}{'median':>8}{'p90':>8}{'server CPU':>11}"
+            f"{'nginx':>7}{'clients':>8}{'errors':>7}{'MiB per':>8}{'idle':>7}{'growth':>7}")
+    print(head)
+    print(f"{'':<22}{'':>10}{'ms':>8}{'ms':>8}{'ms/change':>11}{'ms/ch':>7}{'ms/ch':>8}"
+          f"{'':>7}{'session':>8}{'MiB':>7}{'MiB':>7}")
+    print("-" * len(head))
+    for label, rate, m, q, cpu, ng, cl, errors, mib, idle, growth in rows:
+        print(f"{label:<22}{rate:>10.1f}{m:>8.0f}{q:>8.0f}{fmt(cpu, '.1f', 11)}"
+              f"{fmt(ng, '.1f', 7)}{fmt(cl, '.1f', 8)}{errors:>7}{fmt(mib, '.2f', 8)}"
+              f"{fmt(idle, '.0f', 7)}{fmt(growth, '.0f', 7)}")
+    for row in rows[1:]:
+        print(f"{row[0]} vs {rows[0][0]}: {row[1] / rows[0][1]:.2f}x the changes/s")
+    print("server CPU: user + system time of the app processes (and their children) per "
+          "change; memory: RSS sampled every 0.5 s, peak minus warm idle, over sessions")
 
 
 if __name__ == "__main__":

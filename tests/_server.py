@@ -11,7 +11,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -31,9 +31,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(timeout: float = 60.0,
-                 script: str = "streamlit_app.py") -> tuple[subprocess.Popen, str]:
-    """``streamlit run <script>`` (the app by default) on a free loopback port.
+def start_server(timeout: float = 60.0, script: str = "streamlit_app.py",
+                 env: Mapping[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+    """``streamlit run <script>`` (the app by default) on a free loopback port, with
+    ``env`` added to its environment (``STREAMLIT_SERVER_COOKIE_SECRET``).
 
     Returns the process (leader of its own process group) and the base URL, once
     ``/_stcore/health`` answers.
@@ -47,7 +48,7 @@ def start_server(timeout: float = 60.0,
            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     log = tempfile.TemporaryFile()  # a file, not a pipe: a full pipe would stall the server
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+                            start_new_session=True, env={**os.environ, **(env or {})})
     proc.log = log  # type: ignore[attr-defined]
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout

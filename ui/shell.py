@@ -16,6 +16,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import convlab
 
+from . import serving
 from .i18n import LANGUAGES, t
 from .registry import PAGES
 from .urlstate import ChoiceParam, Notice, PageState, language_changed
@@ -26,6 +27,8 @@ _PAGE = "_app_page"  # the page of the previous run: a different one means "ente
 # (frame.on_demand), so that they measure what PyTorch does by default.
 ALL_THREADS = torch.get_num_threads()
 torch.set_num_threads(1)
+# Many sessions on one server: batch the script threads' hand-offs to the event loop.
+serving.install()
 
 
 def _global_state() -> PageState:

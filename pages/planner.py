@@ -15,6 +15,8 @@ def lesson(page: frame.Frame) -> None:
     stack = view.edit_stack(page, table)
     done = view.planned(stack, shape)
     plan = done.plan
+    if plan.error is None:  # a stack that runs: what shape comes out of it?
+        page.predict(t("pl.predict"), plan.output_shape, {})
     results.metrics(page, plan)
     results.chart(page, plan, picture)
 

@@ -49,10 +49,11 @@ from .framing.conv import ConvChoice, ConvMixin
 from .framing.layout import STYLE
 from .framing.picking import pick_params
 from .framing.presets import PresetsMixin, preset_param
+from .framing.widgets import PERSIST
 from .i18n import t
-from .predict import predict_box
+from .predict import PREDICT, predict_box, question_id, start_question
 from .registry import BY_STEM
-from .urlstate import ChoiceParam, PageState, Param, show_notices
+from .urlstate import BoolParam, ChoiceParam, PageState, Param, show_notices
 
 __all__ = ["DECLARED", "SECTIONS", "ConvChoice", "Frame", "lesson", "open_page",
            "pick_params", "preset_param"]
@@ -133,9 +134,17 @@ class Frame(ConvMixin, PresetsMixin):
         stays in place), a fragment of its own (an answer typed reruns the box alone)."""
         if container is None:
             container = st.container() if self.in_picking else self.aside
+        key = self.key("guess")
+        revealed = start_question(key, question_id(question, truth))
+        hiding = self.has(PREDICT) and bool(self.state[PREDICT])
         with container:
-            predict_box(self.key("guess"), question, tuple(truth),
-                        {k: tuple(v) for k, v in slips.items()})
+            st.toggle(t("predict.mode"), key=self.key(PREDICT), help=t("predict.mode_help"),
+                      persist_state=PERSIST)
+            predict_box(key, question, tuple(truth), {k: tuple(v) for k, v in slips.items()},
+                        hiding)
+        if hiding and not revealed:  # predict mode: hold back what answers the question
+            self.stage.info(t("predict.hidden"), icon=":material/visibility_off:")
+            self.stop()
 
     def stop(self) -> NoReturn:
         """Finish the page here (after a refusal that leaves nothing else to draw)."""
@@ -173,6 +182,8 @@ def lesson(stem: str, body: Callable[[Frame], None], params: Sequence[Param], *,
             column (``ui.conv_controls.MORE`` for the Conv2d group's usual ones).
     """
     info = BY_STEM[stem]
+    if not any(p.name == PREDICT for p in params):  # every lesson: ?predict=1 in a link
+        params = [*params, BoolParam(PREDICT, False)]
     DECLARED[stem] = tuple(params)
     shared_notices, entering = shell.start()
     st.html(STYLE)  # a style sheet alone: applied, not shown (see ui.framing.layout)

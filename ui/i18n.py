@@ -76,6 +76,7 @@ def reason(err: Any) -> str:
             return t(f"reason.{code}", **values)
         except (KeyError, IndexError, ValueError):  # a value missing: the plain wording
             pass
-    if language() == "en" and getattr(err, "reason", ""):
-        return str(err.reason)
+    own = str(getattr(err, "reason", "") or "")
+    if language() == "en" and own:
+        return own
     return t("reason.generic", **values)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from ..predict import PREDICT
 from ..urlstate import ChoiceParam
 from .widgets import WidgetsMixin
 
@@ -36,6 +37,8 @@ class PresetsMixin(WidgetsMixin):
 
     def _preset_box(self) -> None:
         words = {k: self._word(f"preset.{k}") for k in self.presets}
+        if self.has(PREDICT) and self.state[PREDICT]:  # predict mode: no answer in a name
+            words = {k: w.split("→")[0].rstrip(" ,，:：") for k, w in words.items()}
         self._primary.selectbox(self._word("preset"), self.presets, key=self.key("preset"),
                                 format_func=words.__getitem__, on_change=self.apply_preset)
 

@@ -4,7 +4,7 @@ table, and placed by name (the control column, or "More settings")."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Final
 
 import streamlit as st
 
@@ -15,7 +15,7 @@ from .layout import LayoutMixin
 
 # A widget not drawn in a run (a closed section) keeps its value until the page is left;
 # entering a page reads its URL again anyway.
-PERSIST = "page"
+PERSIST: Final = "page"
 MORE_PX = 140  # a number input in "More settings": two to a row in the control column
 
 

@@ -47,7 +47,7 @@ _PRESET_VALUES: dict[str, dict[str, Any]] = {
 }
 # The picture's colours: the padded input's roles, and the winning cell of a max window.
 ROLE_COLOURS = {"input": grids.ROLE_COLOURS[0], "padding": grids.ROLE_COLOURS[1],
-                "beyond": charts.OKABE_ITO["grey"], "unread": grids.ROLE_COLOURS[3],
+                "beyond": charts.OKABE_ITO["purple"], "unread": grids.ROLE_COLOURS[3],
                 "winner": charts.OKABE_ITO["green"]}
 
 
@@ -193,8 +193,9 @@ def explorer_data(result: convlab.PoolResult, X: np.ndarray, kind: str, kw: dict
             out["tip"] = t("pool.tip_output_avg")
         row = [padded] + ([kernel] if c == 0 and not kind.startswith("adaptive") else []) + [out]
         rows.append(row)
+    present = set(role.tolist()) | ({"winner"} if is_max else set())
     legend = [[ROLE_COLOURS[r], role_word(r, is_max, cip), "fill"]
-              for r in ROLE_COLOURS if r != "winner" or is_max]
+              for r in ROLE_COLOURS if r in present]
     legend.append([explorer.WINDOW, t("pool.role.window"), "outline"])
     return explorer.payload(taps, rows, pick=cell, words=explorer.words(), legend=legend)
 
@@ -279,15 +280,15 @@ def formula(axes: tuple[convlab.PoolAxis, ...]) -> str:
     """Both axes' sizes with the numbers substituted, in LaTeX."""
     lines = []
     for name, a in zip(("H", "W"), axes, strict=True):
-        op = r"\lceil" if a.ceil_mode else r"\lfloor"
-        cl = r"\rceil" if a.ceil_mode else r"\rfloor"
+        op = r"\left\lceil" if a.ceil_mode else r"\left\lfloor"
+        cl = r"\right\rceil" if a.ceil_mode else r"\right\rfloor"
         value = a.rounded_up if a.ceil_mode else a.floor_output
         line = (rf"{name}_{{out}} = {op}\frac{{{a.size} + 2\cdot{a.padding} - {a.dilation}"
                 rf"\cdot({a.kernel} - 1) - 1}}{{{a.stride}}}{cl} + 1 = {value}")
         if a.ceil_mode and a.extra == "dropped":
             line += rf" \to {a.output}"
         lines.append(line)
-    return r" \\ ".join(lines)
+    return r"\begin{array}{l} " + r" \\[4pt] ".join(lines) + r" \end{array}"
 
 
 def ceil_strip(a: convlab.PoolAxis, title: str) -> str:

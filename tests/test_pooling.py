@@ -52,6 +52,21 @@ def test_output_size_and_refusals_match_max_pool2d(h, w, k, s, p, d, ceil):
 
 
 @FAST
+@given(h=sizes, w=sizes, k=kernels, s=strides, p=pads, ceil=st.booleans(), cip=st.booleans(),
+       div=st.one_of(st.none(), st.integers(-2, 3)))
+def test_avg_pool2d_refuses_exactly_where_pytorch_does(h, w, k, s, p, ceil, cip, div):
+    x = torch.zeros(1, 1, h, w)
+    kw = {"kernel_size": k, "stride": s, "padding": p, "ceil_mode": ceil,
+          "count_include_pad": cip, "divisor_override": div}
+    out, err = _torch(F.avg_pool2d, x, **kw)
+    if err is not None:
+        with pytest.raises(ConvConfigError):
+            convlab.avg_pool2d(x, **kw)
+        return
+    assert convlab.avg_pool2d(x, **kw).shape == out.shape
+
+
+@FAST
 @given(h=sizes, w=sizes, k=kernels, s=strides, p=pads, d=dilations, ceil=st.booleans())
 def test_the_suggested_setting_is_accepted_by_pytorch(h, w, k, s, p, d, ceil):
     args = {"kernel_size": k, "stride": s, "padding": p, "dilation": d}

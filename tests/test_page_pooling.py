@@ -138,6 +138,7 @@ def test_adaptive_bins_overlap_and_global_average_pooling():
     bins = [f for f in all_figures(at) if f.title == EN["pool.bins_axis"].format(
         axis=EN["pool.axis.h"], n=7, m=3)]
     filled = [sum(f == view.ROLE_COLOURS["input"] for f in bins[0].fills[c::7]) for c in range(7)]
+    assert panel(at, "y0")["fields"]["bin"][4] == "[2, 5) × [2, 5)"
     assert filled == [1, 1, 2, 1, 2, 1, 1]  # cells 2 and 4 belong to two bins
     at = make_app(PAGE, {"preset": "global_avg"})
     assert [i.value for i in at.info] == [EN["pool.global_note"]]

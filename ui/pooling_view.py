@@ -191,6 +191,10 @@ def explorer_data(result: convlab.PoolResult, X: np.ndarray, kind: str, kw: dict
                                         kw.get("divisor_override"))
             out["fields"]["n"] = [str(int(d)) for d in div.ravel().tolist()]
             out["tip"] = t("pool.tip_output_avg")
+        if win.bins is not None:  # adaptive: each output's own bin, rows x columns
+            out["fields"]["bin"] = [f"[{a}, {b}) × [{e}, {f})" for a, b in win.bins[0]
+                                    for e, f in win.bins[1]]
+            out["tip"] += "\n" + t("pool.tip_bin")
         row = [padded] + ([kernel] if c == 0 and not kind.startswith("adaptive") else []) + [out]
         rows.append(row)
     present = set(role.tolist()) | ({"winner"} if is_max else set())

@@ -102,6 +102,7 @@ TEXT: dict[str, dict[str, str]] = {
     "pool.tip_output_avg": {"en": "row {row}, column {col}\nvalue: {value}\nsum of its window "
                                   "÷ {n}",
                             "zh": "第 {row} 行，第 {col} 列\n值：{value}\n窗口之和 ÷ {n}"},
+    "pool.tip_bin": {"en": "its bin: rows × columns {bin}", "zh": "它的区间：行 × 列 {bin}"},
     "pool.role.input": {"en": "input", "zh": "输入"},
     "pool.role.pad_max": {"en": "padding (−∞: never the maximum)", "zh": "填充（−∞：永远不是最大值）"},
     "pool.role.pad_avg_on": {"en": "padding (0, counted in n)", "zh": "填充（0，计入 n）"},

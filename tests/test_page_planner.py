@@ -398,3 +398,30 @@ def test_the_solver_says_which_input_heights_a_unet_takes(lang):
     assert at.session_state["planner.h"] == 62
     out = data_table(at)[words["pl.th.shape"]].tolist()[-2]
     assert out.endswith("62 × 64")  # the way up meets the way down
+
+
+REFUSED = ["conv.o2k3p3mreflect", "conv.o2k3p4mcircular", "convt.o2k3s2p1q2", "convt.o2k1p3",
+           "maxpool.k2p2", "maxpool.k5", "conv.i5o2k3", "flatten_bn", "flatten_linear.i5o2",
+           "upsample.s2o4", "flatten_upsample.s2", "flatten_adaptive.o2", "conv.o2k9",
+           "conv.o2k3s2psame", "_".join(["upsample.s8"] * 5)]
+
+
+@pytest.mark.parametrize("text", REFUSED)
+def test_every_planner_refusal_is_worded_in_both_languages(text):
+    """convlab gives each refusal a reason code and its numbers; ui words it (never the
+    English sentence on the Chinese page, never the generic "cannot be this value")."""
+    from ui.i18n import TEXT
+    err = convlab.plan_table(convlab.decode_stack(text), (1, 1, 3, 4)).error
+    assert err is not None and err.code and f"reason.{err.code}" in TEXT, (text, err)
+    for lang in ("en", "zh"):
+        worded = TEXT[f"reason.{err.code}"][lang].format(
+            parameter=err.parameter, value=repr(err.value), **err.values)
+        assert "{" not in worded
+
+
+def test_a_padding_mode_refusal_in_chinese():
+    at = make_app(PAGE, {"lang": "zh", "preset": "custom", "stack": "conv.o2k3p3mreflect",
+                         "c": "1", "h": "3", "w": "4"})
+    assert_clean(at)
+    body = at.error[0].value
+    assert ZH["reason.pl_pad_reflect"].format(pad=[3, 3], size=[3, 4]) in body

@@ -13,7 +13,15 @@ from ..errors import ConvConfigError
 from ..params import Pair, _show
 from ..pooling.sizes import PoolAxis
 from ..shapes import explain_output_size
-from .limits import MAX_CHANNELS, MAX_SIZE, StackConfigError, _refuse
+from .limits import MAX_CHANNELS, MAX_SIZE, StackConfigError
+
+
+def _refuse(parameter: str, value: Any, reason: str, fix: dict[str, Any] | None = None,
+            stage: str = "forward", *, code: str = "",
+            values: dict[str, Any] | None = None) -> ConvConfigError:
+    """A refusal with its reason as a code (``pl_<what>``) and the numbers its wording
+    quotes, which ui words in each language; ``reason`` is the English sentence."""
+    return ConvConfigError(parameter, value, reason, fix, stage=stage, code=code, values=values)
 
 ACTIVATIONS = (nn.ReLU, nn.ReLU6, nn.LeakyReLU, nn.PReLU, nn.ELU, nn.SELU, nn.GELU, nn.SiLU,
                nn.Mish, nn.Sigmoid, nn.Tanh, nn.Hardswish, nn.Hardsigmoid, nn.Hardtanh,
@@ -52,14 +60,16 @@ class Step:
 def _spatial(shape: tuple[int, ...], op: str) -> Pair:
     if len(shape) not in (3, 4):
         raise _refuse("input", list(shape), f"Expected 3D (unbatched) or 4D (batched) input "
-                      f"to {op}, but got input of size: {list(shape)}")
+                      f"to {op}, but got input of size: {list(shape)}",
+                      code="pl_rank", values={"op": op, "shape": list(shape)})
     return (shape[-2], shape[-1])
 
 
 def _require_channels(name: str, expected: int, shape: tuple[int, ...]) -> None:
     if shape[-3] != expected:
         raise _refuse(name, expected, f"{name} must equal the channels of the input "
-                      f"{list(shape)}", {name: shape[-3]})
+                      f"{list(shape)}", {name: shape[-3]}, code="pl_channels",
+                      values={"shape": list(shape), "channels": shape[-3]})
 
 
 def _bounded(shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -67,7 +77,8 @@ def _bounded(shape: tuple[int, ...]) -> tuple[int, ...]:
     if len(shape) >= 3 and (max(shape[-2:]) > MAX_SIZE or shape[-3] > MAX_CHANNELS):
         raise _refuse("output_size", list(shape), "the output is larger than the planner "
                       f"follows (height and width at most {MAX_SIZE}, channels at most "
-                      f"{MAX_CHANNELS})", stage="lab")
+                      f"{MAX_CHANNELS})", stage="lab", code="pl_too_large",
+                      values={"size": MAX_SIZE, "channels": MAX_CHANNELS})
     return shape
 
 
@@ -81,7 +92,8 @@ def _conv(m: nn.Conv2d, shape: tuple[int, ...]) -> Step:
         least = tuple(max(1, a.effective_kernel - a.pad_before - a.pad_after) for a in
                       explain_output_size(MAX_SIZE, m.kernel_size, m.stride, pad, m.dilation))
         fix = {**(err.suggestion or {}), "input_size": _show(least)}  # type: ignore[arg-type]
-        raise _refuse(err.parameter, err.value, err.reason, fix) from None
+        raise _refuse(err.parameter, err.value, err.reason, fix, err.stage, code=err.code,
+                      values=err.values) from None
     _require_pad_mode(m.padding_mode, size, ((h.pad_before, h.pad_after),
                                              (w.pad_before, w.pad_after)))
     out = (*shape[:-3], m.out_channels, h.output, w.output)
@@ -102,7 +114,8 @@ def _require_pad_mode(mode: str, size: Pair, pads: tuple[Pair, Pair]) -> None:
         raise _refuse("padding_mode", mode, f"{mode} padding of {list(reach)} does not fit "
                       f"the input {list(size)} (at most {list(top)})",
                       {"padding_mode": "zeros", "input_size": _show(tuple(
-                          r + 1 if mode == "reflect" else r for r in reach))})  # type: ignore[arg-type]
+                          r + 1 if mode == "reflect" else r for r in reach))},  # type: ignore[arg-type]
+                      code=f"pl_pad_{mode}", values={"pad": list(reach), "size": list(size)})
 
 
 def _conv_transpose(m: nn.ConvTranspose2d, shape: tuple[int, ...]) -> Step:
@@ -114,7 +127,8 @@ def _conv_transpose(m: nn.ConvTranspose2d, shape: tuple[int, ...]) -> Step:
         top = tuple(min(op[i], max(s[i], d[i]) - 1) for i in range(2))
         raise _refuse("output_padding", _show(op), "output padding must be smaller than "
                       f"either stride {_show(s)} or dilation {_show(d)}",
-                      {"output_padding": _show(top)})  # type: ignore[arg-type]
+                      {"output_padding": _show(top)},  # type: ignore[arg-type]
+                      code="pl_output_padding", values={"stride": _show(s), "dilation": _show(d)})
     out_hw = tuple((n - 1) * s[i] - 2 * p[i] + d[i] * (k[i] - 1) + op[i] + 1
                    for i, n in enumerate(size))
     if min(out_hw) <= 0:
@@ -123,7 +137,8 @@ def _conv_transpose(m: nn.ConvTranspose2d, shape: tuple[int, ...]) -> Step:
         raise _refuse("padding", _show(p), f"Given input size per channel: {list(size)}, the "
                       f"calculated output size per channel {list(out_hw)} is too small",
                       {"padding": _show(tuple(min(a, b) for a, b in zip(p, least,
-                                                                         strict=True)))})
+                                                                         strict=True)))},
+                      code="pl_too_small", values={"size": list(size), "out": list(out_hw)})
     out = (*shape[:-3], m.out_channels, *out_hw)
     macs = math.prod(shape) * (m.out_channels // m.groups) * math.prod(k)
     if s == (1, 1):  # a stride-1 transposed convolution is a convolution with padding k-1-p
@@ -147,7 +162,8 @@ def _pool(m: nn.MaxPool2d | nn.AvgPool2d, shape: tuple[int, ...]) -> Step:
     if any(p[i] > k[i] // 2 for i in range(2)):
         half = tuple(min(p[i], k[i] // 2) for i in range(2))
         raise _refuse("padding", _show(p), "pad should be at most half of kernel size",
-                      {"padding": _show(half)})  # type: ignore[arg-type]
+                      {"padding": _show(half)},  # type: ignore[arg-type]
+                      code="pl_pool_pad", values={"kernel": _show(k)})
     # pooling's window count (the ceil_mode rule included) is written once, in convlab.pooling
     out_hw = tuple(PoolAxis(size[i], k[i], s[i], p[i], d[i], m.ceil_mode).output
                    for i in range(2))
@@ -157,7 +173,8 @@ def _pool(m: nn.MaxPool2d | nn.AvgPool2d, shape: tuple[int, ...]) -> Step:
                       f"output size: {list(out_hw)}. Output size is too small",
                       {"input_size": _show(tuple(max(size[i], eff[i] - 2 * p[i])
                                                  for i in range(2))),
-                       "padding": _show(least)})  # type: ignore[arg-type]
+                       "padding": _show(least)},  # type: ignore[arg-type]
+                      code="pl_too_small", values={"size": list(size), "out": list(out_hw)})
     return Step((*shape[:-2], *out_hw), Window(eff, s, p), 0, 0)  # type: ignore[arg-type]
 
 
@@ -167,14 +184,14 @@ def _adaptive(m: nn.AdaptiveAvgPool2d, shape: tuple[int, ...]) -> Step:
     # makes): refused here as for every other size, and the oracle counts it as a refusal.
     if len(shape) not in (3, 4):
         raise _refuse("input", list(shape), "adaptive_avg_pool2d(): Expected 3D or 4D "
-                      "tensor")
+                      "tensor", code="pl_rank_adaptive", values={"shape": list(shape)})
     size = (shape[-2], shape[-1])
     want: Any = m.output_size
     want = want if isinstance(want, (tuple, list)) else (want, want)
     out = tuple(size[i] if want[i] is None else int(want[i]) for i in range(2))
     if min(out) <= 0:
         raise _refuse("output_size", _show(out), "output_size must be positive",  # type: ignore[arg-type]
-                      {"output_size": 1})
+                      {"output_size": 1}, code="not_positive")
     if all(n % o == 0 for n, o in zip(size, out, strict=True)):  # even windows: a pooling
         k = tuple(n // o for n, o in zip(size, out, strict=True))
         window = Window(k, k, (0, 0))  # type: ignore[arg-type]
@@ -192,24 +209,27 @@ def _upsample(m: nn.Upsample, shape: tuple[int, ...]) -> Step:
     rank = len(shape)
     if rank < 3:
         raise _refuse("input", list(shape), "Input Error: Only 3D, 4D and 5D input Tensors "
-                      f"supported (got {rank}D)")
+                      f"supported (got {rank}D)", code="pl_rank_upsample",
+                      values={"rank": rank})
     need = _UPSAMPLE_RANK.get(m.mode)
     if need is not None and rank != need:
         raise _refuse("mode", m.mode, f"Got {rank}D input, but {m.mode} mode needs {need}D "
-                      "input", {"mode": "nearest"})
+                      "input", {"mode": "nearest"}, code="pl_upsample_mode",
+                      values={"rank": rank, "need": need})
     if m.size is None and m.scale_factor is None:
         raise _refuse("size", None, "either size or scale_factor should be defined",
-                      {"scale_factor": 2})
+                      {"scale_factor": 2}, code="pl_upsample_neither")
     if m.size is not None and m.scale_factor is not None:
         raise _refuse("size", m.size, "only one of size or scale_factor should be defined",
-                      {"scale_factor": None})
+                      {"scale_factor": None}, code="pl_upsample_both")
     spatial = shape[2:]
     given: Any = m.size if m.size is not None else m.scale_factor
     name = "size" if m.size is not None else "scale_factor"
     if isinstance(given, (tuple, list)) and len(given) != len(spatial):
         raise _refuse(name, tuple(given), f"Input and {name} must have the same number of "
                       f"spatial dimensions (the input's are {list(spatial)})",
-                      {name: given[0]})
+                      {name: given[0]}, code="pl_upsample_dims",
+                      values={"spatial": list(spatial)})
     each = given if isinstance(given, (tuple, list)) else (given,) * len(spatial)
     out: tuple[int, ...]
     if m.size is not None:
@@ -217,17 +237,20 @@ def _upsample(m: nn.Upsample, shape: tuple[int, ...]) -> Step:
     else:
         out = tuple(math.floor(n * float(f)) for n, f in zip(spatial, each, strict=True))
     if min(out) <= 0:
-        raise _refuse(name, given, "the up-sampled size must be positive", {name: 2})
+        raise _refuse(name, given, "the up-sampled size must be positive", {name: 2},
+                      code="not_positive")
     window = IDENTITY if out == spatial else Window(note="upsampled")
     return Step(_bounded((*shape[:2], *out)), window, 0, 0)
 
 
 def _batchnorm(m: nn.BatchNorm2d, shape: tuple[int, ...]) -> Step:
     if len(shape) != 4:
-        raise _refuse("input", list(shape), f"expected 4D input (got {len(shape)}D input)")
+        raise _refuse("input", list(shape), f"expected 4D input (got {len(shape)}D input)",
+                      code="pl_rank_bn", values={"rank": len(shape)})
     if shape[1] != m.num_features:
         raise _refuse("num_features", m.num_features, f"running_mean should contain "
-                      f"{shape[1]} elements not {m.num_features}", {"num_features": shape[1]})
+                      f"{shape[1]} elements not {m.num_features}", {"num_features": shape[1]},
+                      code="pl_channels", values={"shape": list(shape), "channels": shape[1]})
     return Step(shape, IDENTITY, _params(m), 0)
 
 
@@ -237,11 +260,13 @@ def _flatten(m: nn.Flatten, shape: tuple[int, ...]) -> Step:
         if not -rank <= dim < rank:
             raise _refuse(name, dim, f"Dimension out of range (expected to be in range of "
                           f"[{-rank}, {rank - 1}])",
-                          {name: max(-rank, min(dim, rank - 1))})
+                          {name: max(-rank, min(dim, rank - 1))}, code="pl_dim_range",
+                          values={"lo": -rank, "hi": rank - 1})
     start, end = m.start_dim % rank, m.end_dim % rank
     if start > end:
         raise _refuse("start_dim", m.start_dim, "flatten() has invalid args: start_dim cannot "
-                      "come after end_dim", {"start_dim": 0})
+                      "come after end_dim", {"start_dim": 0},
+                      code="pl_flatten_order")
     out = (*shape[:start], math.prod(shape[start:end + 1]), *shape[end + 1:])
     spatial_merged = end == rank - 1 and start <= rank - 2
     return Step(out, IDENTITY if spatial_merged or start == end else Window(
@@ -251,7 +276,8 @@ def _flatten(m: nn.Flatten, shape: tuple[int, ...]) -> Step:
 def _linear(m: nn.Linear, shape: tuple[int, ...]) -> Step:
     if shape[-1] != m.in_features:
         raise _refuse("in_features", m.in_features, f"mat1 and mat2 shapes cannot be multiplied "
-                      f"(the input's last size is {shape[-1]})", {"in_features": shape[-1]})
+                      f"(the input's last size is {shape[-1]})", {"in_features": shape[-1]},
+                      code="pl_in_features", values={"features": shape[-1]})
     out = (*shape[:-1], m.out_features)
     return Step(out, IDENTITY, _params(m), math.prod(out) * m.in_features)
 
@@ -263,7 +289,8 @@ def _prelu_channels(m: nn.Module, shape: tuple[int, ...]) -> None:
         if channels != m.num_parameters:
             raise _refuse("num_parameters", m.num_parameters, "Mismatch of parameter numbers "
                           f"and input channel size (the input has {channels} at dim 1)",
-                          {"num_parameters": channels})
+                          {"num_parameters": channels}, code="pl_prelu",
+                          values={"channels": channels})
 
 
 def _params(m: nn.Module) -> int:
@@ -303,7 +330,8 @@ def step(index: int, m: nn.Module, shape: tuple[int, ...]) -> Step:
             result = Step(shape, IDENTITY, _params(m), 0)
         else:
             raise _refuse("layer", kind, "the planner follows only "
-                          + ", ".join(SUPPORTED), stage="construct")
+                          + ", ".join(SUPPORTED), stage="construct", code="pl_unsupported",
+                          values={"layers": ", ".join(SUPPORTED)})
         _bounded(result.output_shape)
     except ConvConfigError as err:
         raise StackConfigError(index, kind, err) from None

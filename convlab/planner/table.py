@@ -256,7 +256,8 @@ def build_layer(index: int, row: Row, shape: tuple[int, ...]) -> nn.Module:
     if kw.get("in_channels", 1) < 1 or kw.get("num_features", 1) < 1:  # no channels to follow
         name = "in_channels" if "in_channels" in kw else "num_features"
         raise StackConfigError(index, cls.__name__, ConvConfigError(
-            name, kw[name], f"{name} must follow a feature map (N, C, H, W)", None))
+            name, kw[name], f"{name} must follow a feature map (N, C, H, W)", None,
+            code="pl_no_channels"))
     return cls(**kw, **_META.get(cls, {}))
 
 

@@ -35,6 +35,8 @@ def lesson(page: frame.Frame) -> None:
     limit = f"{convlab.max_stable_lr(torch.from_numpy(X), kernel_size, v['bias']):.3g}"
     last = len(history.losses) - 1
     epoch = page.slider("epoch", 0, last)
+    # the question before the pictures that answer it (held back in predict mode)
+    page.predict(*view.kernel_question(history, X, K, v, lr))
     with page.stage:
         if history.diverged_at is not None:
             st.error(t("lk.diverged", e=history.diverged_at, lr=lr, limit=limit),
@@ -48,7 +50,6 @@ def lesson(page: frame.Frame) -> None:
     view.maps_picture(page, X, Y, np.array(history.prediction))
 
     # ---- the lesson's points ---------------------------------------------------------------
-    page.predict(t("lk.predict"), (convlab.peak_on_transpose(torch.from_numpy(X), K),), {})
     checks = view.checks(history, expected, image, K, v, lr, page.device)
     page.check(checks, t("lk.check_note"))
     page.code(view.code(image, K, v, lr))

@@ -38,9 +38,16 @@ from hypothesis import strategies as st
 from convlab.correlation.correlate import corr2d
 from convlab.errors import ConvConfigError
 from convlab.learn.pictures import IMAGE_IDS, input_image, target_kernel
-from convlab.learn.problems import MAX_EPOCHS, learning_problem, max_stable_lr
+from convlab.learn.problems import MAX_EPOCHS, identifiable, learning_problem, max_stable_lr
 from convlab.learn.script import learn_kernel_code
-from convlab.learn.training import Conv2D, LearnHistory, initial_parameters, learn_kernel
+from convlab.learn.training import (
+    OUTCOMES,
+    Conv2D,
+    LearnHistory,
+    initial_parameters,
+    learn_kernel,
+    learning_outcome,
+)
 
 D2L_TOLERANCE = 0.1  # proved above: 0.096 for any starting kernel nn.Conv2d can draw
 D2L_FINAL_LOSS = 0.36  # proved above: 0.35
@@ -244,6 +251,55 @@ def test_vertical_edge_kernel_on_the_transposed_image_is_zero() -> None:
     # learning from an all-zero target: the kernel only has to vanish along the one-windows
     h = learn_kernel(X_t, Y, kernel_size=(1, 2), epochs=100, lr=1e-2)
     assert h.losses[-1] < 1e-6 * h.losses[0]
+
+
+# ---- what training finds, and whether X can tell --------------------------------------------
+@pytest.mark.parametrize("image_id, kernel_size, bias, expected", [
+    ("stripe", (1, 2), False, True),  # d2l: the windows (1,1), (1,0), (0,1) span both weights
+    ("stripe_t", (1, 2), False, False),  # every window is (a, a): only w0 + w1 is seen
+    ("checkerboard", (3, 3), True, False),  # two kinds of window for ten parameters
+    ("random", (3, 3), True, True),
+])
+def test_identifiable_says_whether_two_kernels_can_give_one_y(
+        image_id: str, kernel_size: tuple[int, int], bias: bool, expected: bool) -> None:
+    """Not identifiable exactly when a second kernel (and bias) gives the same Y as F.conv2d
+    computes it: the direction the windows never see, added to K, changes nothing."""
+    X = input_image(image_id)
+    assert identifiable(X, kernel_size, bias) is expected
+    A = X.double().unfold(0, kernel_size[0], 1).unfold(1, kernel_size[1], 1)
+    A = A.reshape(-1, kernel_size[0] * kernel_size[1])  # (windows, kh * kw)
+    if bias:
+        A = torch.cat([A, torch.ones(A.shape[0], 1, dtype=A.dtype)], 1)
+    unseen = torch.linalg.svd(A).Vh[-1]  # the direction A stretches least
+    K, b = torch.randn(kernel_size, dtype=torch.float64), torch.zeros(1, dtype=torch.float64)
+    K2 = K + unseen[:K.numel()].reshape(kernel_size)
+    b2 = b + (unseen[-1] if bias else 0.0)
+    Y1 = F.conv2d(X.double()[None, None], K[None, None], b if bias else None)
+    Y2 = F.conv2d(X.double()[None, None], K2[None, None], b2 if bias else None)
+    assert torch.allclose(Y1, Y2, atol=1e-9) is not expected
+
+
+@pytest.mark.parametrize("image_id, kernel_id, lr, epochs, bias, convolution, outcome", [
+    ("stripe", "edge", 3e-2, 10, False, False, "found"),  # d2l
+    ("stripe", "edge", 3e-2, 20, False, True, "flipped"),
+    ("random", "sobel_x", 1e-2, 100, False, False, "found"),
+    ("random", "blur", 3e-3, 200, True, False, "found"),
+    ("checkerboard", "blur", 3e-3, 200, True, False, "not_identifiable"),
+    ("stripe", "edge", 0.1, 30, False, False, "diverged"),
+    ("stripe", "edge", 0.034, 10, False, False, "unstable"),  # just above 1/30
+    ("stripe", "edge", 1e-3, 10, False, False, "not_converged"),
+    ("random", "blur", 1e-3, 10, False, True, "not_converged"),  # symmetric: its flip is K
+])
+def test_learning_outcome_says_what_training_found(image_id: str, kernel_id: str, lr: float,
+                                                   epochs: int, bias: bool, convolution: bool,
+                                                   outcome: str) -> None:
+    X, K, Y = learning_problem(image_id, kernel_id, convolution=convolution)
+    h = learn_kernel(X, Y, (K.shape[0], K.shape[1]), lr, epochs, 0, bias)
+    assert outcome in OUTCOMES
+    assert learning_outcome(h, X, K, lr=lr, bias=bias, convolution=convolution) == outcome
+    learned = torch.tensor(h.final_kernel)
+    found = learned.shape == K.shape and bool(((learned - K).abs() <= 0.05).all())
+    assert found is (outcome == "found")
 
 
 # ---- divergence ------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import io
 import json
 
 import numpy as np
+import pytest
 from conftest import make_app
 from pagekit import EN, all_figures, assert_clean, check_passed, vega_charts
 from PIL import Image
@@ -45,10 +46,37 @@ def test_flipped_target_learns_the_flipped_kernel():
     assert check_passed(at)  # learned within 0.05 of K flipped, [[-1, 1]]
 
 
-def test_transposed_image_gives_zero_response():
-    at = make_app(LK)
-    at.text_input(key="learn_kernel.guess").input("0").run()
-    assert at.success  # the vertical-edge kernel sees nothing on the transposed stripe
+# What each preset teaches, as the answer to "after the last epoch, is the learned kernel K?"
+# (1 yes, 0 no), and the slip a wrong answer gets: why training did (not) find K.
+ANSWERS = {"d2l": (1, "lk_found"), "flipped": (0, "lk_flipped"), "sobel": (1, "lk_found"),
+           "blur_bias": (1, "lk_found"), "not_identifiable": (0, "lk_not_identifiable"),
+           "diverge": (0, "lk_diverged")}
+
+
+@pytest.mark.parametrize("preset", list(ANSWERS))
+def test_the_question_is_what_training_finds(preset: str):
+    at = make_app(LK, {"preset": preset})
+    assert_clean(at)
+    question = next(m.value for m in at.markdown if EN["predict.title"] in m.value)
+    assert "transposed" not in question and "epochs" in question
+    answer, slip = ANSWERS[preset]
+    at.text_input(key="learn_kernel.guess").input(str(1 - answer)).run()
+    assert len(at.warning) == 1 and EN[f"predict.slip.{slip}"] in at.warning[0].value
+    assert "working below" not in at.warning[0].value
+    at.text_input(key="learn_kernel.guess").input(str(answer)).run()
+    assert at.success and not at.warning
+    # the pictures answer it: the learned kernel and the kernel that made Y are drawn
+    titles = [f.title for f in all_figures(at)]
+    assert EN["check.oracle.true_kernel"] in titles
+
+
+def test_presets_say_which_image_they_use():
+    for preset, image in (("blur_bias", "random"), ("not_identifiable", "checkerboard")):
+        at = make_app(LK, {"preset": preset})
+        assert at.selectbox(key="learn_kernel.image").value == image
+        label = EN[f"lk.preset.{preset}"].split("→")[0]
+        assert ("random" in label) is (image == "random")
+        assert ("checkerboard" in label) is (image == "checkerboard")
 
 
 def test_a_diverging_learning_rate_is_explained_with_a_bounded_chart():

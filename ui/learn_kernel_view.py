@@ -11,6 +11,7 @@ import streamlit as st
 import torch
 
 import convlab
+from convlab.learn import KERNEL_TOL, learning_outcome
 
 from . import charts, grids
 from . import tensor_text as tt
@@ -81,6 +82,18 @@ def train(image: str, kernel: tuple[tuple[float, ...], ...], lr: float, epochs: 
     size = (int(K.shape[0]), int(K.shape[1]))
     history = convlab.learn_kernel(X, Y, size, lr, epochs, seed, bias, module, device)
     return history, X.numpy(), Y.numpy()
+
+
+def kernel_question(history: convlab.LearnHistory, X: np.ndarray, K: torch.Tensor,
+                    v: Mapping[str, Any], lr: float
+                    ) -> tuple[str, tuple[int], dict[str, tuple[int]]]:
+    """Predict what training finds: is the last epoch's kernel the target K (1) or not (0)?
+    The pictures answer it (the learned kernel beside the one that made Y, the loss). A
+    wrong answer is matched to why: ``predict.slip.lk_<outcome>`` (convlab.learn.OUTCOMES)."""
+    outcome = learning_outcome(history, X, K, lr=lr, bias=v["bias"], convolution=v["flip"])
+    found = int(outcome == "found")
+    question = t("lk.predict", epochs=v["epochs"], lr=lr, tol=KERNEL_TOL)
+    return question, (found,), {f"lk_{outcome}": (1 - found,)}
 
 
 def loss_chart(page: Frame, history: convlab.LearnHistory, log: bool, epoch: int) -> None:
@@ -164,7 +177,7 @@ def checks(history: convlab.LearnHistory, expected: np.ndarray, image: str, K: t
     if learned.shape == expected.shape and history.diverged_at is None:
         # Within 0.05: d2l's 10 epochs leave about 2% of the start's error (convlab.learn).
         out.append(convlab.compare(learned, torch.from_numpy(expected).float(), what="learned",
-                                   oracle="true_kernel", atol=0.05, rtol=0.0))
+                                   oracle="true_kernel", atol=KERNEL_TOL, rtol=0.0))
     other = "handwritten" if v["module"] == "nn" else "nn"
     twin, _, _ = train(image, tuple(map(tuple, K.tolist())), lr, v["epochs"], v["seed"],
                        v["bias"], v["flip"], other, device)

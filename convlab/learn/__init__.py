@@ -17,12 +17,13 @@ from .pictures import (
     synthetic_scene,
     target_kernel,
 )
-from .problems import MAX_EPOCHS, MODULES, learning_problem, max_stable_lr
+from .problems import MAX_EPOCHS, MODULES, identifiable, learning_problem, max_stable_lr
 from .script import learn_kernel_code
-from .training import Conv2D, LearnHistory, learn_kernel
+from .training import KERNEL_TOL, OUTCOMES, Conv2D, LearnHistory, learn_kernel, learning_outcome
 
 __all__ = [
     "IMAGE_IDS", "KERNEL_IDS", "apply_kernel", "input_image", "kernel_code",
     "peak_on_transpose", "synthetic_scene", "target_kernel", "learn_kernel_code", "MAX_EPOCHS",
     "MODULES", "Conv2D", "LearnHistory", "learn_kernel", "learning_problem", "max_stable_lr",
+    "identifiable", "KERNEL_TOL", "OUTCOMES", "learning_outcome",
 ]

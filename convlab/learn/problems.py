@@ -139,7 +139,40 @@ def _validate(X: Any, Y: Any, kernel_size: Any, lr: Any, epochs: Any, seed: Any,
     return X, Y, k, _require_device(device)
 
 
-# ---- the largest stable learning rate --------------------------------------------------------
+# ---- the largest stable learning rate, and whether X pins the kernel down ---------------------
+def _windows(X: Any, kernel_size: Any, bias: bool) -> Tensor:
+    """The design matrix of the least-squares problem: one row per window of ``X``
+    (flattened), and a column of ones for the bias; float64."""
+    X = _require_picture("X", X).double()
+    kh, kw = _require_kernel_size(kernel_size, X)
+    A = X.unfold(0, kh, 1).unfold(1, kw, 1)  # (H_out, W_out, kh, kw): every window
+    A = A.reshape(-1, kh * kw)  # (H_out * W_out, kh * kw)
+    if bias:
+        A = torch.cat([A, torch.ones(A.shape[0], 1, dtype=A.dtype)], dim=1)  # (.., kh*kw + 1)
+    return A
+
+
+def identifiable(X: Any, kernel_size: int | tuple[int, int] = (1, 2), bias: bool = False
+                 ) -> bool:
+    """Whether ``Y = corr2d(X, K) (+ b)`` determines ``K`` (and ``b``): the windows of ``X``
+    (with a 1 for the bias) span as many directions as there are parameters.
+
+    Otherwise many kernels give the same ``Y``: the loss can reach 0 while the learned
+    kernel is not ``K``.
+
+    Raises:
+        ConvConfigError: for a bad X or kernel size, as :func:`learn_kernel`.
+
+    d2l's stripe pins down [1, -1]; a checkerboard has only two kinds of 3 x 3 window, which
+    cannot pin down nine weights:
+
+    >>> identifiable(input_image("stripe"), (1, 2)), identifiable(input_image("checkerboard"), 3)
+    (True, False)
+    """
+    A = _windows(X, kernel_size, bias)
+    return int(torch.linalg.matrix_rank(A)) == A.shape[1]
+
+
 def max_stable_lr(X: Any, kernel_size: int | tuple[int, int] = (1, 2), bias: bool = False
                   ) -> float:
     """The learning rate above which :func:`learn_kernel` diverges on ``X``, for any target.
@@ -162,11 +195,6 @@ def max_stable_lr(X: Any, kernel_size: int | tuple[int, int] = (1, 2), bias: boo
     >>> round(max_stable_lr(X), 6), round(max_stable_lr(X, bias=True), 4)
     (0.033333, 0.0161)
     """
-    X = _require_picture("X", X).double()
-    kh, kw = _require_kernel_size(kernel_size, X)
-    A = X.unfold(0, kh, 1).unfold(1, kw, 1)  # (H_out, W_out, kh, kw): every window
-    A = A.reshape(-1, kh * kw)  # (H_out * W_out, kh * kw)
-    if bias:
-        A = torch.cat([A, torch.ones(A.shape[0], 1, dtype=A.dtype)], dim=1)  # (.., kh*kw + 1)
+    A = _windows(X, kernel_size, bias)  # (H_out * W_out, kh * kw [+ 1])
     lam_max = 2 * float(torch.linalg.eigvalsh(A.T @ A)[-1])  # eigvalsh: ascending
     return 2 / lam_max if lam_max > 0 else math.inf

@@ -20,7 +20,7 @@ from torch import nn
 from ..correlation.correlate import corr2d
 from ..params import to_pair
 from .pictures import one_cpu_thread
-from .problems import _validate
+from .problems import _validate, identifiable, max_stable_lr
 
 Tensor = torch.Tensor
 
@@ -229,3 +229,52 @@ def learn_kernel(X: Any, Y: Any, kernel_size: int | tuple[int, int] = (1, 2), lr
     assert prediction is not None  # epoch 0 is finite: see MAX_ABS_VALUE
     return LearnHistory(losses, kernels, biases, prediction.reshape(Y.shape[-2:]).cpu().tolist(),
                         diverged_at)
+
+
+# ---- what the run found ---------------------------------------------------------------------
+OUTCOMES = ("found", "flipped", "diverged", "unstable", "not_identifiable", "not_converged")
+KERNEL_TOL = 0.05  # d2l's 10 epochs leave about 2% of the start's error on the stripe
+
+
+def learning_outcome(history: LearnHistory, X: Any, K: Any, *, lr: float,
+                     bias: bool = False, convolution: bool = False,
+                     tol: float = KERNEL_TOL) -> str:
+    """What training found, as one of ``OUTCOMES``.
+
+    ``found``: the last kernel is within ``tol`` of ``K`` in every weight. Otherwise why not:
+    ``diverged`` (the loss stopped being finite), ``flipped`` (the target was a true
+    convolution, and the layer learned ``K`` flipped), ``unstable`` (``lr`` at or above
+    :func:`max_stable_lr`: the error grows), ``not_identifiable`` (``X`` cannot pin the kernel
+    down: :func:`identifiable`), else ``not_converged`` (too few epochs for this ``lr``).
+
+    Args:
+        history: a run of :func:`learn_kernel` on ``X``.
+        X: its input ``(H, W)``; K: the target kernel ``(kh, kw)`` as chosen (before any flip).
+        lr, bias: the run's learning rate and whether it learned a bias.
+        convolution: whether ``Y`` was made by a true convolution (``K`` flipped).
+
+    >>> from convlab.learn.problems import learning_problem
+    >>> X, K, Y = learning_problem("stripe", "edge", convolution=True)
+    >>> h = learn_kernel(X, Y, (1, 2), lr=3e-2, epochs=20)
+    >>> learning_outcome(h, X, K, lr=3e-2, convolution=True)
+    'flipped'
+    >>> learning_outcome(learn_kernel(X, Y, (1, 2), lr=0.1, epochs=30), X, K, lr=0.1)
+    'diverged'
+    """
+    K = torch.as_tensor(K, dtype=torch.float64)
+    learned = torch.tensor(history.final_kernel, dtype=torch.float64)
+
+    def near(target: Tensor) -> bool:
+        return learned.shape == target.shape and bool(((learned - target).abs() <= tol).all())
+
+    if history.diverged_at is not None:
+        return "diverged"
+    if near(K):
+        return "found"
+    if convolution and near(K.flip(-2, -1)):
+        return "flipped"
+    if lr >= max_stable_lr(X, tuple(K.shape), bias):
+        return "unstable"
+    if not identifiable(X, tuple(K.shape), bias):
+        return "not_identifiable"
+    return "not_converged"

@@ -13,6 +13,7 @@ import torch.nn.functional as F
 from _conv_oracle import as_pair
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import int_or_pair
 
 import convlab
 from convlab import (
@@ -35,9 +36,6 @@ VECTORISED = settings(max_examples=100, deadline=None)
 LOOPS = settings(max_examples=50, deadline=None)  # python loops: slower per example
 FLOATS = [pytest.param(torch.float64, id="float64"), pytest.param(torch.float32, id="float32")]
 
-
-def int_or_pair(elements: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
-    return st.one_of(elements, st.tuples(elements, elements))
 
 
 @dataclass(frozen=True)

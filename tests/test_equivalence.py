@@ -19,6 +19,7 @@ import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import int_or_pair
 from torch import nn
 
 from convlab.device import available_devices
@@ -55,9 +56,6 @@ FLOATS = [pytest.param(torch.float64, id="float64"), pytest.param(torch.float32,
 MODE_PARAMS = [pytest.param(m, id=m) for m in MODES]
 DEVICES = [d.name for d in available_devices()]
 
-
-def int_or_pair(elements: st.SearchStrategy[int]) -> st.SearchStrategy[Any]:
-    return st.one_of(elements, st.tuples(elements, elements))
 
 
 def pair(v: Any) -> tuple[int, int]:

@@ -258,7 +258,8 @@ def test_url_reflects_widgets_and_round_trips():
     query = dict(at.query_params)
     expected = {"n": "2", "cin": "4", "cout": "6", "groups": "2", "h": "11", "w": "7",
                 "kh": "2", "kw": "4", "sh": "1", "sw": "3", "ph": "0", "pw": "2", "dh": "2",
-                "mode": "circular", "bias": "0", "lock": "0", "oi": "3"}
+                "mode": "circular", "bias": "0", "lock": "0", "oi": "3",
+                "open": "more"}  # the open section is part of the view
     assert query == expected  # defaults (dw, pad, oj) stay out
     reopened = make_app(OS, query)
     assert_clean(reopened)

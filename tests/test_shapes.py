@@ -18,6 +18,7 @@ import torch.nn.functional as F
 from _conv_oracle import as_pair, torch_output_hw
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import int_or_pair
 
 from convlab import (
     ConvConfigError,
@@ -38,10 +39,6 @@ SHAPE_LAW = settings(max_examples=1500, deadline=None)
 SHAPE_PROPERTY = settings(max_examples=300, deadline=None)
 TENSOR_LAW = settings(max_examples=100, deadline=None)
 
-
-def int_or_pair(elements: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
-    """An int as PyTorch takes it, or an ``(h, w)`` pair of them."""
-    return st.one_of(elements, st.tuples(elements, elements))
 
 
 @st.composite

@@ -12,6 +12,7 @@ import torch
 from _conv_oracle import as_pair, torch_conv2d
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import int_or_pair
 from torch import nn
 
 from convlab import PADDING_MODES, Conv2dSpec, ConvConfigError
@@ -26,9 +27,6 @@ DILATIONS = st.sampled_from([1, 1, 1, 2, 2, 0, -1])
 ZEROS_PADDINGS = st.sampled_from([0, 0, 1, 1, 2, 3, -1])
 MODE_PADDINGS = st.sampled_from([0, 0, 1, 1, 2, 3])  # see test_negative_padding_... below
 
-
-def int_or_pair(elements: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
-    return st.one_of(elements, st.tuples(elements, elements))
 
 
 @st.composite

@@ -19,6 +19,7 @@ import torch.nn.functional as F
 from _conv_oracle import as_pair
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import int_or_pair
 from torch import nn
 
 import convlab
@@ -42,10 +43,6 @@ from convlab.transpose import (
 
 SIZE_LAW = settings(max_examples=250, deadline=None)
 TENSOR_LAW = settings(max_examples=60, deadline=None)
-
-
-def int_or_pair(elements: st.SearchStrategy[int]) -> st.SearchStrategy[Any]:
-    return st.one_of(elements, st.tuples(elements, elements))
 
 
 def torch_transpose(kwargs: dict[str, Any], input_shape: tuple[int, ...],

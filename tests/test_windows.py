@@ -12,6 +12,7 @@ import torch.nn.functional as F
 from _conv_oracle import as_pair
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import int_or_pair
 from torch import nn
 
 import convlab
@@ -21,9 +22,6 @@ pytestmark = pytest.mark.filterwarnings("ignore:Using padding='same':UserWarning
 TAPS = settings(max_examples=60, deadline=None)
 MODES = ("zeros", "reflect", "replicate", "circular")
 
-
-def int_or_pair(elements: st.SearchStrategy[int]) -> st.SearchStrategy[Any]:
-    return st.one_of(elements, st.tuples(elements, elements))
 
 
 @st.composite

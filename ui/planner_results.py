@@ -128,7 +128,7 @@ def size_rf_chart(frame: charts.Data, title: str, words: dict[str, str]) -> char
     # legend under the plot, its labels never cut ("output heigh").
     return alt.Chart(frame, title=title).mark_line(point=True).encode(
         x=alt.X("layer:Q", title=words["layer"], axis=alt.Axis(tickMinStep=1),
-                scale=alt.Scale(nice=False)),
+                scale=alt.Scale(nice=False, padding=8)),  # the last layer's dot whole
         y=alt.Y("cells:Q", title=words["cells"]),
         color=colour,
         tooltip=[alt.Tooltip("layer:Q", title=words["layer"]),
@@ -301,7 +301,7 @@ def input_sizes(page: Frame, stack: Any, plan: convlab.StackPlan) -> None:
     h = plan.input_shape[-2]
     st.markdown(f"**{t('pl.sizes_title')}**")
     if not sizes.runs:
-        st.info(t("pl.sizes_none", hi=sizes.tried[1]))
+        st.info(t("pl.sizes_none", hi=sizes.tried[1], w=plan.input_shape[-1]))
         return
     st.markdown(t("pl.sizes_runs", ranges=_ranges(sizes.runs), hi=sizes.tried[1],
                   w=plan.input_shape[-1]))

@@ -13,7 +13,8 @@ from ui.i18n import t
 from ui.registry import PAGES
 
 shell.configure()
-# Each page's URL path is its file stem (no url_path override): see STYLE.md.
+# Each page's URL path is its file stem (no url_path override): a differing path makes the
+# first deep link on a fresh server show "Page not found" while pages/ exists.
 navigation = st.navigation(
     [st.Page(p.path, title=t(p.title_key), icon=p.icon, default=(i == 0))
      for i, p in enumerate(PAGES)],

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from collections.abc import Iterator
@@ -55,6 +54,7 @@ from playwright.sync_api import (  # noqa: E402
 )
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
+from benchmarks.stats import med, p90  # noqa: E402
 from tests._server import (  # noqa: E402
     launch_chromium,
     page_url,
@@ -469,15 +469,6 @@ def warm(browser: Browser, urls: list[str]) -> None:
         for url in urls:
             page.goto(url)
             settle(page, action=False)
-
-
-def p90(values: list[float]) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, round(0.9 * (len(s) - 1)))] if s else float("nan")
-
-
-def med(values: list[float]) -> float:
-    return statistics.median(values) if values else float("nan")
 
 
 def report(results: list[Result], runs: int, renders: int, seconds: float) -> None:

@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from benchmarks.stats import p90  # noqa: E402
 from ui.registry import PAGES  # noqa: E402
 
 HOME = "pages/home.py"
@@ -121,8 +122,8 @@ def measure(path: str) -> dict[str, Any]:
             if took > worst[1]:
                 worst = (f"{what} {query or ''}".strip(), took)
     return {"page": stem, "n": len(wall), "server_median": _ms(statistics.median(server)),
-            "server_p90": _ms(_p90(server)), "wall_median": _ms(statistics.median(wall)),
-            "wall_p90": _ms(_p90(wall)), "wall_max": _ms(max(wall)), "worst": worst[0],
+            "server_p90": _ms(p90(server)), "wall_median": _ms(statistics.median(wall)),
+            "wall_p90": _ms(p90(wall)), "wall_max": _ms(max(wall)), "worst": worst[0],
             "errors": errors}
 
 
@@ -133,11 +134,6 @@ def _preset_ids(stem: str) -> list[str]:
         if p.name == "preset":
             return [c for c in getattr(p, "choices", ()) if c != p.default]
     return []
-
-
-def _p90(values: list[float]) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, round(0.9 * (len(s) - 1)))]
 
 
 def _ms(seconds: float) -> str:

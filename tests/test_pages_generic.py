@@ -151,12 +151,34 @@ def test_every_widget_at_both_ends_and_every_option(stem):
     assert seen >= 3, f"{stem}: found only {seen} widgets of its own"
 
 
+# The collapsible sections each page has (``page.section`` and "More settings"): a page
+# that loses one, or gains one not listed here, fails below.
+PAGE_SECTIONS = {
+    "output_size": {"coverage", "more", "twins"},
+    "conv_transpose": {"edit", "more", "overlap", "round_trip"},
+    "multichannel": {"edit", "more"},
+    "pointwise": {"more"},
+    "fc_conv": set(),
+    "learn_kernel": {"more"},
+    "pooling": {"more"},
+    "planner": {"solver"},
+}
+
+
+def test_every_lesson_says_which_sections_it_has():
+    assert set(PAGE_SECTIONS) == set(STEMS)
+
+
 @pytest.mark.parametrize("stem", STEMS)
 def test_every_section_opens_clean_and_adds_its_content(stem):
     at = make_app(path(stem))
     closed = len(list(_elements(at)))
-    if not open_sections(at, stem):
-        return  # this page has no collapsible section
+    opened = open_sections(at, stem)
+    assert {k.split(".open.")[1] for k in SECTIONS.get(stem, ())} == PAGE_SECTIONS[stem]
+    if not PAGE_SECTIONS[stem]:
+        assert not opened  # nothing to open: a page without sections
+        return
+    assert opened
     assert_clean(at)
     assert len(list(_elements(at))) > closed, f"{stem}: opening its sections drew nothing"
 

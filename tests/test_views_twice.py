@@ -109,3 +109,14 @@ def test_a_link_names_the_open_sections_and_reopens_them():
     assert set(at.query_params.get("open", "").split(",")) >= {"overlap", "round_trip"}
     at = make_app("pages/output_size.py", {"open": "Bad!,x" * 50})  # garbage opens nothing
     assert not at.exception
+
+
+def test_an_undeclared_parameter_is_named():
+    from ui.framing.base import FrameBase
+    from ui.registry import BY_STEM
+    from ui.urlstate import IntParam, PageState
+
+    page = FrameBase(BY_STEM["output_size"], PageState("output_size", [IntParam("h", 8, 1, 9)]),
+                     (), None)
+    with pytest.raises(KeyError, match="'stride'.*does not declare.*h"):
+        page.changed("stride")  # any use of a name the page did not declare

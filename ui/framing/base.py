@@ -57,7 +57,12 @@ class FrameBase:
         return any(p.name == name for p in self.state.params)
 
     def _param(self, name: str) -> Param:
-        return next(p for p in self.state.params if p.name == name)
+        for p in self.state.params:
+            if p.name == name:
+                return p
+        declared = ", ".join(p.name for p in self.state.params)
+        raise KeyError(f"page {self.info.stem!r} draws a widget for {name!r}, which it does not "
+                       f"declare in its parameters ({declared})")
 
     def changed(self, name: str) -> bool:
         """Whether ``name`` differs from its declared default."""

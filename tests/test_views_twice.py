@@ -119,4 +119,4 @@ def test_an_undeclared_parameter_is_named():
     page = FrameBase(BY_STEM["output_size"], PageState("output_size", [IntParam("h", 8, 1, 9)]),
                      (), None)
     with pytest.raises(KeyError, match="'stride'.*does not declare.*h"):
-        page.changed("stride")  # any use of a name the page did not declare
+        page._param("stride")  # what every widget and setting looks its name up through

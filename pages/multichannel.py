@@ -22,7 +22,7 @@ def lesson(page: frame.Frame) -> None:
     flip = page.toggle("flip")
     o = page.slider("o", 0, page["cout"] - 1)
     v = page.values
-    k_in = v["cin"] // v["groups"] if v["groups"] > 0 and v["cin"] % v["groups"] == 0 else v["cin"]
+    k_in = view.kernel_in(v)
     X, K, b = view.tensors(v, k_in)
     editor = page.section("edit", t("mc.edit"), icon=":material/edit:")
     if editor is not None:

@@ -197,3 +197,44 @@ def test_tensor_text_round_trip(A):
 def test_tensor_text_refuses_bad_text(text):
     with pytest.raises(ValueError):
         tt.decode(text, 3, (8, 16, 16))
+
+
+def test_new_random_draws_numbers_for_the_current_shape():
+    """"New random numbers" keeps channels, kernel and input size (groups too) and draws
+    the next seed's numbers; the link (seed and tensors) reopens the same view."""
+    shape = {"cin": "4", "cout": "2", "kh": "3", "kw": "2", "h": "5", "w": "6", "groups": "2"}
+    at = open_page(shape)
+    at.button(key=f"{P}.reroll").click().run()
+    assert not at.exception
+    link = dict(at.query_params)
+    assert {k: str(at.number_input(key=f"{P}.{k}").value) for k in shape} == shape
+    assert link["seed"] == "1"
+    X, K = tt.decode(link["X"], 3, view.MAX_X), tt.decode(link["K"], 4, view.MAX_K)
+    assert X.shape == (4, 5, 6) and K.shape == (2, 2, 3, 2)  # K: C_in / groups = 2
+    want = view.random_tensors({**{k: int(v) for k, v in shape.items()}, "seed": 1}, 2)
+    for got, drawn in zip((X, K, tt.decode(link["b"], 1, (8,))), want, strict=True):
+        np.testing.assert_array_equal(got, drawn)
+    assert len(np.unique(X)) > 10  # random numbers, not the d2l preset fitted with zeros
+    y = reproduce(at)
+    at.button(key=f"{P}.reroll").click().run()
+    assert at.query_params["seed"] == "2" and at.number_input(key=f"{P}.cin").value == 4
+    assert at.query_params["X"] != link["X"]
+    again = open_page(link)  # the link reproduces the first draw
+    np.testing.assert_allclose(reproduce(again), y)
+
+
+@pytest.mark.filterwarnings("ignore:Using padding='same':UserWarning")
+def test_greyed_padding_box_says_what_same_adds():
+    """Under padding='same' the number boxes are greyed and keep their own value (0); their
+    labels say the padding PyTorch applies: k = 4 gives 1 before and 2 after."""
+    at = open_page({"pad": "same", "kh": "4", "kw": "3", "h": "6", "w": "6"})
+    ph, pw = at.number_input(key=f"{P}.ph"), at.number_input(key=f"{P}.pw")
+    assert ph.disabled and pw.disabled and ph.value == 0
+    assert ph.label == EN["conv.p_applied"].format(label=EN["mc.ph"], mode="'same'",
+                                                   before=1, after=2)
+    assert "1 before, 1 after" in pw.label
+    at = open_page({"pad": "same", "kh": "3", "dh": "2", "kw": "2", "dw": "3"})
+    assert "2 before, 2 after" in at.number_input(key=f"{P}.ph").label  # d(k - 1) = 4
+    assert "1 before, 2 after" in at.number_input(key=f"{P}.pw").label  # 3
+    at = open_page({"pad": "number", "ph": "2"})
+    assert at.number_input(key=f"{P}.ph").label == EN["mc.ph"]

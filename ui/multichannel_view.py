@@ -83,11 +83,30 @@ PARAMS = [IntParam(k, DEFAULTS[k], *BOUNDS[k]) for k in INPUT] + conv_params(BOU
 ]
 
 
+def kernel_in(v: Mapping[str, Any]) -> int:
+    """K's input channels: ``C_in / groups``, or ``C_in`` while the groups are refused."""
+    groups = v["groups"]
+    return v["cin"] // groups if groups > 0 and v["cin"] % groups == 0 else v["cin"]
+
+
+def random_tensors(v: Mapping[str, Any], k_in: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """X ``(C_in, H, W)``, K ``(C_out, k_in, kh, kw)`` and b ``(C_out,)`` drawn from N(0, 1)
+    by ``v["seed"]`` for the current shape, to one decimal (short in the link, easy to add
+    up by hand); the same seed and shape give the same numbers."""
+    rng = np.random.default_rng(v["seed"])
+    X = rng.standard_normal((v["cin"], v["h"], v["w"])).round(1)
+    K = rng.standard_normal((v["cout"], k_in, v["kh"], v["kw"])).round(1)
+    return X, K, rng.standard_normal(v["cout"]).round(1)
+
+
 def reroll(page: Frame) -> None:
-    """on_click of the re-roll button: the next seed of the random preset."""
+    """on_click of "New random": the next seed's numbers for the current shape (channels,
+    kernel and input size stay). The tensors and the seed go in the link."""
     page["seed"] = (page["seed"] + 1) % 10000
-    page["preset"] = "random"
-    page.apply_preset()
+    v = page.values
+    X, K, b = random_tensors(v, kernel_in(v))
+    page["X"], page["K"], page["b"] = tt.encode(X), tt.encode(K), tt.encode(b)
+    page["preset"] = "custom"
 
 
 def tensors(v: Mapping[str, Any], k_in: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -90,8 +90,11 @@ class ConvMixin(PickingMixin):
             box = row(names)
             for name in names:
                 square = locked and name in _SQUARE_WORDS
+                label = t(_SQUARE_WORDS[name]) if square else None
+                if slot == 3 and not numeric:  # greyed: say the padding 'same'/'valid' adds
+                    label = self._applied_label(name, label or self.label(name))
                 self.number(name, container=box, disabled=slot == 3 and not numeric,
-                            width=width, label=t(_SQUARE_WORDS[name]) if square else None)
+                            width=width, label=label)
         self.number("groups", container=target, width=width)
         if self.has("mode"):
             self.choice("mode", container=target, width=width)
@@ -105,6 +108,18 @@ class ConvMixin(PickingMixin):
             return ConvChoice(kwargs, convlab.Conv2dSpec(**kwargs), None)
         except convlab.ConvConfigError as err:
             return ConvChoice(kwargs, None, err)
+
+    def _applied_label(self, name: str, label: str) -> str:
+        """A greyed padding box's words under 'same' or 'valid': the padding PyTorch adds on
+        its axis (:func:`convlab.applied_padding`), which the box's number is not."""
+        axis = next(a for a, fields in cc.AXIS_FIELDS.items() if fields[3] == name)
+        k, d = (self.state[f] if self.has(f) else 1 for f in cc.AXIS_FIELDS[axis][1::3])
+        try:
+            before, after = convlab.applied_padding(self.state["pad"], k, d)[0]
+        except convlab.ConvConfigError:
+            return label
+        return t("conv.p_applied", label=label, mode=t(f"conv.pad.{self.state['pad']}"),
+                 before=before, after=after)
 
     def attempt(self, fn: Callable[..., R], *args: Any, conv_kwargs: dict[str, Any],
                 input_shape: tuple[int, ...], **kwargs: Any) -> R | None:

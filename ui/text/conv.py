@@ -52,6 +52,9 @@ TEXT: dict[str, dict[str, str]] = {
     'conv.pad.valid': {
         "en": "'valid'",
         "zh": "'valid'"},
+    'conv.p_applied': {
+        "en": "{label} — {mode} adds {before} before, {after} after",
+        "zh": "{label} —— {mode} 实际补 {before}（前）和 {after}（后）"},
     'conv.ph': {
         "en": 'padding (top and bottom)',
         "zh": '填充（上、下）'},

@@ -29,8 +29,8 @@ TEXT: dict[str, dict[str, str]] = {
         "en": 'Custom (your tensors)',
         "zh": '自定义（你的张量）'},
     'mc.reroll': {
-        "en": 'New random',
-        "zh": '重新随机'},
+        "en": 'New random numbers (same shape)',
+        "zh": '换一组随机数（形状不变）'},
     'mc.cin': {
         "en": 'input channels',
         "zh": '输入通道数'},

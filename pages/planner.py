@@ -21,7 +21,7 @@ def lesson(page: frame.Frame) -> None:
     results.chart(page, plan, picture)
 
     if plan.error is not None:
-        results.refusal(plan, done.torch_error)
+        results.refusal(plan, done.torch_error, page, stack)
     st.subheader(t("pl.results"))
     page.table(results.results_table(plan))
     note = results.rf_note(plan)

@@ -425,3 +425,14 @@ def test_a_padding_mode_refusal_in_chinese():
     assert_clean(at)
     body = at.error[0].value
     assert ZH["reason.pl_pad_reflect"].format(pad=[3, 3], size=[3, 4]) in body
+
+
+def test_a_refusals_fix_is_applied_with_one_click():
+    """LeNet with a Linear written for 300 features: one click on in_features=400 and the
+    whole stack plans, to d2l's 10 classes."""
+    at = make_app(PAGE, {**WRONG})
+    _click(at, EN["pl.sol.apply"].format(what="in_features=400"))
+    assert not at.error
+    assert at.query_params["stack"].endswith("linear.i400o120_sigmoid_linear.o84_sigmoid_"
+                                             "linear.o10")
+    assert metrics(at)[EN["pl.metric.out"]] == "4 × 10"

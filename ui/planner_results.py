@@ -150,9 +150,10 @@ def chart(page: Frame, plan: convlab.StackPlan, container: Any) -> None:
                               theme=None)
 
 
-def refusal(plan: convlab.StackPlan, torch_error: str | None) -> None:
-    """The first layer that cannot run: which, on what input, why, the nearest fix and
-    PyTorch's own message."""
+def refusal(plan: convlab.StackPlan, torch_error: str | None, page: Frame | None = None,
+            stack: Any = None) -> None:
+    """The first layer that cannot run: which, on what input, why, the nearest fixes (those
+    that are the layer's own settings one click away) and PyTorch's own message."""
     err = plan.error
     assert err is not None
     st.markdown(t("pl.refused", index=err.index, layer=err.layer,
@@ -161,6 +162,53 @@ def refusal(plan: convlab.StackPlan, torch_error: str | None) -> None:
     if err.suggestion and "input_size" in err.suggestion:
         h, w = plan.output_shape[-2:] if len(plan.output_shape) >= 3 else ("–", "–")
         st.caption(t("pl.input_size_means", index=err.index, h=h, w=w))
+    if page is not None and stack is not None:
+        fixes = fixed_stacks(stack, err)
+        if fixes:
+            box = page.row()
+            for i, (what, new) in enumerate(fixes):
+                box.button(t("pl.sol.apply", what=what), key=page.key(f"fix.{i}"),
+                           on_click=_take_stack, args=(page, new), icon=":material/check:")
+
+
+# A refusal's suggested argument -> the table's key for it.
+FIX_KEYS = {"in_features": "i", "in_channels": "i", "num_features": "i", "out_channels": "o",
+            "kernel_size": "k", "stride": "s", "padding": "p", "dilation": "d", "groups": "g",
+            "output_padding": "q", "padding_mode": "m", "output_size": "o", "size": "o",
+            "scale_factor": "s"}
+
+
+def fixed_stacks(stack: Any, err: convlab.ConvConfigError) -> list[tuple[str, Any]]:
+    """The refusal's nearest fixes that are settings of the refused row, each as the
+    phrase that names it and the stack it gives (only those the table can hold)."""
+    index = getattr(err, "index", None)
+    if index is None or index >= len(stack) or not err.suggestion:
+        return []
+    kind, args = stack[index]
+    out = []
+    for name, value in err.suggestion.items():
+        key = FIX_KEYS.get(name)
+        if key is None or key not in convlab.KINDS[kind][1]:
+            continue
+        given = {k: v for k, v in args if k != key}
+        if value is not None:
+            given[key] = convlab.planner.table.normal(
+                tuple(value) if isinstance(value, (tuple, list)) else value)
+        if kind == "upsample" and name == "scale_factor" and value is None:
+            given.pop("s", None)
+        row = (kind, tuple((k, given[k]) for k in convlab.planner.table.KEYS if k in given))
+        new = (*stack[:index], row, *stack[index + 1:])
+        try:
+            convlab.planner.table.check_stack(new)
+        except ValueError:
+            continue
+        out.append((f"{name}={value!r}", new))
+    return out
+
+
+def _take_stack(page: Frame, stack: Any) -> None:
+    page["stack"] = stack
+    page["preset"] = "custom"
 
 
 def code_title(plan: convlab.StackPlan) -> str | None:

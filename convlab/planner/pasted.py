@@ -72,7 +72,7 @@ def model_code(text: str, input_shape: Sequence[int]) -> str:
     """A script that plans the pasted ``text`` with convlab (which reads it without running
     it) and prints every row's output shape and the parameters.
 
-    >>> print(model_code("nn.Sequential(nn.ReLU())", (1, 3, 8, 8)).splitlines()[3])
+    >>> print(model_code("nn.Sequential(nn.ReLU())", (1, 3, 8, 8)).splitlines()[2])
     text = '''nn.Sequential(nn.ReLU())'''
     """
     quoted = text.replace("\\", "\\\\").replace("'''", "\\'\\'\\'")
@@ -80,7 +80,6 @@ def model_code(text: str, input_shape: Sequence[int]) -> str:
     return "\n".join([
         "import convlab",
         "",
-        "# The model as pasted: convlab reads it (never runs it) and plans it.",
         f"text = '''{quoted}'''",
         "layers = convlab.layers_from_text(text)",
         f"plan = convlab.plan_stack(layers, ({shape}))",

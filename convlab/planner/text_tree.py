@@ -23,8 +23,9 @@ class TextConfigError(ConvConfigError):
     ``"attribute"``, ``"lambda"``, ``"comprehension"``, ``"name"``, ``"expression"``,
     ``"statement"``, ``"syntax"``, ``"argument"``, ``"value"``, ``"too_long"``,
     ``"too_deep"``, ``"too_many_layers"``, ``"container"``, ``"refused"``; ``value`` is the
-    text found there (shortened); ``values`` holds ``line``, ``column``, ``found`` and what
-    a user interface may quote besides (``argument``, ``lo``, ``hi``, ``limit``).
+    text found there (shortened); ``values`` holds ``line``, ``column``, ``found``, ``text``
+    (that text, unquoted) and what a user interface may quote besides (``argument``,
+    ``layer``, ``lo``, ``hi``, ``torch``).
 
     >>> err = TextConfigError("unknown_module", "open", 2, 5, "open is not a layer the "
     ...                       "planner knows")
@@ -38,7 +39,8 @@ class TextConfigError(ConvConfigError):
         self.found, self.line, self.column = found, line, column
         super().__init__("text", token[:MAX_TOKEN], reason, suggestion, stage="construct",
                          code=f"text_{found}", values={**(detail or {}), "line": line,
-                                                       "column": column, "found": found})
+                                                       "column": column, "found": found,
+                                                       "text": token[:MAX_TOKEN]})
 
     def _compose(self) -> str:
         return f"line {self.line}, column {self.column}: " + super()._compose()

@@ -65,7 +65,16 @@ from .learn import (
     synthetic_scene,
     target_kernel,
 )
-from .oracle import MAX_ORACLE_ELEMENTS, TorchVerdict, require_runnable, run_conv, run_conv2d
+from .oracle import (
+    MAX_ORACLE_ELEMENTS,
+    ORACLE_MODULES,
+    LayerOracle,
+    TorchVerdict,
+    require_runnable,
+    run_conv,
+    run_conv2d,
+    run_layer,
+)
 from .params import PADDING_MODES, to_padding, to_pair
 from .planner import (
     KINDS,
@@ -194,6 +203,7 @@ from .windows import TapMap, tap_map
 
 __all__ = [
     "AXIS_NAMES", "DIMS", "conv_nd_output_shape", "explain_conv_nd", "macs_nd", "run_conv",
+    "LayerOracle", "ORACLE_MODULES", "run_layer",
     "require_runnable", "weight_shape_nd",
     "applied_padding", "apply_kernel", "available_devices", "axis_windows", "AxisArithmetic",
     "bottleneck_costs", "cell_value_slips", "check_input_shape", "CheckResult", "compare",

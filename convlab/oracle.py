@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import time
 import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,8 +15,44 @@ from torch import nn
 from .errors import ConvConfigError
 
 MAX_ORACLE_ELEMENTS = 4_000_000  # input + output elements one call may allocate (~32 MB fp32)
-_LAYERS = {1: nn.Conv1d, 2: nn.Conv2d, 3: nn.Conv3d}
-_TRANSPOSED = {1: nn.ConvTranspose1d, 2: nn.ConvTranspose2d, 3: nn.ConvTranspose3d}
+# The layers whose refusals the lab checks against PyTorch's own.
+ORACLE_MODULES: dict[str, type[nn.Module]] = {
+    m.__name__: m for m in (nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.ConvTranspose1d,
+                            nn.ConvTranspose2d, nn.ConvTranspose3d, nn.MaxPool2d, nn.AvgPool2d,
+                            nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d)}
+
+
+@dataclass(frozen=True)
+class LayerOracle:
+    """Which PyTorch layer answers for a setting: ``nn.<module>(**kwargs)`` exactly as given
+    (invalid values included) on an input of ``input_shape``. A refusal carries it, so the
+    page can ask PyTorch whether it refuses too, whatever the layer.
+
+    >>> oracle = LayerOracle.of("ConvTranspose2d", {"in_channels": 1, "out_channels": 1,
+    ...                         "kernel_size": 2, "stride": 2}, (1, 1, 2, 2))
+    >>> oracle.name, oracle.verdict().output_shape
+    ('nn.ConvTranspose2d', (1, 1, 4, 4))
+    """
+
+    module: str
+    kwargs: tuple[tuple[str, Any], ...]
+    input_shape: tuple[int, ...]
+
+    @classmethod
+    def of(cls, module: str, kwargs: Mapping[str, Any],
+           input_shape: Sequence[int]) -> LayerOracle:
+        return cls(module, tuple(kwargs.items()), tuple(int(v) for v in input_shape))
+
+    @property
+    def name(self) -> str:
+        return f"nn.{self.module}"
+
+    def verdict(self, device: str = "cpu") -> TorchVerdict:
+        """What PyTorch does with it on ``device``. Transposed layers run in float64,
+        PyTorch's reference kernels (oneDNN's float32 path lets a few empty outputs through
+        that every other path refuses)."""
+        dtype = torch.float64 if self.module.startswith("ConvTranspose") else torch.float32
+        return run_layer(self.module, dict(self.kwargs), self.input_shape, device, dtype)
 
 
 @dataclass(frozen=True)
@@ -64,6 +101,25 @@ def run_conv(kwargs: dict[str, Any], input_shape: tuple[int, ...], device: str =
     ...          (1, 1, 16000), dims=1).output_shape
     (1, 1, 7999)
     """
+    module = f"ConvTranspose{dims}d" if transposed else f"Conv{dims}d"
+    return run_layer(module, kwargs, input_shape, device, dtype, seed)
+
+
+def run_layer(module: str, kwargs: Mapping[str, Any], input_shape: tuple[int, ...],
+              device: str = "cpu", dtype: torch.dtype = torch.float32,
+              seed: int = 0) -> TorchVerdict:
+    """Build ``nn.<module>(**kwargs)`` (one of :data:`ORACLE_MODULES`) exactly as given and
+    run it on a random input of ``input_shape``, reporting any refusal.
+
+    >>> run_layer("MaxPool2d", {"kernel_size": 3, "padding": 2}, (1, 1, 4, 4)).error
+    ... # doctest: +ELLIPSIS
+    'pad should be at most half of effective kernel size...'
+    """
+    if module not in ORACLE_MODULES:
+        raise ConvConfigError("module", module, "the lab's oracle runs only "
+                              f"{', '.join(ORACLE_MODULES)}", code="one_of",
+                              values={"choices": ", ".join(ORACLE_MODULES)})
+    kwargs = dict(kwargs)
     if math.prod(input_shape) > MAX_ORACLE_ELEMENTS:
         raise ConvConfigError("input_shape", tuple(input_shape), "the input is larger than "
                               f"this lab runs ({MAX_ORACLE_ELEMENTS:,} elements)", stage="lab",
@@ -74,8 +130,9 @@ def run_conv(kwargs: dict[str, Any], input_shape: tuple[int, ...], device: str =
         warnings.simplefilter("ignore")  # e.g. "Initializing zero-element tensors is a no-op"
         try:
             torch.manual_seed(seed)
-            layer = (_TRANSPOSED if transposed else _LAYERS)[dims](**kwargs, device=device,
-                                                                   dtype=dtype)
+            cls = ORACLE_MODULES[module]
+            layer = (cls(**kwargs, device=device, dtype=dtype) if module.startswith("Conv")
+                     else cls(**kwargs))
         except Exception as err:  # PyTorch's refusal is the data here
             return TorchVerdict(None, _first_line(err), "construct", device, _name(dtype),
                                 time.perf_counter() - start)

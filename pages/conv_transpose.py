@@ -22,18 +22,17 @@ def lesson(page: frame.Frame) -> None:
     page.number("cin", container=row)
     page.number("cout", container=row)
     page.number("n")
-    conv = page.conv2d(page["cin"], page["cout"])
+    conv = page.conv2d(page["cin"], page["cout"], module="ConvTranspose2d")
     page.number("oph", label=t("ct.op") if locked else None)
     if not locked:
         page.number("opw")
     v = page.values
     kwargs = view.transpose_kwargs(conv.kwargs, v)
     input_shape = (v["n"], v["cin"], v["h"], v["w"])
+    oracle = convlab.LayerOracle.of(conv.module, kwargs, input_shape)
     with page.stage:
-        spec = page.attempt(convlab.ConvTranspose2dSpec, **kwargs, conv_kwargs=kwargs,
-                            input_shape=input_shape)
-        axes = spec and page.attempt(spec.explain, input_shape, conv_kwargs=kwargs,
-                                     input_shape=input_shape)
+        spec = page.attempt(convlab.ConvTranspose2dSpec, **kwargs, oracle=oracle)
+        axes = spec and page.attempt(spec.explain, input_shape, oracle=oracle)
     if spec is None or not axes:
         page.code(convlab.conv_transpose2d_script(kwargs, input_shape))
         page.stop()

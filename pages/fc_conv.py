@@ -40,10 +40,10 @@ def conv_to_linear(page: frame.Frame) -> None:
     shape = (page["cin"], page["h"], page["w"])
     unrolled = None
     if conv.error is not None:
-        page.refuse(conv.error, conv.kwargs, (1, *shape))
+        page.refuse(conv.error, conv.oracle((1, *shape)))
     else:
         unrolled = page.attempt(view.unroll, conv.kwargs, shape, page["seed"], page.device,
-                                conv_kwargs=conv.kwargs, input_shape=(1, *shape))
+                                oracle=conv.oracle((1, *shape)))
     if unrolled is not None:
         view.unrolled_picture(page, unrolled, conv.kwargs, shape)
         page.check([unrolled.check])

@@ -34,13 +34,13 @@ def lesson(page: frame.Frame) -> None:
     input_shape = (1, v["cin"], v["h"], v["w"])
     if conv.error is not None:
         with page.stage:
-            page.refuse(conv.error, conv.kwargs, input_shape)
+            page.refuse(conv.error, conv.oracle(input_shape))
         page.stop()
     conv_args = {k: conv.kwargs[k] for k in ("stride", "padding", "dilation")}
     with page.stage, st.spinner(t("mc.computing")):
         result = page.attempt(view.compute, page["X"], page["K"], page["b"] if v["bias"] else None,
                               tuple(conv_args.items()), v["groups"], flip, page.device,
-                              conv_kwargs=conv.kwargs, input_shape=input_shape)
+                              oracle=conv.oracle(input_shape))
     if result is None:
         page.stop()
 

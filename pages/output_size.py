@@ -29,17 +29,17 @@ def lesson(page: frame.Frame) -> None:
     with page.stage:
         if dims == 2:
             if conv.spec is not None:
-                axes = page.attempt(conv.spec.explain, input_shape, conv_kwargs=conv.kwargs,
-                                    input_shape=input_shape)
+                axes = page.attempt(conv.spec.explain, input_shape,
+                                    oracle=conv.oracle(input_shape))
             if conv.error is not None:
-                page.refuse(conv.error, conv.kwargs, input_shape)
+                page.refuse(conv.error, conv.oracle(input_shape))
         else:
             axes = page.attempt(view.explain_nd, dims, conv.kwargs, input_shape,
-                                conv_kwargs=conv.kwargs, input_shape=input_shape)
+                                oracle=conv.oracle(input_shape))
 
     # ---- the numbers ----------------------------------------------------------------------------
     if axes:
-        verdict = page.torch_verdict(conv.kwargs, input_shape)
+        verdict = page.torch_verdict(conv.oracle(input_shape))
         outputs = tuple(a.output for a in axes)
         out_shape = (v["n"], v["cout"], *outputs)
         kernel = tuple(a.kernel for a in axes)

@@ -12,7 +12,7 @@ import torch
 
 import convlab
 
-from . import charts, explorer, grids, panels
+from . import charts, explorer, grids
 from .frame import Frame, pick_params, preset_param
 from .i18n import t
 from .predict import predict_box
@@ -108,18 +108,6 @@ def compute(x: tuple, shape: tuple[int, int, int], kind: str, kw: tuple,
     """The layer run the lesson's way and PyTorch's, cached on plain values."""
     X = torch.tensor(x, dtype=torch.float32).reshape(shape)
     return convlab.run_pool(X, kind, dict(kw), device)
-
-
-def refuse(page: Frame, err: convlab.ConvConfigError, kind: str, kw: dict[str, Any],
-           shape: tuple[int, ...]) -> None:
-    """The refusal: ConvLab's explanation beside PyTorch's own message, checked to agree."""
-    message = convlab.pool_refusal(kind, kw, shape, page.device)
-    panels.error_box(err, message)
-    agree = message is not None
-    module = f"nn.{convlab.pooling.MODULE_NAMES[kind]}"
-    page.check([convlab.CheckResult("refuses", "torch_refuses" if agree else "torch_accepts",
-                                    page.device, "float32", 0.0 if agree else math.inf, agree,
-                                    args=(("module", module), ("shape", "?")))])
 
 
 # ---- the window explorer -------------------------------------------------------------------------
@@ -334,12 +322,12 @@ def gradient_picture(grad: np.ndarray, title: str) -> str:
 
 def attempt(page: Frame, X: np.ndarray, kind: str,
             kw: dict[str, Any]) -> convlab.PoolResult | None:
-    """The layer on X, or ``None`` after the refusal is explained (where it is called)."""
-    try:
-        return compute(tuple(X.ravel().tolist()), X.shape, kind, tuple(kw.items()), page.device)
-    except convlab.ConvConfigError as err:
-        refuse(page, err, kind, kw, (1, *X.shape))
-        return None
+    """The layer on X, or ``None`` after the refusal is explained (where it is called),
+    checked against PyTorch's own pooling layer."""
+    oracle = convlab.LayerOracle.of(convlab.pooling.MODULE_NAMES[kind],
+                                    convlab.pool_kwargs(kind, kw), (1, *X.shape))
+    return page.attempt(compute, tuple(X.ravel().tolist()), X.shape, kind, tuple(kw.items()),
+                        page.device, oracle=oracle)
 
 
 def ceil_part(page: Frame, axes: tuple[convlab.PoolAxis, ...]) -> None:

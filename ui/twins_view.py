@@ -37,7 +37,8 @@ def twin_layers_section(page: Frame, conv_kwargs: dict[str, Any],
         return
     with box:
         tw = page.attempt(_twins, tuple(conv_kwargs.items()), tuple(input_shape), SEED,
-                          page.device, conv_kwargs=conv_kwargs, input_shape=input_shape)
+                          page.device, oracle=convlab.LayerOracle.of(
+                              f"Conv{len(input_shape) - 2}d", conv_kwargs, input_shape))
         if tw is None:
             return
         st.markdown(t("twins.intro", seed=SEED))

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import streamlit as st
-import torch
 
 import convlab
 
@@ -31,17 +30,17 @@ class ConvChoice:
     kwargs: dict[str, Any]
     spec: convlab.Conv2dSpec | None
     error: convlab.ConvConfigError | None
+    module: str = "Conv2d"  # the PyTorch layer these settings build
+
+    def oracle(self, input_shape: tuple[int, ...]) -> convlab.LayerOracle:
+        """The layer that answers for these settings on an input of ``input_shape``."""
+        return convlab.LayerOracle.of(self.module, self.kwargs, input_shape)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _torch_verdict(kwargs: tuple, input_shape: tuple, device: str) -> convlab.TorchVerdict:
+def _torch_verdict(oracle: convlab.LayerOracle, device: str) -> convlab.TorchVerdict:
     """PyTorch's own layer on the settings exactly as given (cached on plain values)."""
-    if any(name == "output_padding" for name, _ in kwargs):  # nn.ConvTranspose2d's settings
-        # float64: PyTorch's reference kernels (oneDNN's float32 path lets a few empty
-        # outputs through that every other path refuses)
-        return convlab.run_conv(dict(kwargs), input_shape, device, torch.float64,
-                                dims=len(input_shape) - 2, transposed=True)
-    return convlab.run_conv(dict(kwargs), input_shape, device, dims=len(input_shape) - 2)
+    return oracle.verdict(device)
 
 
 # When the lock is on (or a 1-D layer has one axis), the height setting is the setting.
@@ -60,6 +59,7 @@ class ConvMixin(PickingMixin):
                     self.state[b] = self.state[a]
 
     def conv2d(self, in_channels: int, out_channels: int, *, dims: int = 2,
+               module: str | None = None,
                container: Any = None) -> ConvChoice:
         """Draw the Conv2d controls this page declared (:func:`ui.conv_controls.conv_params`)
         and validate: kernel, stride and padding in the control column (or ``container``),
@@ -67,8 +67,10 @@ class ConvMixin(PickingMixin):
         height settings are drawn; ``dims`` 1 draws the one axis, 3 adds the depth.
 
         Returns the keyword arguments exactly as set (invalid ones too, so PyTorch can be
-        asked) with the spec, or the refusal.
+        asked) with the spec, or the refusal. ``module`` names the PyTorch layer the settings
+        build (``"ConvTranspose2d"``; ``Conv{dims}d`` by default): it answers for a refusal.
         """
+        module = module or f"Conv{dims}d"
         locked = (self.has("lock") and bool(self.state["lock"])) or dims == 1
         numeric = self.state["pad"] == "number"
         followers = [a for a in cc.AXES[dims] if a != "h"] if not locked else []
@@ -103,11 +105,11 @@ class ConvMixin(PickingMixin):
             self.toggle("lock", container=target)
         kwargs = cc.conv_kwargs(self.values, in_channels, out_channels, dims)
         if dims != 2:
-            return ConvChoice(kwargs, None, None)
+            return ConvChoice(kwargs, None, None, module)
         try:
-            return ConvChoice(kwargs, convlab.Conv2dSpec(**kwargs), None)
+            return ConvChoice(kwargs, convlab.Conv2dSpec(**kwargs), None, module)
         except convlab.ConvConfigError as err:
-            return ConvChoice(kwargs, None, err)
+            return ConvChoice(kwargs, None, err, module)
 
     def _applied_label(self, name: str, label: str) -> str:
         """A greyed padding box's words under 'same' or 'valid': the padding PyTorch adds on
@@ -121,36 +123,35 @@ class ConvMixin(PickingMixin):
         return t("conv.p_applied", label=label, mode=t(f"conv.pad.{self.state['pad']}"),
                  before=before, after=after)
 
-    def attempt(self, fn: Callable[..., R], *args: Any, conv_kwargs: dict[str, Any],
-                input_shape: tuple[int, ...], **kwargs: Any) -> R | None:
-        """``fn(*args, **kwargs)``, or ``None`` after showing the refusal it raised."""
+    def attempt(self, fn: Callable[..., R], *args: Any, oracle: convlab.LayerOracle,
+                **kwargs: Any) -> R | None:
+        """``fn(*args, **kwargs)``, or ``None`` after showing the refusal it raised, checked
+        against ``oracle``, the PyTorch layer that answers for the settings."""
         try:
             return fn(*args, **kwargs)
         except convlab.ConvConfigError as err:
-            self.refuse(err, conv_kwargs, input_shape)
+            self.refuse(err, oracle)
             return None
 
-    def torch_verdict(self, conv_kwargs: dict[str, Any],
-                      input_shape: tuple[int, ...]) -> convlab.TorchVerdict:
-        """The real ``nn.Conv{1,2,3}d`` (from the input's rank) on these settings and a
-        random input, on the device."""
-        with st.spinner(t("frame.running_torch")):
-            return _torch_verdict(tuple(conv_kwargs.items()), tuple(input_shape), self.device)
+    def torch_verdict(self, oracle: convlab.LayerOracle) -> convlab.TorchVerdict:
+        """The real layer ``oracle`` names, on its settings and a random input, on the
+        device."""
+        with st.spinner(t("frame.running_torch", module=oracle.name)):
+            return _torch_verdict(oracle, self.device)
 
-    def refuse(self, err: convlab.ConvConfigError, conv_kwargs: dict[str, Any],
-               input_shape: tuple[int, ...]) -> None:
+    def refuse(self, err: convlab.ConvConfigError, oracle: convlab.LayerOracle) -> None:
         """The refusal path, where it is called (the stage, inside ``with page.stage:``):
         the explanation and nearest fix beside PyTorch's own message, and a check that
-        PyTorch refuses too. "More settings" opens itself if the refusal involves one."""
+        ``oracle`` (PyTorch's layer) refuses too. "More settings" opens itself if the
+        refusal involves one of its settings."""
         self._involve(cc.ARG_FIELDS.get(err.parameter, (err.parameter,)))
         for name in (err.suggestion or {}):
             self._involve(cc.ARG_FIELDS.get(name, (name,)))
         try:
-            verdict: convlab.TorchVerdict | None = self.torch_verdict(conv_kwargs, input_shape)
+            verdict: convlab.TorchVerdict | None = self.torch_verdict(oracle)
         except convlab.ConvConfigError:  # larger than the oracle may allocate
             verdict = None
-        kind = "Transpose" if "output_padding" in conv_kwargs else ""
-        module = f"nn.Conv{kind}{max(len(input_shape) - 2, 1)}d"
+        module = oracle.name
         panels.error_box(err, verdict.error if verdict else None, module)
         if verdict is not None:
             agree = verdict.error is not None

@@ -120,8 +120,8 @@ TEXT: dict[str, dict[str, str]] = {
         "en": 'Cell (row {row}, column {col}) of {table} is too large (limit ±1,000,000); keeping the last valid values.',
         "zh": '{table} 的单元格（第 {row} 行，第 {col} 列）过大（上限 ±1,000,000）；保留上一次的有效值。'},
     'frame.running_torch': {
-        "en": 'Running nn.Conv2d…',
-        "zh": '正在运行 nn.Conv2d…'},
+        "en": 'Running {module}…',
+        "zh": '正在运行 {module}…'},
     # ---- what a check compared (convlab's identifiers) ----
     "check.what.corr_vectorised": {
         "en": "vectorised cross-correlation (unfold + einsum)",

@@ -36,7 +36,7 @@ DEFAULTS = {"n": 1, "cin": 2, "cout": 3, "groups": 1, "h": 4, "w": 4, "kh": 3, "
 MAX_OUT = 64  # larger than any output these bounds allow ((10 - 1) 4 + 3 (6 - 1) + 3 + 1)
 MAX_X = (BOUNDS["h"][1], BOUNDS["w"][1])
 MAX_K = (BOUNDS["kh"][1], BOUNDS["kw"][1])
-MORE = (*cc.MORE, "opw")
+MORE = (*cc.MORE, "oph", "opw")  # the same primary controls as /output_size (#23)
 HELPS = {"opw": "ct.oph_help"}
 
 

@@ -768,3 +768,11 @@ def test_a_dropout_before_the_classifier_flattens_and_the_linear_names_the_featu
     assert plan.error is not None and plan.error.index == 15 and plan.error.layer == "Linear"
     assert plan.error.suggestion == {"in_features": 9216}
     assert plan.error.code == "flatten_features" and plan.rows[14].layer == "Dropout"
+
+
+@pytest.mark.parametrize("name,count", [("resnet101", 44_549_160), ("resnet152", 60_192_808)])
+def test_deeper_printed_resnets_fit_the_planner_and_their_published_counts(name, count):
+    read = read_model(printed_model(name))
+    plan = plan_stack(read.layers, (1, 3, 224, 224))
+    assert plan.output_shape == (1, 1000) and plan.params == count
+    assert len(read.layers) <= MAX_LAYERS  # a block is one row

@@ -119,6 +119,8 @@ MODELS = {
     "resnet18": lambda: _resnet([2, 2, 2, 2], False),
     "resnet34": lambda: _resnet([3, 4, 6, 3], False),
     "resnet50": lambda: _resnet([3, 4, 6, 3], True),
+    "resnet101": lambda: _resnet([3, 4, 23, 3], True),
+    "resnet152": lambda: _resnet([3, 8, 36, 3], True),
 }
 
 

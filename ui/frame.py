@@ -128,22 +128,30 @@ class Frame(ConvMixin, PresetsMixin):
         panels.code_block(script, title)
 
     def predict(self, question: str, truth: Sequence[float],
-                slips: Mapping[str, Sequence[float]], *, container: Any = None) -> None:
+                slips: Mapping[str, Sequence[float]], *, container: Any = None,
+                name: str = "guess") -> None:
         """Predict, then check (:func:`ui.predict.predict_box`), never required: under the
         controls (``page.aside``) unless placed (or drawn inside :meth:`picking`, where it
-        stays in place), a fragment of its own (an answer typed reruns the box alone)."""
+        stays in place), a fragment of its own (an answer typed reruns the box alone).
+
+        In predict mode (``?predict=1``, the toggle over the first box) the run stops here
+        until the question is answered or shown: what the lesson draws after it answers
+        it. A page with a second question gives it its own ``name``.
+        """
         if container is None:
             container = st.container() if self.in_picking else self.aside
-        key = self.key("guess")
+        key = self.key(name)
         revealed = start_question(key, question_id(question, truth))
         hiding = self.has(PREDICT) and bool(self.state[PREDICT])
         with container:
-            st.toggle(t("predict.mode"), key=self.key(PREDICT), help=t("predict.mode_help"),
-                      persist_state=PERSIST)
+            if name == "guess":
+                st.toggle(t("predict.mode"), key=self.key(PREDICT),
+                          help=t("predict.mode_help"), persist_state=PERSIST)
             predict_box(key, question, tuple(truth), {k: tuple(v) for k, v in slips.items()},
                         hiding)
         if hiding and not revealed:  # predict mode: hold back what answers the question
-            self.stage.info(t("predict.hidden"), icon=":material/visibility_off:")
+            (st if self.in_picking else self.stage).info(t("predict.hidden"),
+                                                         icon=":material/visibility_off:")
             self.stop()
 
     def stop(self) -> NoReturn:

@@ -15,7 +15,6 @@ import convlab
 from . import charts, explorer, grids
 from .frame import Frame, pick_params, preset_param
 from .i18n import t
-from .predict import predict_box
 from .urlstate import BoolParam, ChoiceParam, IntParam
 
 KINDS = convlab.POOL_KINDS
@@ -383,6 +382,5 @@ def gradient_part(page: Frame, result: convlab.PoolResult) -> None:
 
 def predict_value(page: Frame, question: str, truth: float,
                   slips: Mapping[str, tuple[float, ...]]) -> None:
-    """The second predict box (one output's value): ``Frame.predict`` keys its box once per
-    page, this one has its own key."""
-    predict_box(page.key("guess_value"), question, (truth,), dict(slips))
+    """The second question (one output's value), a box of its own."""
+    page.predict(question, (truth,), dict(slips), name="guess_value")

@@ -74,7 +74,11 @@ def _samples() -> list[BaseException]:
     inner = convlab.ConvConfigError("padding", (1, 2), "padding is too large", {"padding": 1},
                                     stage="construct", code="not_positive",
                                     values={"limit": 3})
+    from convlab.planner.text_tree import TextConfigError
+
     return [inner, convlab.StackConfigError(4, "Conv2d", inner),
+            TextConfigError("unknown_module", "open", 2, 5, "open is not a layer",
+                            {"layer": "Conv2d"}, {"layer": "open"}),
             PictureError("too_many_pixels", {"pixels": 10, "limit": 5})]
 
 

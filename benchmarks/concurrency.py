@@ -1,13 +1,15 @@
-"""Many learners at once: concurrent sessions changing widgets against one ``streamlit run``.
+"""Many learners at once: concurrent sessions changing widgets against ``streamlit run``.
 
 Each session is a lightweight websocket client speaking Streamlit's own protocol (the
 BackMsg / ForwardMsg protobufs the browser sends and receives), not a browser page: ten
 headless Chromium pages laying out Vega charts would take this 2-core machine's CPU from
 the server they share it with, so the figures would measure the browsers. What a client
-does is what the browser's widget code sends: a rerun request carrying the changed
-number input's new value (and the URL query string the app last wrote), then it reads
-every ForwardMsg until the run's ScriptFinished. Browser-side rendering is not included:
-benchmarks/browser_latency.py measures that for one session.
+sends is what Chromium sends when a number input changes (checked against the frames of a
+real tab): the page's script hash, the URL query string the app last wrote, the widget
+values it knows, the hashes of the large messages it holds, and, since the lessons run as
+fragments (ui/frame.py), the changed widget's fragment id, so the server reruns the lesson
+alone, not the page. It then reads every ForwardMsg until the run's ScriptFinished.
+Browser-side rendering is not included: benchmarks/browser_latency.py measures that.
 
 Sessions are spread over the lesson pages in turn and start 0.2 s apart. Each changes
 one of its page's enabled number inputs (current value +1 or -1 within its bounds, then
@@ -15,10 +17,19 @@ back; inputs in turn), waits for the run to finish, thinks for a random 0.5x-1.5
 ``--think`` seconds and goes on until ``--seconds`` have passed. Latency: from sending the
 rerun request to receiving ScriptFinished. Errors: exception elements (what the browser
 shows as stException), runs that did not finish successfully or within 30 s, and
-websocket failures. Server RSS: VmRSS of the server process and its descendants, sampled
-every 0.5 s.
+websocket failures. Server CPU: user + system time of the app processes over the run, per
+change. Server RSS: VmRSS of each app process and its descendants, sampled every 0.5 s.
 
     python benchmarks/concurrency.py [--sessions 10] [--seconds 60] [--think 1.0]
+    python benchmarks/concurrency.py --sessions 60 --think 0.1 --processes 1,2
+    python benchmarks/concurrency.py --sessions 40 --compare-batching
+    python benchmarks/concurrency.py --url http://host:8080 [--pid PID ...]
+
+``--processes 1`` (the default) starts one ``streamlit run`` and drives it directly;
+``--processes N`` starts N behind nginx (deploy/serve.py) and drives the load through nginx;
+a list runs each in turn, in the same run. ``--url`` drives a deployment already running
+(CPU and memory only for the processes named with ``--pid``). ``--compare-batching`` first
+runs one process with ui.serving's batching turned off.
 
 ``--uploads 5`` instead checks pictures (issue #19): that many sessions open the
 kernel-learning page with its upload, each uploads the same picture at the limit (the

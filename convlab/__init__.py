@@ -144,6 +144,7 @@ from .pooling import (
     pool_module,
     pool_refusal,
     pool_script,
+    pool_size_slips,
     pool_windows,
     run_pool,
     windows_of,
@@ -244,7 +245,8 @@ __all__ = [
     # pooling (convlab.pooling)
     "POOL_KINDS", "PoolAxis", "PoolResult", "PoolWindows", "adaptive_avg_pool2d",
     "adaptive_max_pool2d", "adaptive_pool_bins", "adaptive_windows", "avg_pool2d",
-    "explain_pool2d", "max_pool2d", "max_pool2d_backward", "pool2d_output_size", "pool_code",
+    "explain_pool2d", "max_pool2d", "max_pool2d_backward", "pool2d_output_size", "pool_size_slips",
+    "pool_code",
     "pool_divisors", "pool_kwargs", "pool_module", "pool_refusal", "pool_script",
     "pool_windows", "run_pool", "windows_of",
 ]

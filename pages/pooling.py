@@ -53,7 +53,7 @@ def lesson(page: frame.Frame) -> None:
     Y = result.Y.numpy()
     axes = result.windows.axes
     truth = Y.shape[-2:]
-    page.predict(t("pool.predict_size"), truth, view.size_slips(axes) if axes else {})
+    page.predict(t("pool.predict_size"), truth, convlab.pool_size_slips(axes) if axes else {})
     row = page.row()
     row.metric(t("pool.out_shape"), " × ".join(map(str, Y.shape)))
 

@@ -246,25 +246,6 @@ def window_sum(result: convlab.PoolResult, X: np.ndarray, kind: str, kw: dict[st
     return text, kept
 
 
-def size_slips(axes: tuple[convlab.PoolAxis, ...]) -> dict[str, tuple[int, ...]]:
-    """The output size the usual slips give: stride 1 where it defaults to the kernel, the
-    other rounding, the ``+ 1`` forgotten."""
-    def one(a: convlab.PoolAxis) -> dict[str, int]:
-        return {"pool_stride_one": a.span + 1,
-                "pool_other_rounding": a.rounded_up if a.output == a.floor_output
-                else a.floor_output,
-                "no_plus_one": a.output - 1}
-
-    per_axis = [one(a) for a in axes]
-    truth = tuple(a.output for a in axes)
-    out = {}
-    for name in per_axis[0]:
-        value = tuple(s[name] for s in per_axis)
-        if value != truth:
-            out[name] = value
-    return out
-
-
 # ---- the arithmetic, the ceil window, adaptive bins, the gradient ------------------------------
 
 def formula(axes: tuple[convlab.PoolAxis, ...]) -> str:

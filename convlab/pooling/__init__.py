@@ -22,12 +22,19 @@ from .lesson import (
     windows_of,
 )
 from .script import pool_code, pool_script
-from .sizes import PoolAxis, adaptive_pool_bins, explain_pool2d, pool2d_output_size
+from .sizes import (
+    PoolAxis,
+    adaptive_pool_bins,
+    explain_pool2d,
+    pool2d_output_size,
+    pool_size_slips,
+)
 from .windows import ROLES, PoolWindows, adaptive_windows, pool_windows
 
 __all__ = ["KINDS", "MODULE_NAMES", "ROLES", "PoolAxis", "PoolResult", "PoolWindows",
            "adaptive_avg_pool2d", "adaptive_max_pool2d", "adaptive_pool_bins",
            "adaptive_windows", "avg_pool2d", "pool_divisors", "explain_pool2d", "max_pool2d",
-           "max_pool2d_backward", "pool2d_output_size", "pool_code", "pool_kwargs",
+           "max_pool2d_backward", "pool2d_output_size", "pool_size_slips", "pool_code",
+           "pool_kwargs",
            "pool_module", "pool_refusal", "pool_script", "pool_windows", "run_pool",
            "window_values", "windows_of"]

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..errors import ConvConfigError
 from ..params import Pair, _show, to_pair
+from ..predict import distinct_slips
 from ..shapes import KernelSpan, require_input_size
 
 
@@ -219,3 +220,20 @@ def adaptive_pool_bins(in_size: int, out_size: int) -> list[tuple[int, int]]:
                               "greater than or equal to 0", {"output_size": 1})
     return [((i * in_size) // out_size, -(-((i + 1) * in_size) // out_size))
             for i in range(out_size)]
+
+
+def pool_size_slips(axes: tuple[PoolAxis, ...]) -> dict[str, tuple[int, ...]]:
+    """The output size each usual slip gives: ``pool_stride_one`` (stride 1, where it
+    defaults to the kernel), ``pool_other_rounding`` (floor for ceil or back),
+    ``no_plus_one``; a slip that gives the right answer is left out.
+
+    >>> pool_size_slips(explain_pool2d(4, 3, padding=1, stride=2))
+    {'pool_stride_one': (4, 4), 'pool_other_rounding': (3, 3), 'no_plus_one': (1, 1)}
+    """
+    def one(a: PoolAxis) -> dict[str, int]:
+        return {"pool_stride_one": a.span + 1,
+                "pool_other_rounding": a.rounded_up if a.output == a.floor_output
+                else a.floor_output,
+                "no_plus_one": a.output - 1}
+
+    return distinct_slips([one(a) for a in axes], tuple(a.output for a in axes))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 from conftest import make_app
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pagekit import EN, ZH, assert_clean, check_passed, check_table, data_table, metrics
 
 import convlab
@@ -436,3 +438,23 @@ def test_a_refusals_fix_is_applied_with_one_click():
     assert at.query_params["stack"].endswith("linear.i400o120_sigmoid_linear.o84_sigmoid_"
                                              "linear.o10")
     assert metrics(at)[EN["pl.metric.out"]] == "4 × 10"
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 30), st.integers(1, 6), st.integers(1, 3), st.integers(0, 2),
+       st.integers(1, 30), st.sampled_from(["conv", "convt", "maxpool"]))
+def test_every_applied_solution_gives_its_layer_the_target(n, k, s, p, target, kind):
+    """One click's stack, planned (and so checked against PyTorch by the page): the solved
+    layer's output height is the target; the width keeps its own settings."""
+    from ui.planner_results import applied
+    if kind == "maxpool":
+        p = min(p, k // 2)
+    row = (kind, (("o", 2),) * (kind != "maxpool") + (("k", k), ("s", s), ("p", p)))
+    stack = convlab.check_stack([row])
+    found = convlab.solve_output(n, k, s, p, target=target, transposed=kind == "convt",
+                                 pool=kind == "maxpool")
+    for f in found:
+        if "input_size" in f.changed:
+            continue
+        plan = convlab.plan_table(applied(stack, 0, f), (1, 1, n, n))
+        assert plan.error is None and plan.rows[0].output_shape[-2] == target, (f, plan)

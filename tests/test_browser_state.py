@@ -26,11 +26,6 @@ def _idle(tab: Page) -> None:
     tab.wait_for_selector(IDLE)
 
 
-def _chosen(tab: Page, key: str) -> str:
-    """The words a selectbox shows as its current choice."""
-    return tab.locator(f".st-key-{key} input").first.input_value()
-
-
 def _expect_numbers(tab: Page, **values: int) -> None:
     """The page's number inputs show these values (waiting for the run that draws them)."""
     for name, value in values.items():
@@ -49,7 +44,8 @@ def test_the_chosen_preset_reads_in_the_new_language(page, streamlit_server):
     page.wait_for_function("() => document.querySelector('h1').innerText.includes('"
                            + TEXT["os.title"]["zh"][:4] + "')")
     _idle(page)
-    assert _chosen(page, "output_size-preset") == TEXT["os.preset.d2l_pad1"]["zh"]
+    expect(page.locator(".st-key-output_size-preset input").first).to_have_value(
+        TEXT["os.preset.d2l_pad1"]["zh"], timeout=20_000)
 
 
 def test_settings_survive_the_menu_and_the_back_button(page, streamlit_server):

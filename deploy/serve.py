@@ -174,6 +174,8 @@ def main() -> None:
                         help="nginx listens on this address (default: every interface)")
     args = parser.parse_args()
     deployment = start(args.processes, args.port, args.host)
+    # `docker stop`, systemd and `timeout` send SIGTERM: stop everything as Ctrl+C does.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"ConvLab: {deployment.base} -> {args.processes} processes on ports "
           f"{', '.join(map(str, deployment.ports))}; run dir {deployment.run_dir}; Ctrl+C stops")
     try:

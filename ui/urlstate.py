@@ -185,7 +185,8 @@ class PageState:
             if value != p.default:
                 out[p.name] = p.format(value)
         prefix = self.key("open.")
-        opened = sorted(k[len(prefix):] for k, v in st.session_state.items()
+        # One snapshot of the state (items() would look every key up again, under a lock).
+        opened = sorted(k[len(prefix):] for k, v in st.session_state.to_dict().items()
                         if isinstance(k, str) and k.startswith(prefix) and v is True)
         if opened:
             out[OPEN] = ",".join(opened)

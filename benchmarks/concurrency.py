@@ -22,14 +22,12 @@ change. Server RSS: VmRSS of each app process and its descendants, sampled every
 
     python benchmarks/concurrency.py [--sessions 10] [--seconds 60] [--think 1.0]
     python benchmarks/concurrency.py --sessions 60 --think 0.1 --processes 1,2
-    python benchmarks/concurrency.py --sessions 40 --compare-batching
     python benchmarks/concurrency.py --url http://host:8080 [--pid PID ...]
 
 ``--processes 1`` (the default) starts one ``streamlit run`` and drives it directly;
 ``--processes N`` starts N behind nginx (deploy/serve.py) and drives the load through nginx;
 a list runs each in turn, in the same run. ``--url`` drives a deployment already running
-(CPU and memory only for the processes named with ``--pid``). ``--compare-batching`` first
-runs one process with ui.serving's batching turned off.
+(CPU and memory only for the processes named with ``--pid``).
 
 ``--uploads 5`` instead checks pictures (issue #19): that many sessions open the
 kernel-learning page with its upload, each uploads the same picture at the limit (the
@@ -578,16 +576,13 @@ def measure(target: Target, stems: list[str], args: argparse.Namespace) -> Resul
                   peak, min((s.samples for s in samplers), default=0))
 
 
-def run_processes(n: int, stems: list[str], args: argparse.Namespace,
-                  batching: bool = True) -> Result:
+def run_processes(n: int, stems: list[str], args: argparse.Namespace) -> Result:
     """``n`` = 1: one ``streamlit run``, driven directly (as before this option existed);
-    more: that many behind nginx (deploy/serve.py), driven through nginx. ``batching``
-    False: one process with ui.serving's batching turned off."""
+    more: that many behind nginx (deploy/serve.py), driven through nginx."""
     if n == 1:
-        proc, base = start_server(env={} if batching else {"CONVLAB_NO_BATCHING": "1"})
-        label = "1 process" if batching else "1 process, no batching"
+        proc, base = start_server()
         try:
-            return measure(Target(label, base, [proc.pid], direct=[base]), stems, args)
+            return measure(Target("1 process", base, [proc.pid], direct=[base]), stems, args)
         finally:
             stop_server(proc)
     from deploy.serve import start
@@ -652,9 +647,6 @@ def main() -> None:
     parser.add_argument("--url", default="",
                         help="instead: drive a deployment already running at this URL "
                              "(http://host:port); its CPU and memory only with --pid")
-    parser.add_argument("--compare-batching", action="store_true",
-                        help="first run one process with ui.serving's batching of event-loop "
-                             "wake-ups turned off (CONVLAB_NO_BATCHING=1)")
     parser.add_argument("--pid", type=int, action="append", default=[],
                         help="with --url: an app process to read CPU and memory from "
                              "(repeat for each)")
@@ -668,9 +660,7 @@ def main() -> None:
     if args.url:
         results = [measure(Target(args.url, args.url.rstrip("/"), args.pid), stems, args)]
     else:
-        results = [run_processes(1, stems, args, batching=False)] \
-            if args.compare_batching else []
-        results += [run_processes(int(n), stems, args) for n in args.processes.split(",")]
+        results = [run_processes(int(n), stems, args) for n in args.processes.split(",")]
 
     print(f"\n{args.sessions} concurrent sessions for {args.seconds:.0f} s "
           f"({os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f} now), think time "

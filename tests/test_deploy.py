@@ -113,44 +113,27 @@ def change_height(tab: Page, value: int) -> None:
     field.press("Enter")
 
 
-def test_batched_callbacks_all_run_in_order_with_fewer_wakeups():
-    """ui.serving.Batcher: callbacks from many threads, each thread's in its order, all run
-    on the loop, with fewer wake-ups than callbacks."""
-    import asyncio
-    import threading
 
-    from ui.serving import Batcher
+def test_a_fresh_sessions_first_fragment_request_enters_the_page_from_its_url():
+    """ui.serving: the first request of a session that took a tab over becomes a first visit
+    (page by name, no fragment, the tab's URL); the ones after pass through unchanged."""
+    from streamlit.proto.ClientState_pb2 import ClientState
+    from streamlit.util import calc_hash
 
-    threads, each = 4, 500
-    ran: list[tuple[int, int]] = []
+    from ui.serving import _rerun_whole_page_first
 
-    async def main() -> Batcher:
-        loop = asyncio.get_running_loop()
-        batcher = Batcher(loop)
-        done = asyncio.Event()
+    class Session:
+        def has_fragment(self, fragment_id: str) -> bool:
+            return False
 
-        def produce(t: int) -> None:
-            for i in range(each):
-                batcher.call_soon(lambda t=t, i=i: ran.append((t, i)))
-            batcher.call_soon(lambda: loop.call_soon(
-                lambda: done.set() if len(ran) == threads * each else None))
-
-        workers = [threading.Thread(target=produce, args=(t,)) for t in range(threads)]
-        for w in workers:
-            w.start()
-        for w in workers:
-            await asyncio.to_thread(w.join)
-        while len(ran) < threads * each:
-            await asyncio.sleep(0.01)
-        return batcher
-
-    # In a thread of its own: the browser tests' Playwright runs a loop in this one.
-    result: list[Batcher] = []
-    runner = threading.Thread(target=lambda: result.append(asyncio.run(main())))
-    runner.start()
-    runner.join(timeout=60)
-    batcher = result[0]
-    assert len(ran) == threads * each
-    for t in range(threads):
-        assert [i for u, i in ran if u == t] == list(range(each))
-    assert batcher.wakeups < threads * (each + 1), batcher.wakeups
+    asked: list[ClientState] = []
+    rerun = _rerun_whole_page_first(lambda session, state: asked.append(state))
+    tab = ClientState(query_string="h=12&kh=5", fragment_id="f1",
+                      page_script_hash=calc_hash("output_size"))
+    session = Session()
+    rerun(session, tab)
+    rerun(session, tab)
+    first, second = asked
+    assert (first.page_name, first.fragment_id, first.page_script_hash) == ("output_size", "", "")
+    assert first.query_string == "h=12&kh=5"
+    assert second == tab  # later requests: Streamlit's own handling

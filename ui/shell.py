@@ -27,7 +27,7 @@ _PAGE = "_app_page"  # the page of the previous run: a different one means "ente
 # (frame.on_demand), so that they measure what PyTorch does by default.
 ALL_THREADS = torch.get_num_threads()
 torch.set_num_threads(1)
-# Many sessions on one server: batch the script threads' hand-offs to the event loop.
+# Behind a proxy (deploy/): a tab that moves to another process reruns its page there.
 serving.install()
 
 

@@ -146,7 +146,7 @@ def chart_words() -> dict[str, str]:
 def chart(page: Frame, plan: convlab.StackPlan, container: Any) -> None:
     """The chart, as wide as the stage (``Frame.chart`` draws at the spec's own width)."""
     spec = charts.spec(size_rf_chart, chart_frame(plan), t("pl.chart_title"), chart_words())
-    container.vega_lite_chart(spec=spec, key=page.key("chart.size_rf"), width="stretch",
+    container.vega_lite_chart(spec=spec, key=page.key("size_rf_chart"), width="stretch",
                               theme=None)
 
 

@@ -74,9 +74,9 @@ TEXT: dict[str, dict[str, str]] = {
     "pw.d2l_check.below_d2l": {"en": "As d2l 7.4 states: the matrix-multiply form and the loop reference differ by a total absolute difference of {diff}, below 1e-6.",
                                "zh": "正如 d2l 7.4（中文版 6.4）所述：矩阵乘法形式与循环参考实现的绝对误差总和为 {diff}，小于 1e-6。"},
     "pw.d2l_check.within_tolerance": {"en": "The matrix-multiply form and the loop reference differ by a total absolute difference of {diff} over {count} outputs. d2l 7.4's bound of 1e-6 holds for its own small example, not for every size: the two forms add the C_in products in different orders, and each {dtype} sum rounds. The difference is within {tol}, the sum over the outputs of torch.testing's {dtype} tolerance atol + rtol·|value| (atol = {atol}, rtol = {rtol}): they agree.",
-                                      "zh": "矩阵乘法形式与循环参考实现在 {count} 个输出上的绝对误差总和为 {diff}。d2l 7.4（中文版 6.4）的 1e-6 界限对它自己的小例子成立，并非对任何尺寸都成立：两种形式以不同顺序累加 C_in 个乘积，每次 {dtype} 加法都会舍入。该误差在 {tol} 之内，即对各输出求和的 torch.testing {dtype} 容差 atol + rtol·|值|（atol = {atol}，rtol = {rtol}）：两者一致。"},
+                                      "zh": "矩阵乘法形式与循环参考实现在 {count} 个输出上的绝对误差总和为 {diff}。d2l 7.4（中文版 6.4）的 1e-6 界限对它自己的小例子成立，并非对任何尺寸都成立：两种形式以不同顺序累加 C_in 个乘积，每次 {dtype} 加法都会舍入。该误差在 {tol} 之内，即对各输出求和的 `torch.testing` {dtype} 容差 `atol + rtol·|值|`（`atol = {atol}`，`rtol = {rtol}`）：两者一致。"},
     "pw.d2l_check.exceeds": {"en": "The matrix-multiply form and the loop reference differ by a total absolute difference of {diff} over {count} outputs: more than {tol}, the sum over the outputs of torch.testing's {dtype} tolerance atol + rtol·|value| (atol = {atol}, rtol = {rtol}). They disagree.",
-                             "zh": "矩阵乘法形式与循环参考实现在 {count} 个输出上的绝对误差总和为 {diff}：超过了 {tol}，即对各输出求和的 torch.testing {dtype} 容差 atol + rtol·|值|（atol = {atol}，rtol = {rtol}）。两者不一致。"},
+                             "zh": "矩阵乘法形式与循环参考实现在 {count} 个输出上的绝对误差总和为 {diff}：超过了 {tol}，即对各输出求和的 `torch.testing` {dtype} 容差 `atol + rtol·|值|`（`atol = {atol}`，`rtol = {rtol}`）。两者不一致。"},
     "pw.check_note": {"en": "The matrix multiply, nn.Linear on channels-last and the loop reference, each against F.conv2d with the 1×1 kernel, on the selected device.",
                       "zh": "矩阵乘法、通道在后的 nn.Linear 与循环参考实现，分别在所选设备上与 1×1 卷积核的 F.conv2d 核对。"},
 }

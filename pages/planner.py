@@ -12,8 +12,12 @@ def lesson(page: frame.Frame) -> None:
     rows = page.control_row(), page.control_row()
     shape = tuple(page.number(name, container=rows[i // 2]) for i, name in enumerate("nchw"))
     picture, table = page.stage.container(), page.stage.container()  # the chart on top
-    stack = view.edit_stack(page, table)
-    done = view.planned(stack, shape)
+    model = view.paste_box(page, table, shape)  # a pasted model replaces the table
+    if model is None:
+        stack = view.edit_stack(page, table)
+        done = view.planned(stack, shape)
+    else:
+        stack, done = None, model.done
     plan = done.plan
     if plan.error is None:  # a stack that runs: what shape comes out of it?
         page.predict(t("pl.predict"), plan.output_shape, {})
@@ -27,8 +31,11 @@ def lesson(page: frame.Frame) -> None:
     note = results.rf_note(plan)
     if note:
         st.caption(note)
-    box = page.section("solver", t("pl.solver"), icon=":material/calculate:")
-    if box is not None:
+    if model is not None:
+        view.model_notes(model)
+    box = None if stack is None else page.section("solver", t("pl.solver"),
+                                                  icon=":material/calculate:")
+    if box is not None and stack is not None:
         with box:
             results.solver(page, plan, stack)
     page.check(done.checks)

@@ -240,7 +240,7 @@ ALLOWED_WORDS = {
     "alexnet", "lenet", "vgg", "resnet", "mobilenet", "unet", "araujo", "norris", "distill",
     "tensorflow", "maxpool2d", "avgpool2d", "adaptiveavgpool2d", "batchnorm2d", "relu6",
     "leakyrelu", "gelu", "silu", "sigmoid", "tanh", "dropout", "upsample", "kib", "mib", "gib",
-    "true", "false", "meta",
+    "true", "false", "meta", "torchvision", "basicblock", "bottleneck", "sequential",
 }
 
 

@@ -161,7 +161,7 @@ PAGE_SECTIONS = {
     "fc_conv": set(),
     "learn_kernel": {"more"},
     "pooling": {"more"},
-    "planner": {"solver"},
+    "planner": {"paste", "solver"},
 }
 
 

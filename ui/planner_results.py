@@ -85,6 +85,15 @@ def rf_note(plan: convlab.StackPlan) -> str | None:
              layers=", ".join(map(str, over)))
 
 
+def layer_cell(r: convlab.LayerPlan) -> str:
+    """A row's layer, with a residual block's shortcut and a forward's flatten marked."""
+    text = r.layer
+    if r.shortcut is not None:
+        text += t("pl.shortcut", layers=" + ".join(r.shortcut) if r.shortcut else
+                  t("pl.shortcut.identity"))
+    return text + (t("pl.flattened") if r.flattened else "")
+
+
 def results_table(plan: convlab.StackPlan) -> pd.DataFrame:
     """One row per planned layer (the input first, the totals last), cells as printed."""
     head = [t(f"pl.th.{k}") for k in ("index", "layer", "shape", "rf", "stride", "padding",
@@ -93,7 +102,7 @@ def results_table(plan: convlab.StackPlan) -> pd.DataFrame:
     over = set(beyond_input(plan))
     for r in plan.rows:
         rf = _pair(r.receptive_field, r.rf_note) + (" *" if r.index in over else "")
-        rows.append([str(r.index), r.layer, shape_text(r.output_shape),
+        rows.append([str(r.index), layer_cell(r), shape_text(r.output_shape),
                      rf, _pair(r.effective_stride, r.rf_note),
                      _pair(r.effective_padding, r.rf_note), f"{r.params:,}", f"{r.macs:,}",
                      _bytes(r.activation_bytes)])

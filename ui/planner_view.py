@@ -349,9 +349,9 @@ def paste_box(page: Frame, container: Any, shape: tuple[int, ...]) -> PlannedMod
             if text:
                 right.button(t("pl.paste.back"), key=page.key("paste_back"),
                              on_click=_back_to_table, args=(page,), icon=":material/table:")
-            st.caption(t("pl.paste.caption"))
-            if st.session_state.get(problem) is not None:
+            if st.session_state.get(problem) is not None:  # under the button that found it
                 text_error(*st.session_state[problem])
+            st.caption(t("pl.paste.caption"))
     if isinstance(model, convlab.ConvConfigError):  # a link's text that cannot be read
         text_error(model, text)
         return None

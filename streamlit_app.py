@@ -12,7 +12,7 @@ from ui import shell
 from ui.i18n import t
 from ui.registry import PAGES
 
-shell.configure()
+shell.configure(record=False)  # the page's own call records the page it enters
 # Each page's URL path is its file stem (no url_path override): a differing path makes the
 # first deep link on a fresh server show "Page not found" while pages/ exists.
 navigation = st.navigation(

@@ -16,7 +16,13 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def page(browser, streamlit_log) -> Iterator[Page]:
+def page(browser, streamlit_server, streamlit_log) -> Iterator[Page]:
+    """A fresh tab on a server that has run its main script once (as any server has after
+    its first visitor): from then on every run passes through streamlit_app.py first."""
+    with checked_tab(browser, streamlit_log, width=1280, height=900) as first:
+        first.goto(streamlit_server + "/")
+        first.wait_for_selector("h1")
+        _idle(first)
     with checked_tab(browser, streamlit_log, width=1280, height=900) as tab:
         yield tab
 

@@ -37,17 +37,21 @@ def _global_state() -> PageState:
                              ChoiceParam("device", names[0], names)])
 
 
-def configure() -> tuple[PageState, bool]:
+def configure(*, record: bool = True) -> tuple[PageState, bool]:
     """Page config and the shared values (read from the URL when a page is entered).
 
     Returns the shared state and whether this run entered a page. Draws nothing.
+    ``record=False`` (streamlit_app.py, before the page runs) leaves the page's own
+    call to record which page this run is on: once a process has run the main script,
+    every run calls this twice, and only the page's call may say "entering".
     """
     st.set_page_config(page_title="ConvLab", page_icon=":material/grid_on:", layout="wide")
     state = _global_state()
     ctx = get_script_run_ctx()
     page_id = ctx.page_script_hash if ctx is not None else ""
     entering = st.session_state.get(_PAGE) != page_id
-    st.session_state[_PAGE] = page_id
+    if record:
+        st.session_state[_PAGE] = page_id
     state.load(entering=entering)
     # Each page draws its own sidebar, so on a page switch these are new widgets and
     # Streamlit would reset them to their defaults: carry the values over explicitly.

@@ -152,7 +152,7 @@ class PageState:
             for name in (_raw(OPEN) or "").split(",")[:MAX_OPEN]:
                 if SECTION_NAME.fullmatch(name):
                     st.session_state[self.key(f"open.{name}")] = True
-        if st.session_state.pop(_LANGUAGE_CHANGED, False):
+        if self.page != SHARED and st.session_state.pop(_LANGUAGE_CHANGED, False):
             # A choice widget's browser-side value is its words: in the old language they
             # match no option of the new one, so the browser keeps showing them. Setting
             # the value from Python makes Streamlit send it again, worded anew.

@@ -115,14 +115,15 @@ def test_max_pool2d_backward_routes_to_the_winner_as_autograd_does(case):
     X, kw = case
     if _torch(F.max_pool2d, X, **kw)[1] is not None:
         return
+    _, idx = convlab.max_pool2d(X, return_indices=True, **kw)
+    # A dilated window can read padding alone (-inf, its index past the plane): PyTorch's
+    # CPU backward then writes its gradient outside the input's memory (it corrupts the
+    # process: never call it there). Not a lesson.
+    assume(bool(((idx >= 0) & (idx < X.shape[-2] * X.shape[-1])).all()))
     leaf = X.clone().requires_grad_(True)
     out = F.max_pool2d(leaf, **kw)
     g = torch.randn(out.shape, dtype=out.dtype, generator=torch.Generator().manual_seed(0))
     out.backward(g)
-    _, idx = convlab.max_pool2d(X, return_indices=True, **kw)
-    # A dilated window can read padding alone (-inf, its index past the plane): PyTorch's
-    # CPU backward then adds its gradient into the next channel's memory. Not a lesson.
-    assume(bool(((idx >= 0) & (idx < X.shape[-2] * X.shape[-1])).all()))
     torch.testing.assert_close(convlab.max_pool2d_backward(g, idx, X.shape[-2:]), leaf.grad)
 
 
@@ -277,3 +278,16 @@ def test_the_reproduce_script_prints_the_numbers():
     exec(compile(code, "<pool>", "exec"), ns)  # noqa: S102
     assert ns["Y"].tolist() == [[[5, 7], [13, 15]], [[6, 8], [14, 16]]]
     assert ns["X"].grad.sum() == 8  # every output's gradient lands on one cell
+
+
+def test_a_window_of_padding_alone_never_reaches_pytorchs_backward():
+    """MaxPool2d(2, padding=1, dilation=2) on a 1x1 input: the only window reads padding
+    alone, its index lies past the plane, and PyTorch's CPU backward would write outside
+    the input (corrupting the server). The lesson still answers, without that check."""
+    X = torch.ones(1, 1, 1)
+    kw = {"kernel_size": 2, "padding": 1, "dilation": 2, "stride": 1}
+    _, idx = convlab.max_pool2d(X, return_indices=True, **kw)
+    assert not bool(((idx >= 0) & (idx < 1)).all())  # the case this guards
+    result = convlab.run_pool(X, "max", kw)
+    assert "pool_backward" not in [c.what for c in result.checks]
+    assert all(c.passed for c in result.checks)

@@ -116,13 +116,19 @@ def run_pool(X: Tensor, kind: str, kwargs: dict[str, Any], device: str = "cpu") 
                                       oracle="return_indices", args={"module": module}),
                               dtype=str(X.dtype).removeprefix("torch.")))
         grad = max_pool2d_backward(torch.ones_like(Y), indices, X.shape[-2:])
-        leaf = Xd.detach().clone().requires_grad_(True)
-        out = (F.max_pool2d(leaf, **kw) if kind == "max"
-               else F.adaptive_max_pool2d(leaf, kw["output_size"]))
-        out.sum().backward()
-        assert leaf.grad is not None  # backward filled it
-        checks.append(compare(grad, leaf.grad, what="pool_backward", oracle="max_pool_autograd",
-                              args={"module": module}))
+        # A dilated window can read padding alone: its index lies outside the plane, and
+        # PyTorch's CPU backward would write that output's gradient outside the input's
+        # memory (corrupting the server process). Autograd is asked only when every
+        # maximum is an input cell.
+        plane = int(X.shape[-2]) * int(X.shape[-1])
+        if bool(((indices >= 0) & (indices < plane)).all()):
+            leaf = Xd.detach().clone().requires_grad_(True)
+            out = (F.max_pool2d(leaf, **kw) if kind == "max"
+                   else F.adaptive_max_pool2d(leaf, kw["output_size"]))
+            out.sum().backward()
+            assert leaf.grad is not None  # backward filled it
+            checks.append(compare(grad, leaf.grad, what="pool_backward",
+                                  oracle="max_pool_autograd", args={"module": module}))
     elif kind == "avg":
         Y = avg_pool2d(Xd, **kw)
         checks.append(compare(Y, F.avg_pool2d(Xd, **kw), what="pool_windows",

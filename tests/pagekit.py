@@ -241,6 +241,7 @@ ALLOWED_WORDS = {
     "tensorflow", "maxpool2d", "avgpool2d", "adaptiveavgpool2d", "batchnorm2d", "relu6",
     "leakyrelu", "gelu", "silu", "sigmoid", "tanh", "dropout", "upsample", "kib", "mib", "gib",
     "true", "false", "meta", "torchvision", "basicblock", "bottleneck", "sequential",
+    "residual",  # the table's block row (convlab.Residual)
 }
 
 

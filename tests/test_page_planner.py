@@ -3,6 +3,8 @@ both languages."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import make_app
 from hypothesis import given, settings
@@ -458,3 +460,91 @@ def test_every_applied_solution_gives_its_layer_the_target(n, k, s, p, target, k
             continue
         plan = convlab.plan_table(applied(stack, 0, f), (1, 1, n, n))
         assert plan.error is None and plan.rows[0].output_shape[-2] == target, (f, plan)
+
+
+# ---- a residual block as one row of the table --------------------------------------------------
+
+def test_a_block_row_is_typed_into_the_table_and_kept_in_the_link():
+    """A BasicBlock with its downsample added as one row: its main path, shortcut and the
+    ReLU after the sum typed as small stacks; the link keeps it, the plan shows one row with
+    its shortcut and agrees with PyTorch."""
+    at = make_app(PAGE, {"preset": "custom", "stack": "conv.o8k3p1_bn_relu", "c": "3",
+                         "h": "16", "w": "16"})
+    main = "conv.o16k3s2p1b0_bn_relu_conv.o16k3p1b0_bn"
+    _edit(at, {"added_rows": [{"t": "Residual", "rm": main, "rs": "conv.o16k1s2b0_bn",
+                               "ra": "relu"}]})
+    assert_clean(at)
+    link = f"conv.o8k3p1_bn_relu_res({main})(conv.o16k1s2b0_bn)(relu)"
+    assert at.query_params["stack"] == link
+    stack = at.session_state["planner.stack"]
+    assert stack == convlab.decode_stack(link) and stack[-1][0] == "res"
+    assert shapes(at)[-2] == "1 × 16 × 8 × 8"  # the last is the total
+    assert check_passed(at)
+    # the link opens the same view, the table shows the block in its columns
+    again = make_app(PAGE, {"preset": "custom", "stack": link, "c": "3", "h": "16",
+                            "w": "16"})
+    assert_clean(again)
+    assert again.session_state["planner.stack"] == stack
+    frame = stack_frame(stack)
+    assert frame.iloc[-1]["t"] == "Residual" and frame.iloc[-1]["rm"] == main
+    assert frame.iloc[-1]["rs"] == "conv.o16k1s2b0_bn" and frame.iloc[-1]["ra"] == "relu"
+    assert frame_stack(frame) == (stack, None)
+
+
+@pytest.mark.parametrize("cells, why", [
+    ({"rm": "conv.o8k3_(relu)"}, "pl.block.nested"),
+    ({"rm": ""}, "pl.block.empty"),
+    ({"rm": "conv.o8k0"}, "pl.block.out_of_range"),
+    ({"rm": "conv.k3"}, "pl.block.required"),
+    ({"rm": "relu", "ra": "relu_relu"}, "pl.block.one_layer"),
+    ({"rm": "blob"}, "pl.block.unknown_kind"),
+    ({"rm": "relu", "rs": "conv.o8k3%"}, "pl.block.unreadable"),
+    ({"rm": "_".join(["relu"] * 70)}, "pl.block.too_many")])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_bad_block_cell_is_named_in_words_and_the_stack_is_kept(cells, why, lang):
+    at = make_app(PAGE, {"lang": lang, "preset": "lenet"})
+    _edit(at, {"added_rows": [{"t": "Residual", **cells}]})
+    assert_clean(at)
+    words = EN if lang == "en" else ZH
+    start = words["pl.cell.block"].split("{")[0]
+    reason = max(re.split(r"\{[^}]*\}|`", words[why]), key=len)  # its longest fixed words
+    assert len(reason) >= 3
+    assert any(w.value.startswith(start) and reason in w.value for w in at.warning), [
+        w.value for w in at.warning]
+    assert at.session_state["planner.stack"] == STACKS["lenet"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_too_many_layers_inside_blocks_are_named(lang):
+    at = make_app(PAGE, {"lang": lang, "preset": "lenet"})
+    block = {"t": "Residual", "rm": "_".join(["relu"] * 30)}
+    _edit(at, {"added_rows": [block, block]})
+    assert_clean(at)
+    words = (EN if lang == "en" else ZH)["pl.cell.too_many"].split("{")[0]
+    assert any(w.value.startswith(words) for w in at.warning)
+    assert at.session_state["planner.stack"] == STACKS["lenet"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_block_format_is_explained_on_the_page(lang):
+    at = make_app(PAGE, {"lang": lang})
+    words = EN if lang == "en" else ZH
+    assert any(m.value == words["pl.format_block"] for m in at.markdown)
+
+
+def test_a_stack_with_blocks_reads_in_chinese():
+    """The plan's rows, checks, notes and code comments of a stack with blocks: no English
+    words of the page's own (the block cells hold the link's code)."""
+    from pagekit import english_words
+    link = ("conv.o8k3p1_res(conv.o8k3p1b0_bn_relu_conv.o8k3p1b0_bn)()(relu)_"
+            "res(conv.o16k3s2p1b0_bn_relu_conv.o16k3p1b0_bn)(conv.o16k1s2b0_bn)(relu)")
+    at = make_app(PAGE, {"lang": "zh", "preset": "custom", "stack": link, "c": "3",
+                         "h": "16", "w": "16"})
+    assert_clean(at)
+    strings = [e.value for kind in (at.markdown, at.caption, at.warning, at.info, at.error)
+               for e in kind]
+    assert any("Residual" in s and "BatchNorm2d" in s for s in strings)  # the block's row
+    assert not sorted({w for s in strings for w in english_words(s)})
+    comments = [line.split("# ", 1)[1] for c in at.code for line in c.value.split("\n")
+                if "# " in line]
+    assert not sorted({c for c in comments if english_words(f"`{c}`")})

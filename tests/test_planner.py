@@ -663,3 +663,176 @@ def test_the_input_sizes_a_stack_takes_are_those_it_plans(stack, c, w):
     planned = [h for h in range(1, 25) if plan_table(stack, (1, c, h, w)).error is None]
     assert list(sizes.runs) == planned
     assert set(sizes.exact) <= set(sizes.runs)
+
+
+# ---- a residual block as one row of the table --------------------------------------------------
+
+def _torchvision_block(kind: str, inplanes: int, planes: int, stride: int, down: bool):
+    from test_planner_text import BasicBlock, Bottleneck
+    cls = BasicBlock if kind == "basic" else Bottleneck
+    out = planes * cls.expansion
+    with torch.device("meta"):
+        downsample = nn.Sequential(nn.Conv2d(inplanes, out, 1, stride, bias=False),
+                                   nn.BatchNorm2d(out)) if down else None
+        return cls(inplanes, planes, stride, downsample)
+
+
+def _block_text(kind: str, planes: int, stride: int, down: bool) -> str:
+    """The same block as the table's link writes it."""
+    s = f"s{stride}" if stride > 1 else ""
+    if kind == "basic":
+        main = f"conv.o{planes}k3{s}p1b0_bn_relu_conv.o{planes}k3p1b0_bn"
+        out = planes
+    else:
+        main = (f"conv.o{planes}k1b0_bn_relu_conv.o{planes}k3{s}p1b0_bn_relu_"
+                f"conv.o{planes * 4}k1b0_bn")
+        out = planes * 4
+    short = f"conv.o{out}k1{s}b0_bn" if down else ""
+    return f"res({main})({short})(relu)"
+
+
+def _real_row(block: nn.Module, shape: tuple[int, ...]):
+    out = block.eval()(torch.empty(shape, device="meta"))
+    return tuple(out.shape), sum(p.numel() for p in block.parameters())
+
+
+@pytest.mark.parametrize("kind, inplanes, planes, stride, down, shape", [
+    ("basic", 64, 64, 1, False, (1, 64, 56, 56)),    # resnet18 layer1
+    ("basic", 64, 128, 2, True, (2, 64, 56, 56)),    # resnet18 layer2.0
+    ("bottleneck", 64, 64, 1, True, (1, 64, 56, 56)),  # resnet50 layer1.0
+    ("bottleneck", 256, 128, 2, True, (1, 256, 56, 56)),  # resnet50 layer2.0
+    ("bottleneck", 512, 128, 1, False, (1, 512, 28, 28))])
+def test_a_block_row_plans_as_the_torchvision_block(kind, inplanes, planes, stride, down,
+                                                     shape):
+    """BasicBlock and Bottleneck (with and without downsample) entered as one table row:
+    the same shape and parameters as the real module on the meta device, and the same row
+    as the planner gives the real block (shortcut shown, receptive field of the longer
+    path)."""
+    text = _block_text(kind, planes, stride, down)
+    stack = decode_stack(text)
+    assert convlab.encode_stack(stack) == text
+    plan = plan_table(stack, shape)
+    block = _torchvision_block(kind, inplanes, planes, stride, down)
+    out, n = _real_row(block, shape)
+    row = plan.rows[0]
+    assert (row.output_shape, row.params) == (out, n)
+    assert row.layer == "Residual"
+    assert row.shortcut == (("Conv2d", "BatchNorm2d") if down else ())
+    real = plan_stack([convlab.Residual(_main(block),
+                                        block.downsample, nn.ReLU())], shape).rows[0]
+    assert (real.output_shape, real.params, real.receptive_field, real.effective_stride,
+            real.macs) == (row.output_shape, row.params, row.receptive_field,
+                           row.effective_stride, row.macs)
+    assert convlab.run_table(stack, shape) == ([out], None)
+
+
+def _main(block: nn.Module) -> list[nn.Module]:
+    names = ["conv1", "bn1", "relu", "conv2", "bn2"] if not hasattr(block, "conv3") else [
+        "conv1", "bn1", "relu", "conv2", "bn2", "relu", "conv3", "bn3"]
+    return [getattr(block, n) for n in names]
+
+
+def test_a_resnet18_stem_and_stage_as_rows_plans_to_its_published_shapes():
+    """ResNet-18 written as table rows (stem, 8 basic blocks, head): (1, 1000) and its
+    published 11,689,512 parameters; its link reads back to the same stack."""
+    stages = []
+    for planes, stride in ((64, 1), (128, 2), (256, 2), (512, 2)):
+        stages.append(_block_text("basic", planes, stride, planes != 64))
+        stages.append(_block_text("basic", planes, 1, False))
+    text = "_".join(["conv.o64k7s2p3b0_bn_relu_maxpool.k3s2p1", *stages,
+                     "adaptive.o1_flatten_linear.o1000"])
+    stack = decode_stack(text)
+    assert convlab.encode_stack(stack) == text
+    plan = plan_table(stack, (1, 3, 224, 224))
+    assert plan.error is None and plan.output_shape == (1, 1000)
+    assert plan.params == 11_689_512
+    assert [r.output_shape[1:] for r in plan.rows if r.layer == "Residual"][1::2] == [
+        (64, 56, 56), (128, 28, 28), (256, 14, 14), (512, 7, 7)]
+    shapes, message = convlab.run_table(stack, (1, 3, 224, 224))
+    assert message is None and shapes == [r.output_shape for r in plan.rows]
+
+
+@st.composite
+def block_rows(draw) -> tuple[str, int]:
+    """A small random block (convolutions, pools, activations; a shortcut or not) and the
+    input channels."""
+    c = draw(st.integers(1, 4))
+    main = [f"conv.o{draw(st.integers(1, 4))}k{draw(st.integers(1, 3))}"
+            f"s{draw(st.integers(1, 2))}p{draw(st.integers(0, 1))}"]
+    main += draw(st.lists(st.sampled_from(["bn", "relu", "maxpool.k2s1", "conv.o3k1",
+                                           "avgpool.k1"]), max_size=3))
+    short = draw(st.sampled_from(["", "conv.o3k1", "conv.o3k1s2_bn", "avgpool.k2s2"]))
+    after = draw(st.sampled_from(["", "relu", "bn"]))
+    groups = ["_".join(main), short, after]
+    while groups and not groups[-1]:
+        groups.pop()
+    return "res" + "".join(f"({g})" for g in groups), c
+
+
+@SETTINGS
+@given(block_rows(), st.integers(1, 9), st.integers(0, 1))
+def test_random_block_rows_plan_refuse_and_read_back_as_torch(case, h, before):
+    """A random block row (after a convolution or not): PyTorch's shapes and refusals on
+    the meta device, the link read back, the code block builds and prints the same."""
+    text, c = case
+    text = ("conv.o3k1_" if before else "") + text
+    stack = decode_stack(text)
+    assert convlab.encode_stack(stack) == text
+    shape = (2, c, h, h + 1)  # two images: the code's BatchNorm (training mode) runs on 1x1
+    plan = plan_table(stack, shape)
+    shapes, message = convlab.run_table(stack, shape)
+    assert [r.output_shape for r in plan.rows] == shapes
+    assert (plan.error is None) == (message is None), (plan.error, message)
+    if plan.error is None:
+        modules = [build_layer(i, r, s) for i, (r, s) in enumerate(zip(
+            stack, [shape, *shapes], strict=False))]
+        assert plan.params == sum(p.numel() for m in modules for p in m.parameters())
+        _runs_the_code(stack, plan)
+
+
+def _runs_the_code(stack, plan) -> None:
+    import contextlib
+    import io
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(stack_code(stack, plan), {})  # noqa: S102
+    lines = out.getvalue().splitlines()
+    assert lines[:-1] == [f"{r.index} {r.layer} {r.output_shape}" for r in plan.rows]
+    assert lines[-1] == f"parameters {plan.params}"
+
+
+def test_the_code_of_a_stack_with_blocks_builds_the_same_model():
+    text = "_".join(["conv.o8k3p1b0_bn_relu", _block_text("basic", 8, 1, False),
+                     _block_text("bottleneck", 4, 2, True), "adaptive.o1_flatten_linear.o10"])
+    stack = decode_stack(text)
+    plan = plan_table(stack, (2, 3, 32, 32))
+    assert plan.error is None and plan.output_shape == (2, 10)
+    _runs_the_code(stack, plan)
+
+
+@pytest.mark.parametrize("text, code", [
+    ("res(conv.o8k3_(relu))", "nested"), ("res((conv.o8k3))", "nested"),
+    ("res(conv.o8k3", "brackets"), ("res(conv.o8k3))", "brackets"),
+    ("res(conv.o8k3)x", "brackets"), ("res(conv.o8k3)(relu)(relu)(relu)", "brackets"),
+    ("res()", "empty"), ("res()(relu)", "empty"), ("res(relu)()(relu_bn)", "one_layer"),
+    ("res(conv.o8k0)", "out_of_range"), ("res(conv.k3)", "required"),
+    ("res(relu.k3)", "unused"), ("res(blob)", "unknown_kind"), ("res(conv.o8k3k3)", "twice"),
+    ("res(relu)(res)", "nested"), ("res(conv.o8k3%)", "unreadable"),
+    ("_".join(["res(" + "_".join(["relu"] * 40) + ")"] * 2), "too_many")])
+def test_bad_block_text_is_refused_with_its_reason(text, code):
+    """A link's block that cannot be read raises a ValueError (the link names it) with an
+    identifier the table's message translates; nothing is built."""
+    from convlab.planner.table import StackTextError
+    with pytest.raises(StackTextError) as err:
+        decode_stack(text)
+    assert err.value.code == code
+
+
+def test_old_links_and_blocks_keep_their_layer_bound():
+    """Every layer inside a block counts: 64 in all is the most a stack holds."""
+    full = "_".join(["res(" + "_".join(["relu"] * 31) + ")(relu)"] * 2)
+    assert len(decode_stack(full)) == 2
+    with pytest.raises(ValueError):
+        decode_stack(full + "_relu")
+    assert decode_stack("conv.o64k3p1_relu_maxpool.k2s2") == (
+        ("conv", (("o", 64), ("k", 3), ("p", 1))), ("relu", ()), ("maxpool", (("k", 2), ("s", 2))))

@@ -197,7 +197,7 @@ def fixed_stacks(stack: Any, err: convlab.ConvConfigError) -> list[tuple[str, An
     out = []
     for name, value in err.suggestion.items():
         key = FIX_KEYS.get(name)
-        if key is None or key not in convlab.KINDS[kind][1]:
+        if key is None or key not in convlab.KINDS.get(kind, (None, "", ""))[1]:  # a block: none
             continue
         given = {k: v for k, v in args if k != key}
         if value is not None:

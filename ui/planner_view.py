@@ -17,11 +17,17 @@ import streamlit as st
 import convlab
 import convlab.planner.presets
 from convlab.planner.table import (
+    BLOCK,
+    BLOCK_NAME,
     FLAGS,
     KEYS,
     PAIRED,
+    PARTS,
     WORDS,
+    StackTextError,
     bounds,
+    check_stack,
+    decode_path,
     plan_table_modules,
     row_problem,
 )
@@ -32,10 +38,12 @@ from .i18n import TEXT, reason, t
 from .urlstate import BoolParam, IntParam, TextParam
 
 PAGE = "planner"
-KIND_OF = {cls.__name__: kind for kind, (cls, _, _) in convlab.KINDS.items()}
+KIND_OF = {cls.__name__: kind for kind, (cls, _, _) in convlab.KINDS.items()} | {
+    BLOCK_NAME: BLOCK}  # a residual block: its main path, shortcut and after as small stacks
 CLASS_OF = {kind: name for name, kind in KIND_OF.items()}
 TYPE = "t"  # the table's layer-type column (the others are the one-letter keys)
 NUMBERS = "iog"  # integer columns; PAIRED (k s p d q) are text: "3", "(3, 5)", "same"
+COLUMN_OF = {"main": "rm", "short": "rs", "after": "ra"}  # a block's parts' table columns
 MODES = tuple(dict.fromkeys(w for (_, key), ws in WORDS.items() if key == "m" for w in ws))
 
 
@@ -100,6 +108,11 @@ def stack_frame(stack: convlab.planner.table.Stack) -> pd.DataFrame:
     stack (and not to be changed): the editor is drawn from it on every rerun."""
     rows = []
     for kind, args in stack:
+        if kind == BLOCK:
+            parts = convlab.planner.table.block_parts(args)
+            rows.append({TYPE: BLOCK_NAME} | {
+                COLUMN_OF[part]: convlab.encode_stack(parts.get(part, ())) for part in PARTS})
+            continue
         given = dict(args)
         takes = convlab.KINDS[kind][1]
         row: dict[str, Any] = {TYPE: CLASS_OF[kind]}
@@ -109,10 +122,11 @@ def stack_frame(stack: convlab.planner.table.Stack) -> pd.DataFrame:
         for k in FLAGS:
             row[k] = bool(given.get(k, 1 if k == "b" else 0)) if k in takes else None
         rows.append(row)
-    frame = pd.DataFrame(rows, columns=[TYPE, *KEYS])
+    blocks = [COLUMN_OF[part] for part in PARTS]
+    frame = pd.DataFrame(rows, columns=[TYPE, *KEYS, *blocks])
     for k in NUMBERS:
         frame[k] = frame[k].astype("Int64")
-    for k in (*PAIRED, "m"):
+    for k in (*PAIRED, "m", *blocks):
         frame[k] = frame[k].astype("string")
     for k in FLAGS:
         frame[k] = frame[k].astype("boolean")
@@ -167,6 +181,12 @@ def frame_stack(frame: pd.DataFrame) -> tuple[convlab.planner.table.Stack | None
         kind = KIND_OF.get(str(_cell(row.get(TYPE))))
         if kind is None:
             return None, t("pl.cell.unknown_kind", row=row_no, col=t("pl.col.layer"))
+        if kind == BLOCK:
+            block, problem = block_row(row_no, row)
+            if problem:
+                return None, problem
+            stack.append(block)
+            continue
         takes = convlab.KINDS[kind][1]
         args: list[tuple[str, Any]] = []
         for key in KEYS:
@@ -192,7 +212,42 @@ def frame_stack(frame: pd.DataFrame) -> tuple[convlab.planner.table.Stack | None
             return None, t("pl.cell.scale_or_size", row=row_no, layer=CLASS_OF[kind],
                            s=t("pl.col.s"), o=t("pl.col.o"))
         stack.append((kind, tuple(args)))
-    return tuple(stack), None
+    try:
+        return check_stack(stack), None
+    except StackTextError:  # a block's layers count: too many in all
+        return None, t("pl.cell.too_many", n=convlab.MAX_LAYERS)
+
+
+def block_row(row_no: int, row: Mapping[str, Any]) -> tuple[Any, str | None]:
+    """A residual block's row: its main path, shortcut and after, each a small stack as
+    the link writes it, or ``None`` and the translated reason of the first bad one."""
+    parts = []
+    for part in PARTS:
+        text = _cell(row.get(COLUMN_OF[part]))
+        text = "" if text is None else str(text).strip()
+        try:
+            rows = decode_path(text, part)
+        except StackTextError as err:
+            return None, t("pl.cell.block", row=row_no, col=t(f"pl.col.{part}"),
+                           value=text[:60], why=block_why(err))
+        if rows:
+            parts.append((part, rows))
+    return (BLOCK, tuple(parts)), None
+
+
+def block_why(err: StackTextError) -> str:
+    """Why a block's cell cannot be read, translated (from the error's identifier)."""
+    kind, key = err.token, err.key
+    if err.code in ("required", "unused", "not_integer", "not_a_choice", "out_of_range"):
+        table = convlab.planner.table
+        lo, hi = bounds(kind, key) if kind in convlab.KINDS and key in table.BOUNDS else (0, 0)
+        words = ", ".join(WORDS.get((kind, key), ()))
+        return t(f"pl.block.{err.code}", layer=CLASS_OF.get(kind, kind), setting=key, lo=lo,
+                 hi=hi, words=words)
+    if err.code in ("unknown_kind", "scale_or_size", "twice", "nested", "empty", "too_many",
+                    "one_layer", "brackets"):
+        return t(f"pl.block.{err.code}", layer=kind, n=convlab.MAX_LAYERS)
+    return t("pl.block.unreadable", token=kind)
 
 
 def column_config() -> dict[str, Any]:
@@ -218,6 +273,9 @@ def column_config() -> dict[str, Any]:
                                                          help=helped(key))
         else:
             cols[key] = st.column_config.CheckboxColumn(label, help=helped(key))
+    for part in PARTS:  # a residual block's paths, as the link writes a stack
+        cols[COLUMN_OF[part]] = st.column_config.TextColumn(t(f"pl.col.{part}"), help=helped(part),
+                                                 max_chars=1024)
     return cols
 
 
@@ -260,6 +318,7 @@ def edit_stack(page: Frame, container: Any) -> convlab.planner.table.Stack:
         with st.expander(t("pl.format"), icon=":material/link:"):
             st.markdown(t("pl.format_body", kinds=", ".join(
                 f"`{kind}` {CLASS_OF[kind]}" for kind in convlab.KINDS)))
+            st.markdown(t("pl.format_block"))
         edits = st.session_state.get(key) or {}
         new, problem = frame_stack(edited) if any(edits.values()) else (stack, None)
         if problem:

@@ -11,8 +11,8 @@ from typing import Any
 from torch import nn
 
 from ..errors import ConvConfigError
-from .layers import step
 from .limits import StackConfigError, check_input_shape
+from .residual import any_step
 from .table import BOUNDS, Row, build_layer, check_stack
 
 SEARCH = 64  # the largest extra input size tried (times the stride)
@@ -189,7 +189,7 @@ def input_sizes(stack: Sequence[Row], input_shape: Sequence[int], *,
                 if m is None:
                     raise StackConfigError(i, row[0], ConvConfigError("layer", row[0], "", None))
                 dropped = dropped or _drops_a_row(row[0], m, shape)
-                shape = step(i, m, shape).output_shape
+                shape = any_step(i, m, shape).step.output_shape  # a block's row too
             except StackConfigError:
                 break
         else:

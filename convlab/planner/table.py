@@ -12,6 +12,15 @@ and ``q`` may be ``(height, width)`` pairs; a square pair is kept as one number.
 The link form joins the rows with ``_``, each ``kind.`` and its keys with their values:
 ``conv.o64k3p1_relu_maxpool.k2s2``; a pair is ``k3x5``, a word is written out (``psame``,
 ``mreflect``, ``mbilinear``).
+
+A residual block is one row of kind ``res`` whose values are small stacks of single layers
+(one level of nesting): ``main`` (its main path, required), ``short`` (the shortcut applied
+to the block's input; absent: the identity) and ``after`` (at most one layer applied to the
+sum, torchvision's final ReLU). It plans as :class:`~convlab.planner.residual.Residual`.
+In a link each stack is a bracketed group, in that order, trailing empty groups left out:
+``res(conv.o64k3p1b0_bn_relu_conv.o64k3p1b0_bn)()(relu)``; a ``_`` inside brackets
+separates the block's own layers. Every layer inside a block counts toward
+:data:`MAX_LAYERS`.
 """
 
 from __future__ import annotations
@@ -21,14 +30,18 @@ from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
+import torch
 from torch import nn
 
 from ..errors import ConvConfigError
 from ..shapes import require_groups, require_same_unstrided
 from .limits import MAX_LAYERS, StackConfigError, check_input_shape
 from .plan import StackPlan, _plan
+from .residual import Residual, any_step
 
-Value = int | tuple[int, int] | str
+BLOCK_NAME = "Residual"  # a block row's layer name (its module's class)
+
+Value = int | tuple[int, int] | str | tuple[Any, ...]  # a block's values are stacks
 Row = tuple[str, tuple[tuple[str, Value], ...]]
 Stack = tuple[Row, ...]
 
@@ -70,6 +83,19 @@ _WORD = "|".join(sorted({w for ws in WORDS.values() for w in ws}, key=len, rever
 _VALUE = rf"-?\d{{1,6}}(?:x-?\d{{1,6}})?|{_WORD}"
 _TOKEN = re.compile(rf"([a-z0-9]+?)(?:\.((?:[a-z](?:{_VALUE}))+))?")
 _PAIR = re.compile(rf"([a-z])({_VALUE})")
+BLOCK = "res"  # a residual block's row kind
+PARTS = ("main", "short", "after")  # its values: stacks of single layers
+_BLOCK = re.compile(rf"{BLOCK}((?:\([^()]*\)){{1,3}})")
+
+
+class StackTextError(ValueError):
+    """Why a stack cannot be used: ``code`` (an identifier: ``"unreadable"``, ``"twice"``,
+    ``"nested"``, ``"brackets"``, ``"empty"``, ``"too_many"``, ``"one_layer"`` or a
+    :func:`cell_problem`), the ``token`` or ``kind`` and ``key`` it concerns."""
+
+    def __init__(self, message: str, code: str, token: str = "", key: str = "") -> None:
+        super().__init__(message)
+        self.code, self.token, self.key = code, token, key
 
 
 def cell_problem(kind: Any, key: str, value: Any) -> str | None:
@@ -129,28 +155,74 @@ def normal(value: Value) -> Value:
 
 
 def check_stack(stack: Sequence[Row]) -> Stack:
-    """The stack as a tuple, every cell checked; raises ValueError naming the first bad one.
+    """The stack as a tuple, every cell checked; raises :class:`StackTextError` (a
+    ValueError) naming the first bad one.
 
     >>> check_stack([("conv", (("o", 8), ("k", 3)))])
     (('conv', (('o', 8), ('k', 3))),)
+    >>> check_stack([("res", (("main", (("relu", ()),)),))])
+    (('res', (('main', (('relu', ()),)),)),)
     """
     if not 1 <= len(stack) <= MAX_LAYERS:
-        raise ValueError(f"a stack has 1 to {MAX_LAYERS} layers")
-    out = []
-    for kind, args in stack:
-        given = dict(args)
-        if not given.keys() <= set(KEYS):
-            raise ValueError(f"{kind}: unknown keys {sorted(given.keys() - set(KEYS))}")
-        for key in KEYS:
-            problem = cell_problem(kind, key, given.get(key))
-            if problem:
-                raise ValueError(f"{kind}.{key}: {problem}")
-        problem = row_problem(kind, tuple(args))
-        if problem:
-            raise ValueError(f"{kind}: {problem}")
-        out.append((kind, tuple((k, normal(v if isinstance(v, str) else _ints(v)))
-                                for k, v in args)))
+        raise StackTextError(f"a stack has 1 to {MAX_LAYERS} layers", "too_many")
+    out = [_check_block(args) if kind == BLOCK else _check_row(kind, args)
+           for kind, args in stack]
+    if layer_count(out) > MAX_LAYERS:
+        raise StackTextError(f"a stack has 1 to {MAX_LAYERS} layers (a block's counted)",
+                             "too_many")
     return tuple(out)
+
+
+def layer_count(stack: Sequence[Row]) -> int:
+    """The layers of a stack, a block's own layers counted (not the block)."""
+    return sum(sum(len(v) for v in block_parts(args).values()) if kind == BLOCK else 1
+               for kind, args in stack)
+
+
+def block_parts(args: Sequence[tuple[str, Any]]) -> dict[str, Stack]:
+    """A block row's parts by name (``main``, ``short``, ``after``); absent ones left out."""
+    return {part: tuple(rows) for part, rows in args if part in PARTS}
+
+
+def _check_row(kind: str, args: Sequence[tuple[str, Any]]) -> Row:
+    given = dict(args)
+    if not given.keys() <= set(KEYS):
+        raise StackTextError(f"{kind}: unknown keys {sorted(given.keys() - set(KEYS))}",
+                             "unused", kind, sorted(given.keys() - set(KEYS))[0])
+    for key in KEYS:
+        problem = cell_problem(kind, key, given.get(key))
+        if problem:
+            raise StackTextError(f"{kind}.{key}: {problem}", problem, kind, key)
+    problem = row_problem(kind, tuple(args))
+    if problem:
+        raise StackTextError(f"{kind}: {problem}", problem, kind)
+    return (kind, tuple((k, normal(v if isinstance(v, str) else _ints(v))) for k, v in args))
+
+
+def _check_block(args: Sequence[tuple[str, Any]]) -> Row:
+    """A block row: ``main`` (1 or more layers), ``short`` and ``after`` (at most one layer),
+    each a stack of single layers; empty parts are left out."""
+    given = dict(args)
+    if not given.keys() <= set(PARTS) or len(given) != len(args):
+        raise StackTextError(f"{BLOCK}: its parts are {PARTS}", "unused", BLOCK)
+    out = []
+    for part in PARTS:
+        rows = tuple(given.get(part) or ())
+        if not rows:
+            if part == "main":
+                raise StackTextError(f"{BLOCK}.main: a main path has 1 layer or more", "empty",
+                                     BLOCK, part)
+            continue
+        if len(rows) > MAX_LAYERS:
+            raise StackTextError(f"{BLOCK}.{part}: too many layers", "too_many", BLOCK, part)
+        if part == "after" and len(rows) > 1:
+            raise StackTextError(f"{BLOCK}.after: one layer after the sum", "one_layer",
+                                 BLOCK, part)
+        if any(kind == BLOCK for kind, _ in rows):
+            raise StackTextError(f"{BLOCK}.{part}: a block inside a block", "nested", BLOCK,
+                                 part)
+        out.append((part, tuple(_check_row(kind, a) for kind, a in rows)))
+    return (BLOCK, tuple(out))
 
 
 def _ints(v: Any) -> int | tuple[int, int]:
@@ -171,34 +243,103 @@ def _read(v: str) -> Value:
 
 
 def encode_stack(stack: Sequence[Row]) -> str:
-    """The compact form of a stack for a link: ``conv.o64k3p1_relu_maxpool.k2s2``.
+    """The compact form of a stack for a link: ``conv.o64k3p1_relu_maxpool.k2s2``; a block
+    is ``res(main)(short)(after)``, trailing empty groups left out.
 
     >>> encode_stack([("conv", (("o", 64), ("k", 3), ("p", 1))), ("relu", ())])
     'conv.o64k3p1_relu'
+    >>> encode_stack([("res", (("main", (("relu", ()), ("bn", ()))), ("after", (("relu", ()),))))])
+    'res(relu_bn)()(relu)'
     """
-    return "_".join(kind + ("." + "".join(f"{k}{_text(v)}" for k, v in args) if args else "")
+    return "_".join(_encode_block(args) if kind == BLOCK else
+                    kind + ("." + "".join(f"{k}{_text(v)}" for k, v in args) if args else "")
                     for kind, args in stack)
 
 
+def _encode_block(args: Sequence[tuple[str, Any]]) -> str:
+    given = dict(args)
+    groups = [encode_stack(given.get(part) or ()) for part in PARTS]
+    while groups and not groups[-1]:
+        groups.pop()
+    return BLOCK + "".join(f"({g})" for g in groups)
+
+
 def decode_stack(text: str) -> Stack:
-    """Read :func:`encode_stack`'s form back, checking every cell; raises ValueError.
+    """Read :func:`encode_stack`'s form back, checking every cell; raises
+    :class:`StackTextError` (a ValueError).
 
     >>> decode_stack("conv.o64k3p1_relu")
     (('conv', (('o', 64), ('k', 3), ('p', 1))), ('relu', ()))
     >>> decode_stack("conv.o8k1x7psame_upsample.s2mbilinear")[0]
     ('conv', (('o', 8), ('k', (1, 7)), ('p', 'same')))
+    >>> decode_stack("res(conv.o8k3p1_relu)(conv.o8k1)")[0][1][1]
+    ('short', (('conv', (('o', 8), ('k', 1))),))
     """
+    rows: list[Row] = []
+    for token in _split(text.strip()):
+        if token.startswith(BLOCK + "("):
+            match = _BLOCK.fullmatch(token)
+            if not match:
+                raise StackTextError(f"unreadable block {token[:20]!r}", "brackets", token[:20])
+            groups = re.findall(r"\(([^()]*)\)", match.group(1))
+            parts = tuple((part, tuple(_rows(g)) if g.strip() else ())
+                          for part, g in zip(PARTS, groups, strict=False))
+            rows.append((BLOCK, parts))
+        else:
+            rows.extend(_rows(token))
+    return check_stack(rows)
+
+
+def _split(text: str) -> list[str]:
+    """``text`` split at the ``_`` outside brackets; one level of brackets, balanced."""
+    if len(text) > 64 * MAX_LAYERS:
+        raise StackTextError("a stack's text is too long", "too_many")
+    tokens, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "()":
+            depth += 1 if ch == "(" else -1
+            if depth not in (0, 1):
+                raise StackTextError(f"brackets at {i}", "nested" if depth > 1 else "brackets",
+                                     text[max(0, i - 10):i + 10])
+        elif ch == "_" and depth == 0:
+            tokens.append(text[start:i])
+            start = i + 1
+    if depth:
+        raise StackTextError("a bracket left open", "brackets", text[-20:])
+    return [*tokens, text[start:]]
+
+
+def _rows(text: str) -> list[Row]:
+    """Single layers joined by ``_`` (no block)."""
     rows: list[Row] = []
     for token in text.strip().split("_"):
         match = _TOKEN.fullmatch(token)
         if not match:
-            raise ValueError(f"unreadable layer {token[:20]!r}")
+            raise StackTextError(f"unreadable layer {token[:20]!r}", "unreadable", token[:20])
         pairs = _PAIR.findall(match.group(2) or "")
         keys = [k for k, _ in pairs]
         if len(set(keys)) != len(keys):
-            raise ValueError(f"a key given twice in {token[:20]!r}")
+            raise StackTextError(f"a key given twice in {token[:20]!r}", "twice", token[:20])
         rows.append((match.group(1), tuple((k, _read(v)) for k, v in pairs)))
-    return check_stack(rows)
+    return rows
+
+
+def decode_path(text: str, part: str = "main") -> Stack:
+    """One part of a block as a table cell holds it (``conv.o64k3p1_bn``; empty: ``()``),
+    checked as :func:`check_stack` checks a block; raises :class:`StackTextError`.
+
+    >>> decode_path("conv.o128k1s2b0_bn", "short")
+    (('conv', (('o', 128), ('k', 1), ('s', 2), ('b', 0))), ('bn', ()))
+    """
+    text = (text or "").strip()
+    if "(" in text or ")" in text:
+        raise StackTextError("a block inside a block", "nested", text[:20])
+    rows = tuple(_rows(text)) if text else ()
+    if any(kind == BLOCK for kind, _ in rows):
+        raise StackTextError("a block inside a block", "nested", BLOCK)
+    block = _check_block(((part, rows),) if part == "main" else
+                         (("main", (("relu", ()),)), (part, rows)))
+    return block_parts(block[1]).get(part, ())
 
 
 def layer_kwargs(kind: str, args: Sequence[tuple[str, Value]],
@@ -243,6 +384,8 @@ def build_layer(index: int, row: Row, shape: tuple[int, ...]) -> nn.Module:
     >>> build_layer(0, ("conv", (("o", 8), ("k", 3), ("g", 2))), (1, 4, 8, 8))
     Conv2d(4, 8, kernel_size=(3, 3), stride=(1, 1), groups=2)
     """
+    if row[0] == BLOCK:
+        return _build_block(index, row, shape)
     cls, kw = layer_kwargs(row[0], row[1], shape)
     try:
         if "groups" in kw:
@@ -259,6 +402,51 @@ def build_layer(index: int, row: Row, shape: tuple[int, ...]) -> nn.Module:
             name, kw[name], f"{name} must follow a feature map (N, C, H, W)", None,
             code="pl_no_channels"))
     return cls(**kw, **_META.get(cls, {}))
+
+
+def _build_block(index: int, row: Row, shape: tuple[int, ...]) -> nn.Module:
+    """A block row as a :class:`Residual` whose layers' in_channels follow their own path
+    (the planner's steps give the shapes); a refusal inside names ``Residual.<layer>``."""
+    parts: dict[str, list[nn.Module]] = {}
+    for part, rows in block_parts(row[1]).items():
+        at = shape if part != "after" else None
+        layers: list[nn.Module] = []
+        for inner in rows:
+            if at is None:  # the sum's shape: the main path's output
+                at = _path_shape(parts["main"], shape)
+            try:
+                layers.append(build_layer(index, inner, at))
+            except StackConfigError as err:
+                raise StackConfigError(index, f"{BLOCK_NAME}.{err.layer}", err) from None
+            at = _after(layers[-1], at)
+        parts[part] = layers
+    return _residual(parts)
+
+
+def _residual(parts: dict[str, list[nn.Module]]) -> Residual:
+    short, after = parts.get("short"), parts.get("after")
+    return Residual(parts["main"], nn.Sequential(*short) if short else None,
+                    after[0] if after else None, kind=BLOCK_NAME)
+
+
+def _path_shape(layers: Sequence[nn.Module], shape: tuple[int, ...]) -> tuple[int, ...]:
+    for m in layers:
+        shape = _after(m, shape)
+    return shape
+
+
+def _after(m: nn.Module, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """The shape after ``m`` as far as the next layer's inferred in_channels need it: the
+    planner's step, or where that refuses (the block's plan names it) the channels only,
+    so a block is built once per channel count whatever its input size."""
+    try:
+        return any_step(0, m, shape).step.output_shape
+    except ConvConfigError:
+        out = getattr(m, "out_channels", getattr(m, "out_features", None))
+        if out is None or len(shape) < 2:
+            return shape
+        at = -1 if isinstance(m, nn.Linear) else -3 if len(shape) >= 3 else -1
+        return (*shape[:at], out, *shape[at:][1:])
 
 
 def plan_table(stack: Sequence[Row], input_shape: Any, *, partial_plan: bool = True) -> StackPlan:
@@ -290,6 +478,18 @@ def plan_table_modules(stack: Sequence[Row], input_shape: Any, *,
 def torch_layer(row: Row, shape: tuple[int, ...]) -> nn.Module:
     """Row as PyTorch builds it from the same arguments, unchecked (the oracle's layer), its
     parameters on the meta device."""
+    if row[0] == BLOCK:
+        parts: dict[str, list[nn.Module]] = {}
+        out = shape
+        for part, rows in block_parts(row[1]).items():
+            at = shape if part != "after" else out
+            parts[part] = []
+            for inner in rows:
+                parts[part].append(torch_layer(inner, at).eval())  # inference shapes
+                at = tuple(parts[part][-1](torch.empty(at, device="meta")).shape)
+            if part == "main":
+                out = at
+        return _residual(parts)
     cls, kw = layer_kwargs(row[0], row[1], shape)
     return cls(**kw, **_META.get(cls, {}))
 
@@ -318,14 +518,16 @@ def stack_code(stack: Sequence[Row], plan: StackPlan) -> str:
         stack = stack[:plan.error.index + 1]
     lines = []
     for i, (kind, args) in enumerate(stack):
-        cls, kw = layer_kwargs(kind, args, shapes[i])
-        text = ", ".join(f"{k}={v!r}" for k, v in kw.items())
-        lines.append(f"        nn.{cls.__name__}({text}),  # {i}")
+        text = _block_code(args, shapes[i]) if kind == BLOCK else _layer_code(
+            kind, args, shapes[i])
+        lines.append(f"        {text},  # {i}")
     shape = ", ".join(map(str, plan.input_shape))
+    blocks = any(kind == BLOCK for kind, _ in stack)
     return "\n".join([
         "import torch",
         "from torch import nn",
         "",
+        *(_RESIDUAL_CODE if blocks else []),
         "# The meta device computes shapes without allocating anything.",
         'with torch.device("meta"):',
         "    model = nn.Sequential(",
@@ -337,3 +539,46 @@ def stack_code(stack: Sequence[Row], plan: StackPlan) -> str:
         "    print(i, type(layer).__name__, tuple(x.shape))",
         'print("parameters", sum(p.numel() for p in model.parameters()))',
     ])
+
+
+def _layer_code(kind: str, args: Sequence[tuple[str, Any]], shape: tuple[int, ...]) -> str:
+    cls, kw = layer_kwargs(kind, args, shape)
+    return f"nn.{cls.__name__}(" + ", ".join(f"{k}={v!r}" for k, v in kw.items()) + ")"
+
+
+def _block_code(args: Sequence[tuple[str, Any]], shape: tuple[int, ...]) -> str:
+    """``Residual(nn.Sequential(...), shortcut, after)``, each layer's in_channels following
+    its own path (past a layer that cannot run, the last shape known)."""
+    given = block_parts(args)
+    out, texts = shape, {}
+    for part in PARTS:
+        at = shape if part != "after" else out
+        layers = []
+        for kind, a in given.get(part) or ():
+            layers.append(_layer_code(kind, a, at))
+            try:
+                at = _after(build_layer(0, (kind, a), at), at)
+            except ConvConfigError:
+                pass
+        if part == "main":
+            out = at
+        texts[part] = layers
+    main = "nn.Sequential(" + ", ".join(texts["main"]) + ")"
+    short = "nn.Sequential(" + ", ".join(texts["short"]) + ")" if texts["short"] else "None"
+    after = texts["after"][0] if texts["after"] else "None"
+    return f"Residual({main}, shortcut={short}, after={after})"
+
+
+_RESIDUAL_CODE = [
+    "class Residual(nn.Module):",
+    "    def __init__(self, main, shortcut=None, after=None):",
+    "        super().__init__()",
+    "        self.main, self.shortcut, self.after = main, shortcut, after",
+    "",
+    "    def forward(self, x):",
+    "        out = self.main(x)",
+    "        out += x if self.shortcut is None else self.shortcut(x)",
+    "        return out if self.after is None else self.after(out)",
+    "",
+    "",
+]

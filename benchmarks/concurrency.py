@@ -174,6 +174,7 @@ class Stats:
     first: list[float] = field(default_factory=list)  # s, a session's first run
     errors: Counter[str] = field(default_factory=Counter)
     fragment_runs: int = 0  # changes the server answered with a fragment run
+    done_at: list[float] = field(default_factory=list)  # monotonic s, each change answered
 
 
 class Session:
@@ -330,6 +331,7 @@ async def session(url: str, stem: str, stats: Stats, deadline: float, think: flo
                     undo = (key, w.value)
                 s.values[key] = value
                 stats.latencies.append(await s.run(s.widgets[key], value))
+                stats.done_at.append(time.monotonic())
     except TimeoutError:
         stats.errors[f"no ScriptFinished within {RUN_TIMEOUT_S:.0f} s"] += 1
     except Exception as e:  # websocket failures: refused, closed, protocol errors
@@ -544,6 +546,8 @@ class Result:
     idle_mb: float | None
     peak_mb: float | None
     samples: int
+    steady_from: float = 0.0  # monotonic s: every session has started (the ramp is over)
+    until: float = 0.0  # monotonic s: the run's end
 
 
 def ws_url(base: str) -> str:
@@ -573,7 +577,8 @@ def measure(target: Target, stems: list[str], args: argparse.Namespace) -> Resul
     # Each process's own peak, added: an upper bound on the peaks' moment together.
     peak = sum(max(s.peak, rss_mb(s.pid)) for s in samplers) if samplers else None
     return Result(target, stats, wall, cpu if target.pids else None, nginx, client, idle,
-                  peak, min((s.samples for s in samplers), default=0))
+                  peak, min((s.samples for s in samplers), default=0),
+                  t0 + args.sessions * STAGGER_S, t0 + wall)
 
 
 def run_processes(n: int, stems: list[str], args: argparse.Namespace) -> Result:
@@ -618,6 +623,7 @@ def per_page(result: Result, stems: list[str], sessions: int) -> Stats:
         every.first += s.first
         every.errors.update(s.errors)
         every.fragment_runs += s.fragment_runs
+        every.done_at += s.done_at
         print(f"{stem:<14}{n:>9}{len(s.latencies):>9}{s.fragment_runs:>9}"
               f"{1000 * med(s.latencies):>11.0f}{1000 * p90(s.latencies):>9.0f}"
               f"{1000 * max(s.latencies, default=0):>9.0f}{1000 * p90(s.first):>18.0f}"
@@ -678,23 +684,30 @@ def main() -> None:
 
         growth = (result.peak_mb - result.idle_mb
                   if result.peak_mb is not None and result.idle_mb is not None else None)
-        rows.append((result.target.label, changes / result.wall, 1000 * med(every.latencies),
+        window = result.until - result.steady_from
+        steady = (sum(t >= result.steady_from for t in every.done_at) / window
+                  if window > 0 else float("nan"))
+        rows.append((result.target.label, changes / result.wall, steady,
+                     1000 * med(every.latencies),
                      1000 * p90(every.latencies), per(result.cpu), per(result.nginx_cpu),
                      per(result.client_cpu), sum(every.errors.values()),
                      growth / args.sessions if growth is not None else None,
                      result.idle_mb, growth))
-    head = (f"\n{'':<22}{'changes/s':>10}{'median':>8}{'p90':>8}{'server CPU':>11}"
+    head = (f"\n{'':<22}{'changes/s':>10}{'steady':>8}{'median':>8}{'p90':>8}{'server CPU':>11}"
             f"{'nginx':>7}{'clients':>8}{'errors':>7}{'MiB per':>8}{'idle':>7}{'growth':>7}")
     print(head)
-    print(f"{'':<22}{'':>10}{'ms':>8}{'ms':>8}{'ms/change':>11}{'ms/ch':>7}{'ms/ch':>8}"
+    print(f"{'':<22}{'':>10}{'/s':>8}{'ms':>8}{'ms':>8}{'ms/change':>11}{'ms/ch':>7}{'ms/ch':>8}"
           f"{'':>7}{'session':>8}{'MiB':>7}{'MiB':>7}")
     print("-" * len(head))
-    for label, rate, m, q, cpu, ng, cl, errors, mib, idle, growth in rows:
-        print(f"{label:<22}{rate:>10.1f}{m:>8.0f}{q:>8.0f}{fmt(cpu, '.1f', 11)}"
+    for label, rate, steady, m, q, cpu, ng, cl, errors, mib, idle, growth in rows:
+        print(f"{label:<22}{rate:>10.1f}{steady:>8.1f}{m:>8.0f}{q:>8.0f}{fmt(cpu, '.1f', 11)}"
               f"{fmt(ng, '.1f', 7)}{fmt(cl, '.1f', 8)}{errors:>7}{fmt(mib, '.2f', 8)}"
               f"{fmt(idle, '.0f', 7)}{fmt(growth, '.0f', 7)}")
     for row in rows[1:]:
-        print(f"{row[0]} vs {rows[0][0]}: {row[1] / rows[0][1]:.2f}x the changes/s")
+        print(f"{row[0]} vs {rows[0][0]}: {row[1] / rows[0][1]:.2f}x the changes/s, "
+              f"{row[2] / rows[0][2]:.2f}x steady")
+    print("changes/s: over the whole run, the ramp included (a session starts every "
+          f"{STAGGER_S} s); steady: once every session has started")
     print("server CPU: user + system time of the app processes (and their children) per "
           "change; memory: RSS sampled every 0.5 s, peak minus warm idle, over sessions")
 

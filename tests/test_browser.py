@@ -149,6 +149,15 @@ PICTURES = ("[data-testid='stHtml'], [data-testid='stVegaLiteChart'], "
 LESSON_STEMS = [p.stem for p in PAGES if p.stem != "home"]
 
 
+def assert_no_sideways_scroll(tab: Page, stem: str) -> None:
+    """Neither the document nor Streamlit's scrolling main block is wider than the screen."""
+    widths = tab.evaluate(
+        """main => [document.documentElement, document.querySelector(main)].map(
+               e => [e.scrollWidth, e.clientWidth])""", MAIN)
+    for scroll, client in widths:
+        assert scroll <= client + 1, f"{stem}: {scroll} px wide on a {client} px screen"
+
+
 def _open_at(browser, size: dict[str, int], url: str) -> tuple[Page, list[str]]:
     context = browser.new_context(viewport=size)
     context.set_default_timeout(30_000)
@@ -188,11 +197,7 @@ def test_no_sideways_scrolling_on_a_phone(browser, streamlit_server, streamlit_l
     tab, errors = _open_at(browser, PHONE, f"{streamlit_server}/{stem}")
     try:
         assert_no_exception(tab, streamlit_log)
-        widths = tab.evaluate(
-            """main => [document.documentElement, document.querySelector(main)].map(
-                   e => [e.scrollWidth, e.clientWidth])""", MAIN)
-        for scroll, client in widths:
-            assert scroll <= client + 1, f"{stem}: {scroll} px wide on a {client} px screen"
+        assert_no_sideways_scroll(tab, stem)
         # stacked: the picture column comes under the controls, not beside them
         stage = tab.locator(STAGE).bounding_box()
         assert stage is not None and stage["width"] > PHONE["width"] * 0.7
@@ -355,11 +360,7 @@ def test_every_lesson_is_usable_on_a_projector(browser, streamlit_server, stream
     width, height = viewport["width"], viewport["height"]
     try:
         assert_no_exception(tab, streamlit_log)
-        widths = tab.evaluate(
-            """main => [document.documentElement, document.querySelector(main)].map(
-                   e => [e.scrollWidth, e.clientWidth])""", MAIN)
-        for scroll, client in widths:
-            assert scroll <= client + 1, f"{stem}: {scroll} px wide on a {client} px screen"
+        assert_no_sideways_scroll(tab, stem)
         control = tab.locator(MAIN).locator(CONTROLS).first
         expect(control).to_be_visible()
         box = control.bounding_box()

@@ -511,14 +511,7 @@ def test_the_code_runs_and_prints_the_planned_shapes():
                                      "relu_linear.o10"))
     plan = plan_table(stack, (1, 1, 28, 28))
     assert plan.rows[6].output_shape == (1, 400) and plan.params == 61_706  # d2l LeNet-5
-    import contextlib
-    import io
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        exec(stack_code(stack, plan), {})  # noqa: S102
-    lines = out.getvalue().splitlines()
-    assert lines[:-1] == [f"{r.index} {r.layer} {r.output_shape}" for r in plan.rows]
-    assert lines[-1] == f"parameters {plan.params}"
+    assert_code_prints_the_plan(stack, plan)
 
 
 def test_macs_of_one_convolution():
@@ -791,14 +784,7 @@ def test_random_block_rows_plan_refuse_and_read_back_as_torch(case, h, before):
 
 
 def _runs_the_code(stack, plan) -> None:
-    import contextlib
-    import io
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        exec(stack_code(stack, plan), {})  # noqa: S102
-    lines = out.getvalue().splitlines()
-    assert lines[:-1] == [f"{r.index} {r.layer} {r.output_shape}" for r in plan.rows]
-    assert lines[-1] == f"parameters {plan.params}"
+    assert_code_prints_the_plan(stack, plan)
 
 
 def test_the_code_of_a_stack_with_blocks_builds_the_same_model():
@@ -836,3 +822,16 @@ def test_old_links_and_blocks_keep_their_layer_bound():
         decode_stack(full + "_relu")
     assert decode_stack("conv.o64k3p1_relu_maxpool.k2s2") == (
         ("conv", (("o", 64), ("k", 3), ("p", 1))), ("relu", ()), ("maxpool", (("k", 2), ("s", 2))))
+
+
+def assert_code_prints_the_plan(stack, plan) -> None:
+    """The stack's reproduce code, run: it prints every row's planned shape and the total
+    parameters."""
+    import contextlib
+    import io
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(stack_code(stack, plan), {})  # noqa: S102
+    lines = out.getvalue().splitlines()
+    assert lines[:-1] == [f"{r.index} {r.layer} {r.output_shape}" for r in plan.rows]
+    assert lines[-1] == f"parameters {plan.params}"

@@ -61,7 +61,6 @@ from .learn import (
     learn_kernel_code,
     learning_problem,
     max_stable_lr,
-    peak_on_transpose,
     synthetic_scene,
     target_kernel,
 )
@@ -142,7 +141,6 @@ from .pooling import (
     pool_divisors,
     pool_kwargs,
     pool_module,
-    pool_refusal,
     pool_script,
     pool_size_slips,
     pool_windows,
@@ -220,7 +218,7 @@ __all__ = [
     "linear_channels_last", "linear_to_conv2d", "linear_to_conv2d_code", "LOOP_REFERENCE_LIMIT",
     "MAX_EPOCHS", "MAX_ORACLE_ELEMENTS", "max_stable_lr", "MAX_UNROLL_ELEMENTS", "MODES",
     "MODULES", "multichannel_correlation", "MultiChannelResult", "output_size_slips",
-    "PADDING_MODES", "parameter_counts", "parameter_growth", "ParameterCount", "peak_on_transpose",
+    "PADDING_MODES", "parameter_counts", "parameter_growth", "ParameterCount",
     "pixel_as_linear", "PixelLinear", "pointwise_bias", "pointwise_checks", "pointwise_code",
     "pointwise_costs", "pointwise_example", "PointwiseResult", "PointwiseTiming", "require_groups",
     "require_same_unstrided", "resolve_device", "run_conv2d", "slid", "synthetic_scene",
@@ -247,6 +245,6 @@ __all__ = [
     "adaptive_max_pool2d", "adaptive_pool_bins", "adaptive_windows", "avg_pool2d",
     "explain_pool2d", "max_pool2d", "max_pool2d_backward", "pool2d_output_size", "pool_size_slips",
     "pool_code",
-    "pool_divisors", "pool_kwargs", "pool_module", "pool_refusal", "pool_script",
+    "pool_divisors", "pool_kwargs", "pool_module", "pool_script",
     "pool_windows", "run_pool", "windows_of",
 ]

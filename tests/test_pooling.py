@@ -227,8 +227,9 @@ def test_divisor_zero_is_refused_as_pytorch_refuses_it():
     X = torch.zeros(1, 4, 4)
     with pytest.raises(ConvConfigError, match="divisor must be not zero"):
         convlab.avg_pool2d(X, 2, divisor_override=0)
-    assert "divisor must be not zero" in convlab.pool_refusal(
-        "avg", {"kernel_size": 2, "divisor_override": 0}, (1, 4, 4))
+    oracle = convlab.LayerOracle.of("AvgPool2d", {"kernel_size": 2, "divisor_override": 0},
+                                    (1, 1, 4, 4))
+    assert "divisor must be not zero" in oracle.verdict().error
 
 
 # ---- d2l 7.5, exactly ----------------------------------------------------------------------------

@@ -13,7 +13,6 @@ from .pictures import (
     apply_kernel,
     input_image,
     kernel_code,
-    peak_on_transpose,
     synthetic_scene,
     target_kernel,
 )
@@ -23,7 +22,7 @@ from .training import KERNEL_TOL, OUTCOMES, Conv2D, LearnHistory, learn_kernel, 
 
 __all__ = [
     "IMAGE_IDS", "KERNEL_IDS", "apply_kernel", "input_image", "kernel_code",
-    "peak_on_transpose", "synthetic_scene", "target_kernel", "learn_kernel_code", "MAX_EPOCHS",
+    "synthetic_scene", "target_kernel", "learn_kernel_code", "MAX_EPOCHS",
     "MODULES", "Conv2D", "LearnHistory", "learn_kernel", "learning_problem", "max_stable_lr",
     "identifiable", "KERNEL_TOL", "OUTCOMES", "learning_outcome",
 ]

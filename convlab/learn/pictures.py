@@ -15,7 +15,6 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from ..correlation.correlate import corr2d
 from ..errors import ConvConfigError
 from ..shapes import applied_padding
 
@@ -219,21 +218,6 @@ def _draw_scene(size: int) -> Tensor:
         strokes |= (dist < t / 2) & box(top, bottom, left, right)
     S = torch.where(strokes, 0.0, S)
     return S.clamp(0.0, 1.0)
-
-
-def peak_on_transpose(image: Tensor, kernel: Tensor) -> float:
-    """The largest ``|corr2d(image.T, kernel)|``: what a kernel sees on the transposed picture
-    (0.0 when the kernel does not fit it).
-
-    d2l's vertical-edge kernel finds nothing on the transposed stripe:
-
-    >>> peak_on_transpose(input_image("stripe"), target_kernel("edge"))
-    0.0
-    """
-    T = image.T.contiguous()  # (H, W) -> (W, H)
-    if T.shape[0] < kernel.shape[0] or T.shape[1] < kernel.shape[1]:
-        return 0.0
-    return float(corr2d(T, kernel).abs().max())
 
 
 def apply_kernel(image: Tensor, kernel: Tensor, *, padding: str = "same",

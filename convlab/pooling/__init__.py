@@ -17,7 +17,6 @@ from .lesson import (
     PoolResult,
     pool_kwargs,
     pool_module,
-    pool_refusal,
     run_pool,
     windows_of,
 )
@@ -36,5 +35,5 @@ __all__ = ["KINDS", "MODULE_NAMES", "ROLES", "PoolAxis", "PoolResult", "PoolWind
            "adaptive_windows", "avg_pool2d", "pool_divisors", "explain_pool2d", "max_pool2d",
            "max_pool2d_backward", "pool2d_output_size", "pool_size_slips", "pool_code",
            "pool_kwargs",
-           "pool_module", "pool_refusal", "pool_script", "pool_windows", "run_pool",
+           "pool_module", "pool_script", "pool_windows", "run_pool",
            "window_values", "windows_of"]

@@ -140,14 +140,3 @@ def run_pool(X: Tensor, kind: str, kwargs: dict[str, Any], device: str = "cpu") 
                               args={"module": module}))
     return PoolResult(Y.cpu(), None if indices is None else indices.cpu(),
                       None if grad is None else grad.cpu(), win, tuple(checks))
-
-
-def pool_refusal(kind: str, kwargs: dict[str, Any], input_shape: tuple[int, ...],
-                 device: str = "cpu") -> str | None:
-    """PyTorch's own message for this layer on an input of ``input_shape``, or ``None``
-    when it runs (the refusal path shows it beside ConvLab's)."""
-    try:
-        pool_module(kind, kwargs).to(device)(torch.zeros(input_shape, device=device))
-    except (RuntimeError, ValueError, TypeError) as err:
-        return str(err).splitlines()[0]
-    return None

@@ -6,6 +6,7 @@ import torch
 
 import convlab
 from ui import frame
+from ui import pooling_pictures as pictures
 from ui import pooling_view as view
 from ui.i18n import t
 
@@ -65,10 +66,10 @@ def lesson(page: frame.Frame) -> None:
     done = result
 
     def picture(cell: tuple[int, int]) -> None:
-        text, slips = view.window_sum(done, X, kind, kw, 0, cell)
+        text, slips = pictures.window_sum(done, X, kind, kw, 0, cell)
         y = float(Y[0, cell[0], cell[1]])
         view.predict_value(page, t("pool.predict_value", i=cell[0], j=cell[1]), y, slips)
-        page.explore(view.explorer_data(done, X, kind, kw, cell))
+        page.explore(pictures.explorer_data(done, X, kind, kw, cell))
         st.metric(t("pool.value", i=cell[0], j=cell[1]), f"{y:.4g}")
         st.markdown(t("pool.arith", i=cell[0], j=cell[1]))
         st.code(text, language="text", wrap_lines=True)
@@ -81,11 +82,11 @@ def lesson(page: frame.Frame) -> None:
         st.latex(view.formula(axes))
         if "stride" not in kw:
             st.caption(t("pool.stride_default", s=kw["kernel_size"]))
-        view.ceil_part(page, axes)
+        pictures.ceil_part(page, axes)
     else:
-        view.bins_part(page, result, v)
+        pictures.bins_part(page, result, v)
     if result.grad is not None:
-        view.gradient_part(page, result)
+        pictures.gradient_part(page, result)
 
     page.check(result.checks, t("pool.check_note"))
     page.code(convlab.pool_script(torch.from_numpy(X), kind, kw))

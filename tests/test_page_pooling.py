@@ -18,7 +18,7 @@ from pagekit import (
 )
 from streamlit.testing.v1 import AppTest
 
-from ui import pooling_view as view
+from ui import pooling_pictures as pictures
 
 PAGE = "pages/pooling.py"
 # d2l 7.5's examples, exactly, and ceil_mode's window added and dropped
@@ -86,8 +86,8 @@ def test_the_stride_defaults_to_the_window_and_says_so():
 def test_max_marks_the_winner_and_pads_with_minus_infinity():
     at = make_app(PAGE, {"preset": "d2l_k3p1s2"})
     x0 = panel(at, "x0")
-    winner = x0["palette"].index(view.ROLE_COLOURS["winner"])
-    padding = x0["palette"].index(view.ROLE_COLOURS["padding"])
+    winner = x0["palette"].index(pictures.ROLE_COLOURS["winner"])
+    padding = x0["palette"].index(pictures.ROLE_COLOURS["padding"])
     # output (0, 0)'s maximum is input cell (1, 1) = 5: padded cell (2, 2) of a 6 x 6 grid
     assert [k for k, f in enumerate(x0["fill"]) if f == winner] == [2 * 6 + 2]
     assert {x0["fields"]["value"][k] for k, f in enumerate(x0["fill"]) if f == padding} == {"−∞"}
@@ -137,7 +137,8 @@ def test_adaptive_bins_overlap_and_global_average_pooling():
                                                                          at.markdown]
     bins = [f for f in all_figures(at) if f.title == EN["pool.bins_axis"].format(
         axis=EN["pool.axis.h"], n=7, m=3)]
-    filled = [sum(f == view.ROLE_COLOURS["input"] for f in bins[0].fills[c::7]) for c in range(7)]
+    filled = [sum(f == pictures.ROLE_COLOURS["input"] for f in bins[0].fills[c::7])
+              for c in range(7)]
     assert panel(at, "y0")["fields"]["bin"][4] == "[2, 5) × [2, 5)"
     assert filled == [1, 1, 2, 1, 2, 1, 1]  # cells 2 and 4 belong to two bins
     at = make_app(PAGE, {"preset": "global_avg"})

@@ -285,11 +285,11 @@ def case_planner() -> None:
     """The planner's 64 layers (convlab.MAX_LAYERS) of Conv2d(4096, 4096, 11) on its largest
     input (64, 4096, 2048, 2048): planned, run on the meta device, receptive field, code."""
     import convlab
-    from ui import planner_view
+    from ui import planner_params
 
     stack = convlab.decode_stack("_".join(["conv.o4096k11p5"] * convlab.MAX_LAYERS))
-    shape = tuple(b[1] for b in planner_view.SHAPE_BOUNDS.values())
-    planner_view.planned.__wrapped__(stack, shape)  # type: ignore[attr-defined]
+    shape = tuple(b[1] for b in planner_params.SHAPE_BOUNDS.values())
+    planner_params.planned.__wrapped__(stack, shape)  # type: ignore[attr-defined]
 
 
 def case_transpose() -> None:

@@ -3,19 +3,23 @@
 import streamlit as st
 
 from ui import frame
+from ui import planner_paste as paste
 from ui import planner_results as results
+from ui import planner_solver as solver
+from ui import planner_tables as tables
 from ui import planner_view as view
 from ui.i18n import t
+from ui.planner_params import PARAMS, planned, preset_values
 
 
 def lesson(page: frame.Frame) -> None:
     rows = page.control_row(), page.control_row()
     shape = tuple(page.number(name, container=rows[i // 2]) for i, name in enumerate("nchw"))
     picture, table = page.stage.container(), page.stage.container()  # the chart on top
-    model = view.paste_box(page, table, shape)  # a pasted model replaces the table
+    model = paste.paste_box(page, table, shape)  # a pasted model replaces the table
     if model is None:
         stack = view.edit_stack(page, table)
-        done = view.planned(stack, shape)
+        done = planned(stack, shape)
     else:
         stack, done = None, model.done
     plan = done.plan
@@ -25,22 +29,22 @@ def lesson(page: frame.Frame) -> None:
     results.chart(page, plan, picture)
 
     if plan.error is not None:
-        results.refusal(plan, done.torch_error, page, stack)
+        tables.refusal(plan, done.torch_error, page, stack)
     st.subheader(t("pl.results"))
-    page.table(results.results_table(plan))
-    note = results.rf_note(plan)
+    page.table(tables.results_table(plan))
+    note = tables.rf_note(plan)
     if note:
         st.caption(note)
     if model is not None:
-        view.model_notes(model)
+        paste.model_notes(model)
     box = None if stack is None else page.section("solver", t("pl.solver"),
                                                   icon=":material/calculate:")
     if box is not None and stack is not None:
         with box:
-            results.solver(page, plan, stack)
+            solver.solver(page, plan, stack)
     page.check(done.checks)
-    page.code(done.code, results.code_title(plan))
+    page.code(done.code, tables.code_title(plan))
     page.finish()
 
 
-frame.lesson("planner", lesson, view.PARAMS, preset_values=view.preset_values)
+frame.lesson("planner", lesson, PARAMS, preset_values=preset_values)

@@ -22,6 +22,7 @@ from .text import (
     multichannel,
     output_size,
     planner,
+    planner_reasons,
     pointwise,
     pooling,
     reasons,
@@ -43,7 +44,8 @@ def _merge(*tables: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 TEXT = _merge(common.TEXT, conv.TEXT, home.TEXT, output_size.TEXT, multichannel.TEXT,
               fc_conv.TEXT, pointwise.TEXT, learn_kernel.TEXT, twins.TEXT,
-              explorer.TEXT, conv_transpose.TEXT, planner.TEXT, pooling.TEXT, reasons.TEXT)
+              explorer.TEXT, conv_transpose.TEXT, planner.TEXT, planner_reasons.TEXT, pooling.TEXT,
+              reasons.TEXT)
 
 
 def language() -> str:

@@ -1,5 +1,5 @@
-"""The shape planner page: its parameters, presets, the stack's editable table and the
-cached plan with its checks."""
+"""The shape planner's stack table editor: the stack as an editable table, its columns, and
+the edited table read back as a stack (or the translated reason of its first bad cell)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,12 @@ import hashlib
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 import convlab
-import convlab.planner.presets
 from convlab.planner.table import (
     BLOCK,
     BLOCK_NAME,
@@ -27,17 +25,13 @@ from convlab.planner.table import (
     StackTextError,
     bounds,
     check_stack,
-    decode_path,
-    plan_table_modules,
     row_problem,
 )
-from convlab.planner.text_tree import MAX_TEXT
+from convlab.planner.table_link import decode_path
 
-from .frame import Frame, preset_param
-from .i18n import TEXT, reason, t
-from .urlstate import BoolParam, IntParam, TextParam
+from .frame import Frame
+from .i18n import TEXT, t
 
-PAGE = "planner"
 KIND_OF = {cls.__name__: kind for kind, (cls, _, _) in convlab.KINDS.items()} | {
     BLOCK_NAME: BLOCK}  # a residual block: its main path, shortcut and after as small stacks
 CLASS_OF = {kind: name for name, kind in KIND_OF.items()}
@@ -57,51 +51,9 @@ def kind_options() -> list[str]:
     return sorted(names, key=lambda n: (inside[n], n))
 
 
-PRESETS = convlab.planner.presets.PRESETS
-DEFAULT = "alexnet"
-STACKS = convlab.planner.presets.STACKS
-PRINTED = convlab.planner.presets.PRINTED  # whole models as print(model) shows them
-
-
-def _model_link(text: str) -> str:
-    """A pasted model in the link (compressed); one too long for a link is not kept."""
-    try:
-        return convlab.planner.pack_text(text) if text else ""
-    except convlab.ConvConfigError:
-        return ""
-
-
-def _model_from_link(raw: str) -> str:
-    return convlab.planner.unpack_text(raw) if raw else ""
-
-SHAPE_BOUNDS = {"n": (1, 64), "c": (1, 4096), "h": (1, 2048), "w": (1, 2048)}
-PARAMS = [
-    preset_param([DEFAULT, *(k for k in PRESETS if k != DEFAULT), *PRINTED, "custom"]),
-    *[IntParam(k, v, *SHAPE_BOUNDS[k]) for k, v in zip("nchw", PRESETS[DEFAULT][0],
-                                                       strict=True)],
-    TextParam("stack", STACKS[DEFAULT], decode=convlab.decode_stack,
-              encode=convlab.encode_stack),
-    IntParam("sl", 0, 0, convlab.MAX_LAYERS - 1), IntParam("target", 0, 0, 8192),
-    BoolParam("same", False),
-    TextParam("model", "", decode=_model_from_link, encode=_model_link),
-]
-
-
-def preset_values(name: str, current: Mapping[str, Any]) -> dict[str, Any]:
-    if name in PRINTED:  # a whole model: it replaces the table
-        shape, text = PRINTED[name]
-        return {**dict(zip("nchw", shape, strict=True)), "model": text, "sl": 0,
-                "target": 0, "same": False}
-    if name not in PRESETS:
-        return {}
-    shape, _ = PRESETS[name]
-    return {**dict(zip("nchw", shape, strict=True)), "stack": STACKS[name], "sl": 0,
-            "target": 0, "same": False, "model": ""}
-
-
-# ---- the editable table ----------------------------------------------------------------------
-
 @functools.lru_cache(maxsize=64)
+
+
 def stack_frame(stack: convlab.planner.table.Stack) -> pd.DataFrame:
     """One row per layer: its PyTorch class and its settings (empty where unset): whole
     numbers, ``k s p d q`` as text (``3``, ``(3, 5)``, ``same``), flags as ticks. Kept per
@@ -326,155 +278,3 @@ def edit_stack(page: Frame, container: Any) -> convlab.planner.table.Stack:
     if new is not None and new != stack:  # edits that came without their callback (AppTest)
         page["stack"] = stack = new
     return stack
-
-
-# ---- the plan, cached on plain values ------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Planned:
-    plan: convlab.StackPlan
-    checks: tuple[convlab.CheckResult, ...]
-    torch_error: str | None
-    code: str
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def planned(stack: convlab.planner.table.Stack, shape: tuple[int, ...]) -> Planned:
-    """The plan of ``stack`` on ``shape``, PyTorch's shapes on the meta device, the
-    receptive-field check by autograd and the reproduce code (keyed on plain values)."""
-    plan, modules = plan_table_modules(stack, shape)
-    shapes, torch_error = convlab.run_table(stack, shape)
-    checks = [convlab.shapes_check(plan, shapes, torch_error)]
-    rf = convlab.receptive_field_check(modules, plan) if modules else None
-    if rf is not None:
-        checks.append(rf)
-    return Planned(plan, tuple(checks), torch_error, convlab.stack_code(stack, plan))
-
-
-# ---- a pasted model: what print(model) shows, or its nn.Sequential source ----------------------
-
-@dataclass(frozen=True)
-class PlannedModel:
-    """A pasted model's plan and checks (``done``) and what the page says about its text:
-    the line each row was read from, the containers planned in print order, the arguments
-    a print leaves out (taken at PyTorch's defaults)."""
-
-    done: Planned
-    lines: tuple[int, ...]
-    print_order: tuple[tuple[str, int], ...]
-    assumed: tuple[tuple[str, tuple[str, ...]], ...]
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def planned_model(text: str, shape: tuple[int, ...]) -> PlannedModel | convlab.TextConfigError:
-    """The plan of a pasted model on ``shape`` (read, never run), PyTorch's shapes for the
-    same layers on the meta device, the receptive-field check and the code; or why the text
-    cannot be read."""
-    try:
-        read = convlab.read_model(text)
-    except convlab.TextConfigError as err:
-        return err
-    layers = list(read.layers)
-    plan = convlab.plan_stack(layers, shape, partial=True)
-    shapes, torch_error = convlab.run_modules(layers, shape)
-    checks = [convlab.shapes_check(plan, shapes, torch_error)]
-    rf = convlab.receptive_field_check(layers, plan)
-    if rf is not None:
-        checks.append(rf)
-    done = Planned(plan, tuple(checks), torch_error, convlab.planner.model_code(text, shape))
-    return PlannedModel(done, read.lines, read.print_order, read.assumed)
-
-
-def paste_box(page: Frame, container: Any, shape: tuple[int, ...]) -> PlannedModel | None:
-    """The "Paste your model" section: a text area and Apply. A model read from it (or
-    from the link, or a printed preset) replaces the table and lives in the link; its plan
-    is returned (``None``: the table plans). A text that cannot be read is named at its
-    line and column and changes nothing."""
-    text = page["model"]
-    model = planned_model(text, shape) if text else None
-    key, problem = page.key("paste_text"), page.key("paste_problem")
-    box = page.section("paste", t("pl.paste"), icon=":material/content_paste:",
-                       container=container, opens_for=tuple(PRINTED))
-    if box is not None:
-        with box:
-            if text:  # the model planned now (a link's, a preset's or the last pasted)
-                st.markdown(t("pl.paste.current"))
-                st.code(text, language="python" if "nn." in text else "text", height=200)
-            st.text_area(t("pl.paste.label"), key=key, height=220, max_chars=MAX_TEXT,
-                         placeholder=t("pl.paste.placeholder"))
-            left, right = st.columns(2)
-            left.button(t("pl.paste.apply"), key=page.key("paste_apply"), type="primary",
-                        on_click=_apply_paste, args=(page,), icon=":material/play_arrow:")
-            if text:
-                right.button(t("pl.paste.back"), key=page.key("paste_back"),
-                             on_click=_back_to_table, args=(page,), icon=":material/table:")
-            if st.session_state.get(problem) is not None:  # under the button that found it
-                text_error(*st.session_state[problem])
-            st.caption(t("pl.paste.caption"))
-    if isinstance(model, convlab.ConvConfigError):  # a link's text that cannot be read
-        text_error(model, text)
-        return None
-    return model
-
-
-def _apply_paste(page: Frame) -> None:
-    text = st.session_state.get(page.key("paste_text")) or ""
-    if not text.strip():
-        return
-    try:
-        convlab.read_model(text)
-        convlab.planner.pack_text(text)  # it must fit in a link
-    except convlab.ConvConfigError as err:
-        st.session_state[page.key("paste_problem")] = (err, text)
-        return
-    st.session_state[page.key("paste_problem")] = None
-    st.session_state[page.key("paste_text")] = ""  # now shown above as the model planned
-    page["model"] = text
-    page["preset"] = "custom"
-
-
-def _back_to_table(page: Frame) -> None:
-    st.session_state[page.key("paste_problem")] = None
-    page["model"] = ""
-    page["preset"] = "custom"
-
-
-def text_error(err: convlab.ConvConfigError, text: str) -> None:
-    """Why a pasted text cannot be read: its line and column, what was found there and the
-    nearest setting, with the line itself and a caret under the column."""
-    if "line" not in err.values:  # readable, but longer than a link keeps
-        st.error(reason(err), icon=":material/block:")
-        return
-    line, column = int(err.values["line"]), int(err.values.get("column", 1))
-    parts = [f"**{t('pl.paste.error', line=line, column=column)}** {reason(err)}"]
-    if err.suggestion:
-        fix = t("error.or").join(f"`{k}={v!r}`" for k, v in err.suggestion.items())
-        parts.append(f"{t('error.nearest')} {fix}")
-    st.error("\n\n".join(parts), icon=":material/block:")
-    source = text.splitlines()
-    if 1 <= line <= len(source):
-        start = max(0, column - 60)
-        shown = source[line - 1][start:start + 100]
-        st.code(f"{line:>5} | {shown}\n{' ' * 8}{' ' * (column - 1 - start)}^",
-                language="text")
-    if err.values.get("torch"):  # PyTorch's own message, as PyTorch wrote it
-        st.markdown(t("error.torch_says"))
-        st.code(str(err.values["torch"]), language="text")
-
-
-def model_notes(model: PlannedModel) -> None:
-    """What the planner assumed of a pasted model: containers planned in print order (their
-    forward is not read; it flattens where the features match), arguments a print leaves
-    out, and the text line of a refused layer."""
-    if model.print_order:
-        names = ", ".join(t("pl.paste.at_line", name=name, line=line)
-                          for name, line in model.print_order)
-        st.info(t("pl.paste.print_order", names=names), icon=":material/info:")
-    if model.assumed:
-        items = "; ".join(f"`{m}`: " + ", ".join(f"`{a}`" for a in args)
-                          for m, args in model.assumed)
-        st.caption(t("pl.paste.assumed", items=items))
-    err = model.done.plan.error
-    if err is not None and err.index < len(model.lines):
-        st.caption(t("pl.paste.refused_line", index=err.index, layer=err.layer,
-                     line=model.lines[err.index]))

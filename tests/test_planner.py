@@ -27,7 +27,8 @@ from convlab.planner import (
     solve_output,
     stack_code,
 )
-from convlab.planner.table import KINDS, PAIRED, WORDS, bounds, build_layer, normal
+from convlab.planner.table import KINDS, PAIRED, WORDS, bounds, normal
+from convlab.planner.table_build import build_layer
 
 SETTINGS = settings(max_examples=40, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])

@@ -26,16 +26,9 @@ from .plan import LayerPlan, StackPlan, plan_stack
 from .printed import printed_model
 from .residual import ForwardFlatten, Residual
 from .solve import Solution, axis_output, same_target, solve_output
-from .table import (
-    KINDS,
-    build_layer,
-    cell_problem,
-    check_stack,
-    decode_stack,
-    encode_stack,
-    plan_table,
-    stack_code,
-)
+from .table import KINDS, cell_problem, check_stack
+from .table_build import build_layer, plan_table, stack_code
+from .table_link import decode_stack, encode_stack
 from .text import ReadModel, layers_from_text, read_model
 from .text_tree import TextConfigError
 

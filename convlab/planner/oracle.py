@@ -17,7 +17,8 @@ from ..params import Pair
 from .layers import ACTIVATIONS, DROPOUTS
 from .limits import flatten_layers
 from .plan import StackPlan
-from .table import Row, torch_layer
+from .table import Row
+from .table_build import torch_layer
 
 MAX_GRADIENT_CELLS = 512 * 512  # the receptive-field check runs on inputs up to this size
 CPU_PROBE_MACS = 2 * 10**6

@@ -10,7 +10,7 @@ from typing import Any
 from torch import nn
 
 from ..params import Pair
-from .layers import Window
+from .layer_step import Window
 from .limits import StackConfigError, check_input_shape, flatten_layers
 from .residual import BlockStep, any_step, row_module, row_name
 

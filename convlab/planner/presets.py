@@ -3,7 +3,7 @@
 Each is ``(input shape (N, C, H, W), the stack in its link form)``; :data:`STACKS` holds
 them decoded.
 
->>> from .table import plan_table
+>>> from .table_build import plan_table
 >>> plan_table(STACKS["vgg16"], PRESETS["vgg16"][0]).params  # torchvision's VGG-16 features
 14714688
 
@@ -20,7 +20,8 @@ them decoded.
 from __future__ import annotations
 
 from .printed import printed_model
-from .table import Stack, decode_stack
+from .table import Stack
+from .table_link import decode_stack
 
 
 def _vgg(config: list[int | str], bn: bool = False) -> str:

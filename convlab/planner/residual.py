@@ -19,7 +19,8 @@ import torch
 from torch import nn
 
 from ..errors import ConvConfigError
-from .layers import IDENTITY, Step, Window, _bounded, step
+from .layer_step import IDENTITY, Step, Window, bounded
+from .layers import step
 from .limits import StackConfigError
 
 
@@ -183,7 +184,7 @@ def _block(index: int, m: Residual, shape: tuple[int, ...]) -> BlockStep:
     if m.after is not None:
         try:
             final = any_step(index, m.after, out).step.output_shape
-            _bounded(final)
+            bounded(final)
         except StackConfigError as err:
             raise StackConfigError(index, f"{m.kind}.{err.layer}", err) from None
         except ConvConfigError as err:

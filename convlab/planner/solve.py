@@ -13,7 +13,8 @@ from torch import nn
 from ..errors import ConvConfigError
 from .limits import StackConfigError, check_input_shape
 from .residual import any_step
-from .table import BOUNDS, Row, build_layer, check_stack
+from .table import BOUNDS, Row, check_stack
+from .table_build import build_layer
 
 SEARCH = 64  # the largest extra input size tried (times the stride)
 
@@ -159,7 +160,7 @@ def input_sizes(stack: Sequence[Row], input_shape: Sequence[int], *,
     A U-Net step (pool, two 3x3 convolutions, a 2x2 up-convolution) keeps every row only
     on even heights:
 
-    >>> from .table import decode_stack
+    >>> from .table_link import decode_stack
     >>> sizes = input_sizes(decode_stack("maxpool.k2s2_conv.o8k3p1_convt.o4k2s2"),
     ...                     (1, 4, 64, 64), hi=12)
     >>> sizes.runs[:3], sizes.exact

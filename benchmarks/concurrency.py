@@ -31,7 +31,7 @@ a list runs each in turn, in the same run. ``--url`` drives a deployment already
 
 ``--uploads 5`` instead checks pictures (issue #19): that many sessions open the
 kernel-learning page with its upload, each uploads the same picture at the limit (the
-costliest file ``ui.picture_io`` accepts: an RGBA PNG of the largest size that fits its
+costliest file ``ui.decoders.picture_io`` accepts: an RGBA PNG of the largest size that fits its
 budget), then all send their rerun at once. It reports each run, the errors (an exception
 element, a refusal or no picture shown, a failed upload) and the server's peak RSS
 (VmHWM, exact, not sampled), against the 600 MB the check allows.
@@ -362,9 +362,10 @@ UPLOAD_PEAK_MB = 600.0  # what the check allows the server (a Cloud box has ~690
 
 
 def limit_picture() -> bytes:
-    """The costliest picture ui.picture_io accepts: an RGBA PNG of the largest fitting size."""
+    """The costliest picture ui.decoders.picture_io accepts: an RGBA PNG of the largest
+    fitting size."""
     from tests._pictures import flat
-    from ui.picture_io import largest_size
+    from ui.decoders.picture_io import largest_size
 
     w, h = largest_size("PNG", "RGBA", (10_000, 10_000))
     return flat("PNG", "RGBA", w, h, (200, 100, 50, 128))
@@ -478,7 +479,7 @@ async def upload_load(url: str, base: str, count: int, data: bytes,
 
 
 def uploads_check(count: int) -> None:
-    from ui.picture_io import BUDGET, DECODERS
+    from ui.decoders.picture_io import BUDGET, DECODERS
 
     data = limit_picture()
     proc, base = start_server()

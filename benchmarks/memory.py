@@ -22,7 +22,7 @@ example, the chart frames and specs, and the reproduce script. Three figures:
   includes PyTorch's native buffers (e.g. im2col / oneDNN scratch) that neither figure
   above sees.
 
-Budget: 50 MB per rerun; 64 MB and 1 s per upload (ui.picture_io.BUDGET).
+Budget: 50 MB per rerun; 64 MB and 1 s per upload (ui.decoders.picture_io.BUDGET).
 
     python benchmarks/memory.py                 # everything
     python benchmarks/memory.py uploads         # the picture files only
@@ -48,8 +48,8 @@ MB = 2**20
 
 
 def configs() -> dict[str, dict[str, Any]]:
-    """Worst cases within ui.output_size_view.BOUNDS (N, C_in, C_out, H, W at their max)."""
-    from ui import output_size_view as view
+    """Worst cases within ui.lessons.output_size_view.BOUNDS (N, C_in, C_out, H, W at their max)."""
+    from ui.lessons import output_size_view as view
 
     hi = {k: b[1] for k, b in view.BOUNDS.items()}
     big = {**{p.name: p.default for p in view.PARAMS}, "lock": False, "groups": 1, "sh": 1,
@@ -73,9 +73,9 @@ def peak_rss_mb() -> float:
 def rerun(v: dict[str, Any]) -> tuple[tuple[int, ...], int]:
     """What one rerun of the output-size page computes (no Streamlit)."""
     import convlab
-    from ui import grids
-    from ui import output_size_view as view
-    from ui.conv_controls import conv_kwargs
+    from ui.frame.controls import conv_kwargs
+    from ui.lessons import output_size_view as view
+    from ui.pictures import grids
 
     kwargs = conv_kwargs(v, v["cin"], v["cout"])
     shape = (v["n"], v["cin"], v["h"], v["w"])
@@ -163,7 +163,7 @@ def upload_files() -> dict[str, bytes]:
     from PIL import Image
 
     from tests import _pictures as pics
-    from ui.picture_io import MAX_BYTES, MAX_PIXELS_JPEG, largest_size
+    from ui.decoders.picture_io import MAX_BYTES, MAX_PIXELS_JPEG, largest_size
 
     files = {f"issue: {name}": pics.issue_file(name) for name in pics.ISSUE_TABLE}
     files |= {
@@ -211,9 +211,9 @@ def uploads() -> None:
     import tempfile
 
     from tests._pictures import measure_decode
-    from ui.picture_io import BUDGET
+    from ui.decoders.picture_io import BUDGET
 
-    print(f"\nUploads: ui.picture_io.decode_upload in a fresh process (budget "
+    print(f"\nUploads: ui.decoders.picture_io.decode_upload in a fresh process (budget "
           f"{BUDGET // MB} MB, 1 s)")
     head = f"{'file':<40}{'on disk':>10}{'time s':>8}{'RSS growth MB':>15}  result"
     print(head)
@@ -230,7 +230,7 @@ def uploads() -> None:
 # ---- every other input path --------------------------------------------------------------------
 def case_url_text() -> None:
     """Every URL parameter kind given MAX_RAW characters (the longest looked at)."""
-    from ui import learn_kernel_view, multichannel_view
+    from ui.lessons import learn_kernel_view, multichannel_view
     from ui.urlstate import MAX_RAW
 
     for params in (multichannel_view.PARAMS, learn_kernel_view.PARAMS):
@@ -244,7 +244,7 @@ def case_edited_tables() -> None:
     a 2000-character string (a hostile client's widget state), then to numbers."""
     import pandas as pd
 
-    from ui.tensor_text import table_to_matrix
+    from ui.decoders.tensor_text import table_to_matrix
 
     for cell in ("9" * 2000, "1e5"):
         for _ in range(16):
@@ -274,9 +274,9 @@ def case_kernel_on_picture() -> None:
 
 
 def case_pointwise_timing() -> None:
-    """The pointwise page's timing sweep (ui.pointwise_view.SWEEP, fixed sizes)."""
+    """The pointwise page's timing sweep (ui.lessons.pointwise_view.SWEEP, fixed sizes)."""
     import convlab
-    from ui.pointwise_view import SWEEP
+    from ui.lessons.pointwise_view import SWEEP
 
     convlab.time_pointwise_forms(SWEEP, "cpu")
 
@@ -285,7 +285,7 @@ def case_planner() -> None:
     """The planner's 64 layers (convlab.MAX_LAYERS) of Conv2d(4096, 4096, 11) on its largest
     input (64, 4096, 2048, 2048): planned, run on the meta device, receptive field, code."""
     import convlab
-    from ui import planner_params
+    from ui.lessons import planner_params
 
     stack = convlab.decode_stack("_".join(["conv.o4096k11p5"] * convlab.MAX_LAYERS))
     shape = tuple(b[1] for b in planner_params.SHAPE_BOUNDS.values())
@@ -295,7 +295,7 @@ def case_planner() -> None:
 def case_transpose() -> None:
     """The transposed-convolution page's checks at its bounds (3 -> 3 channels, 10 x 10,
     kernel 6, stride 4, dilation 3, output_padding 3)."""
-    from ui import conv_transpose_view as view
+    from ui.lessons import conv_transpose_view as view
 
     kwargs = {"in_channels": 3, "out_channels": 3, "kernel_size": 6, "stride": 4,
               "padding": 0, "output_padding": 3, "groups": 1, "bias": True, "dilation": 3,
@@ -320,8 +320,8 @@ def case_child(name: str) -> dict[str, float]:
 
     import convlab  # noqa: F401
     from tests._pictures import status_mb
-    from ui import learn_kernel_view, multichannel_view, pointwise_view  # noqa: F401
-    from ui.tensor_text import table_to_matrix
+    from ui.decoders.tensor_text import table_to_matrix
+    from ui.lessons import learn_kernel_view, multichannel_view, pointwise_view  # noqa: F401
 
     torch.set_num_threads(2)
     # warm up small: imports and oneDNN's first call, not the case's own (larger) buffers

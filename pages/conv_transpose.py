@@ -5,11 +5,12 @@ the checkerboard; checked against F.conv_transpose2d."""
 import streamlit as st
 
 import convlab
-from ui import conv_transpose_pictures as pictures
-from ui import conv_transpose_view as view
-from ui import frame, grids
-from ui.charts import cell_words
+from ui import frame
 from ui.i18n import reason, t
+from ui.lessons import conv_transpose_pictures as pictures
+from ui.lessons import conv_transpose_view as view
+from ui.pictures import grids
+from ui.pictures.charts import cell_words
 
 
 def lesson(page: frame.Frame) -> None:

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from ui import fc_conv_view as view
 from ui import frame
 from ui.i18n import t
+from ui.lessons import fc_conv_view as view
 
 
 def lesson(page: frame.Frame) -> None:

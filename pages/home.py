@@ -3,8 +3,9 @@
 import streamlit as st
 
 import convlab
-from ui import shell, thumbnails
+from ui import shell
 from ui.i18n import language, t
+from ui.pictures import thumbnails
 from ui.registry import LESSONS
 from ui.urlstate import show_notices
 

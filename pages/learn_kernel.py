@@ -6,8 +6,8 @@ import torch
 
 import convlab
 from ui import frame
-from ui import learn_kernel_view as view
 from ui.i18n import t
+from ui.lessons import learn_kernel_view as view
 
 
 def lesson(page: frame.Frame) -> None:

@@ -5,9 +5,9 @@ import torch
 
 import convlab
 from ui import frame
-from ui import multichannel_view as view
-from ui import tensor_text as tt
+from ui.decoders import tensor_text as tt
 from ui.i18n import t
+from ui.lessons import multichannel_view as view
 
 
 def lesson(page: frame.Frame) -> None:

@@ -4,9 +4,11 @@ nn.Conv1d / nn.Conv3d: the formula holds for each axis alone)."""
 import streamlit as st
 
 import convlab
-from ui import charts, frame, grids, twins_view
-from ui import output_size_view as view
+from ui import frame
 from ui.i18n import t
+from ui.lessons import output_size_view as view
+from ui.lessons import twins_view
+from ui.pictures import charts, grids
 
 
 def lesson(page: frame.Frame) -> None:

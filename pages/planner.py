@@ -3,13 +3,13 @@
 import streamlit as st
 
 from ui import frame
-from ui import planner_paste as paste
-from ui import planner_results as results
-from ui import planner_solver as solver
-from ui import planner_tables as tables
-from ui import planner_view as view
 from ui.i18n import t
-from ui.planner_params import PARAMS, planned, preset_values
+from ui.lessons import planner_paste as paste
+from ui.lessons import planner_results as results
+from ui.lessons import planner_solver as solver
+from ui.lessons import planner_tables as tables
+from ui.lessons import planner_view as view
+from ui.lessons.planner_params import PARAMS, planned, preset_values
 
 
 def lesson(page: frame.Frame) -> None:

@@ -4,8 +4,8 @@ import streamlit as st
 
 import convlab
 from ui import frame
-from ui import pointwise_view as view
 from ui.i18n import t
+from ui.lessons import pointwise_view as view
 
 
 def lesson(page: frame.Frame) -> None:

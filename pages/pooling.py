@@ -6,9 +6,9 @@ import torch
 
 import convlab
 from ui import frame
-from ui import pooling_pictures as pictures
-from ui import pooling_view as view
 from ui.i18n import t
+from ui.lessons import pooling_pictures as pictures
+from ui.lessons import pooling_view as view
 
 
 def lesson(page: frame.Frame) -> None:

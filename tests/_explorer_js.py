@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-ASSETS = Path(__file__).resolve().parents[1] / "ui" / "components" / "explorer"
+ASSETS = Path(__file__).resolve().parents[1] / "ui" / "pictures" / "components" / "explorer"
 
 _LOAD = """async (src) => {
   const url = URL.createObjectURL(new Blob([src], {type: "text/javascript"}));
@@ -50,7 +50,7 @@ def blank(page: Any) -> None:
 
 
 def mount(page: Any, data: dict[str, Any]) -> None:
-    """Mount the explorer on ``data`` (a payload of :func:`ui.explorer.payload`)."""
+    """Mount the explorer on ``data`` (a payload of :func:`ui.pictures.explorer.payload`)."""
     page.evaluate(_MOUNT, data)
 
 

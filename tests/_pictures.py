@@ -92,7 +92,7 @@ def palette_png_with_transparency(width: int, height: int) -> bytes:
 
 
 def measure_decode(data: bytes, path: Path, max_side: int = 256) -> dict[str, Any]:
-    """Decode ``data`` with ``ui.picture_io.decode_upload`` in a fresh process.
+    """Decode ``data`` with ``ui.decoders.picture_io.decode_upload`` in a fresh process.
 
     Returns ``{"seconds", "rss_mb", "shape"}`` or ``{"seconds", "rss_mb", "code",
     "values"}``: rss_mb is the peak resident memory during the decode minus the resident
@@ -118,7 +118,7 @@ def _child(path: str, max_side: int) -> dict[str, Any]:
     import time
 
     sys.path.insert(0, str(ROOT))
-    from ui.picture_io import PictureError, decode_upload
+    from ui.decoders.picture_io import PictureError, decode_upload
 
     data = Path(path).read_bytes()
     decode_upload(encode(Image.new("RGBA", (300, 200), (1, 2, 3, 4))), max_side)  # warm up

@@ -264,7 +264,7 @@ def english_words(text: str) -> list[str]:
 
 @dataclass
 class Figure:
-    """One :mod:`ui.grids` figure as the browser gets it."""
+    """One :mod:`ui.pictures.grids` figure as the browser gets it."""
 
     title: str = ""
     cols: int = 0  # from the grid's column template (index column not counted)
@@ -354,7 +354,7 @@ class _FigureParser(HTMLParser):
 
 
 def figures(body: str) -> list[Figure]:
-    """The :mod:`ui.grids` figures in one HTML element's body, in order."""
+    """The :mod:`ui.pictures.grids` figures in one HTML element's body, in order."""
     parser = _FigureParser()
     parser.feed(body)
     assert not parser.other, f"text outside every figure: {parser.other}"

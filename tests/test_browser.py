@@ -143,7 +143,7 @@ def test_language_survives_navigation(page, streamlit_server, streamlit_log):
 
 LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
-STAGE = ".st-key-stage"  # the frame's picture column (ui/framing/layout.py)
+STAGE = ".st-key-stage"  # the frame's picture column (ui/frame/layout.py)
 PICTURES = ("[data-testid='stHtml'], [data-testid='stVegaLiteChart'], "
             "[data-testid='stImage'], [data-testid^='stBidiComponent'], iframe")
 LESSON_STEMS = [p.stem for p in PAGES if p.stem != "home"]

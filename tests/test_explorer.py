@@ -17,8 +17,8 @@ from test_windows import layers
 
 import convlab
 from tests import _explorer_js as explorer_js
-from ui import explorer, grids
 from ui.i18n import TEXT
+from ui.pictures import explorer, grids
 
 pytestmark = pytest.mark.filterwarnings("ignore:Using padding='same':UserWarning")
 PAYLOADS = settings(max_examples=40, deadline=None)
@@ -139,7 +139,7 @@ def test_panels_must_match_their_space() -> None:
 
 
 def test_map_and_kernel_panels_carry_values_and_diverging_colours() -> None:
-    """A map's cells hold its numbers and ui.grids' diverging colours; numbers are printed
+    """A map's cells hold its numbers and ui.pictures.grids' diverging colours; numbers are printed
     only on small grids (tooltips carry them on big ones)."""
     M = np.array([[-2.0, 0.0], [1.5, 2.0]])
     p = explorer.map_panel("m", M, "M")

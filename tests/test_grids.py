@@ -1,4 +1,4 @@
-"""ui.grids: grids of numbers as HTML cells, read back as the browser gets them."""
+"""ui.pictures.grids: grids of numbers as HTML cells, read back as the browser gets them."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis.extra.numpy import arrays
 from pagekit import Figure, figures
 
 import convlab
-from ui import charts, grids
+from ui.pictures import charts, grids
 
 WORDS = {k: f"<{k}>" for k in ("row", "col", "value", "weight")}
 LABELS = {**WORDS, **{k: f"<{k}>" for k in ("input", "padding", "tap", "unread", "coverage",

@@ -13,13 +13,14 @@ import pytest
 from conftest import ROOT, make_app
 from pagekit import chart_labels, english_words, open_sections, visible_text
 
-from ui import output_size_view
-from ui.conv_controls import PAD_KINDS
 from ui.frame import DECLARED
+from ui.frame.controls import PAD_KINDS
 from ui.i18n import LANGUAGES, TEXT
+from ui.lessons import output_size_view
 from ui.registry import LESSONS, PAGES
 
-SOURCES = sorted([*ROOT.glob("pages/*.py"), *ROOT.glob("ui/*.py"), ROOT / "streamlit_app.py"])
+SOURCES = sorted([*ROOT.glob("pages/*.py"), ROOT / "streamlit_app.py",
+                  *(p for p in ROOT.glob("ui/**/*.py") if "text" not in p.parts)])
 NAMESPACES = {k.split(".")[0] for k in TEXT}
 KEY_SHAPE = re.compile(r"^[a-z_]+(\.[a-z0-9_]+)+$")
 
@@ -33,11 +34,11 @@ def _expansions() -> dict[str, tuple[str, ...]]:
     known = {
         "os.preset.{k}": tuple(output_size_view.PRESETS),
         "conv.pad.{k}": PAD_KINDS,
-        # the labels the padded-grid chart needs (ui.charts.padded_grid_chart)
+        # the labels the padded-grid chart needs (ui.pictures.charts.padded_grid_chart)
         "os.role.{k}": ("input", "padding", "tap", "unread", "coverage", "role"),
     }
     try:
-        from ui import multichannel_view as mc
+        from ui.lessons import multichannel_view as mc
     except ImportError:  # the page is optional here; its keys are then checked by pattern
         return known
     for template, name in (("mc.preset.{k}", "PRESETS"),):

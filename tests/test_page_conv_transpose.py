@@ -27,7 +27,7 @@ from pagekit import (
 )
 from streamlit.testing.v1 import AppTest
 
-from ui import conv_transpose_view as view
+from ui.lessons import conv_transpose_view as view
 
 CT = "pages/conv_transpose.py"
 WORDS = {"en": EN, "zh": ZH}
@@ -177,7 +177,7 @@ def test_the_checkerboard_caption_says_what_the_counts_show(query, pattern, coun
 
 
 def _colour_name(hex_colour: str) -> str:
-    from ui.charts import OKABE_ITO
+    from ui.pictures.charts import OKABE_ITO
     return next(name for name, c in OKABE_ITO.items() if c.lower() == hex_colour.lower())
 
 

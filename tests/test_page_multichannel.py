@@ -15,8 +15,8 @@ from pagekit import EN, check_table, click_explorer, open_more, vega_charts
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
-from ui import multichannel_view as view
-from ui import tensor_text as tt
+from ui.decoders import tensor_text as tt
+from ui.lessons import multichannel_view as view
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 P = "multichannel"

@@ -21,8 +21,8 @@ from pagekit import (
 from streamlit.testing.v1 import AppTest
 
 import convlab
-from ui import output_size_view as view
-from ui.conv_controls import conv_kwargs
+from ui.frame.controls import conv_kwargs
+from ui.lessons import output_size_view as view
 
 OS = "pages/output_size.py"
 

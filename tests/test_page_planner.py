@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from pagekit import EN, ZH, assert_clean, check_passed, check_table, data_table, metrics
 
 import convlab
-from ui.planner_params import PRESETS, STACKS
-from ui.planner_view import apply_edits, frame_stack, stack_frame
+from ui.lessons.planner_params import PRESETS, STACKS
+from ui.lessons.planner_view import apply_edits, frame_stack, stack_frame
 
 PAGE = "pages/planner.py"
 ALEXNET = PRESETS["alexnet"][1]
@@ -181,8 +181,8 @@ def test_chinese_run_has_no_english_words_of_its_own():
 
 
 def test_the_chart_builder_has_explicit_colours_and_the_given_words():
-    from ui import planner_results as results
-    from ui.planner_params import PRESETS as SHAPES
+    from ui.lessons import planner_results as results
+    from ui.lessons.planner_params import PRESETS as SHAPES
 
     plan = convlab.plan_table(STACKS["vgg16"], SHAPES["vgg16"][0])
     words = {"size": "S", "rf": "R", "series": "Q", "layer": "L", "cells": "C"}
@@ -265,7 +265,7 @@ def test_an_input_size_fix_says_which_layers_input_it_means():
 def test_the_stack_table_pins_its_layer_column_and_offers_exact_names_first():
     import json
 
-    from ui.planner_view import kind_options
+    from ui.lessons.planner_view import kind_options
     at = make_app(PAGE)
     columns = json.loads(at.data_editor[0].proto.columns)
     assert columns["t"]["pinned"] is True
@@ -449,7 +449,7 @@ def test_a_refusals_fix_is_applied_with_one_click():
 def test_every_applied_solution_gives_its_layer_the_target(n, k, s, p, target, kind):
     """One click's stack, planned (and so checked against PyTorch by the page): the solved
     layer's output height is the target; the width keeps its own settings."""
-    from ui.planner_solver import applied
+    from ui.lessons.planner_solver import applied
     if kind == "maxpool":
         p = min(p, k // 2)
     row = (kind, (("o", 2),) * (kind != "maxpool") + (("k", k), ("s", s), ("p", p)))

@@ -75,7 +75,7 @@ def test_predict_the_batched_shape():
 
 
 def test_shape_question_leaves_out_slips_that_are_the_answer():
-    from ui.pointwise_view import shape_question
+    from ui.lessons.pointwise_view import shape_question
 
     v = {"n": 1, "cin": 4, "cout": 4, "h": 2, "w": 3}  # C_in = C_out: "swapped" is right
     _, truth, slips = shape_question(v, (1, 4, 2, 3))

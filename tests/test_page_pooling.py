@@ -18,7 +18,7 @@ from pagekit import (
 )
 from streamlit.testing.v1 import AppTest
 
-from ui import pooling_pictures as pictures
+from ui.lessons import pooling_pictures as pictures
 
 PAGE = "pages/pooling.py"
 # d2l 7.5's examples, exactly, and ceil_mode's window added and dropped

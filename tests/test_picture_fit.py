@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from pagekit import EN, all_figures, assert_clean, vega_charts
 
 import convlab
-from ui import charts, grids
-from ui.output_size_view import formula_block
+from ui.lessons.output_size_view import formula_block
+from ui.pictures import charts, grids
 
 # ---- the output-size formula -------------------------------------------------------------------
 

@@ -19,9 +19,8 @@ import pytest
 from PIL import GifImagePlugin, Image, WebPImagePlugin
 
 from tests import _pictures as pics
-from ui import picture_io
-from ui.i18n import TEXT
-from ui.picture_io import (
+from ui.decoders import picture_io
+from ui.decoders.picture_io import (
     BUDGET,
     ERROR_CODES,
     PictureError,
@@ -30,6 +29,7 @@ from ui.picture_io import (
     largest_size,
     pixel_cap,
 )
+from ui.i18n import TEXT
 
 BUDGET_MB = BUDGET / 2**20
 SLACK_MB = 4.0  # the allocator's rounding and arenas beyond what the estimate counts

@@ -29,7 +29,7 @@ from convlab.learn.pictures import (
     synthetic_scene,
     target_kernel,
 )
-from ui.picture_io import MAX_BYTES, MAX_PIXELS, PictureError, decode_upload
+from ui.decoders.picture_io import MAX_BYTES, MAX_PIXELS, PictureError, decode_upload
 
 # F.conv2d's note that padding='same' with an even kernel copies the input: expected here
 pytestmark = pytest.mark.filterwarnings("ignore:Using padding='same':UserWarning")

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 import convlab
-from ui import output_size_view as view
-from ui.conv_controls import PAIRS, conv_kwargs
+from ui.frame.controls import PAIRS, conv_kwargs
+from ui.lessons import output_size_view as view
 
 BASE = {p.name: p.default for p in view.PARAMS}
 

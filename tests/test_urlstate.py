@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ui import charts
 from ui.i18n import TEXT
-from ui.output_size_view import BOUNDS, PARAMS
+from ui.lessons.output_size_view import BOUNDS, PARAMS
+from ui.pictures import charts
 from ui.urlstate import BoolParam, ChoiceParam, IntParam, TextParam
 
 H = IntParam("h", 8, 1, 64)

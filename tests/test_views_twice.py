@@ -17,7 +17,7 @@ from conftest import make_app
 from test_pages_generic import REFUSALS, declared, path
 
 import convlab
-from ui.picture_io import PictureError
+from ui.decoders.picture_io import PictureError
 from ui.registry import LESSONS
 from ui.urlstate import BoolParam, ChoiceParam, IntParam
 
@@ -116,7 +116,7 @@ def test_a_link_names_the_open_sections_and_reopens_them():
 
 
 def test_an_undeclared_parameter_is_named():
-    from ui.framing.base import FrameBase
+    from ui.frame.base import FrameBase
     from ui.registry import BY_STEM
     from ui.urlstate import IntParam, PageState
 

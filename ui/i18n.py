@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from .text import (
+from ui.text import (
     common,
     conv,
     conv_transpose,

@@ -56,7 +56,7 @@ def _stems() -> dict[str, str]:
     file stem: see STYLE.md), "" for the default page (the first, streamlit_app.py)."""
     from streamlit.util import calc_hash
 
-    from .registry import PAGES
+    from ui.registry import PAGES
 
     return {calc_hash(p.stem): p.stem if i else "" for i, p in enumerate(PAGES)}
 

@@ -15,11 +15,10 @@ import torch
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import convlab
-
-from . import serving
-from .i18n import LANGUAGES, t
-from .registry import PAGES
-from .urlstate import ChoiceParam, Notice, PageState, language_changed
+from ui import serving
+from ui.i18n import LANGUAGES, t
+from ui.registry import PAGES
+from ui.urlstate import ChoiceParam, Notice, PageState, language_changed
 
 _PAGE = "_app_page"  # the page of the previous run: a different one means "entered"
 # The lessons' tensors are tiny: one intra-op thread answers fastest, and several sessions

@@ -17,7 +17,7 @@ from typing import Any
 
 import streamlit as st
 
-from .i18n import t
+from ui.i18n import t
 
 MAX_RAW = 2000  # longest URL value looked at; longer ones are refused outright
 

@@ -1,0 +1,240 @@
+"""The page frame: everything a lesson page needs besides its lesson, written once.
+
+A page is read top to bottom as its lesson::
+
+    def lesson(page: frame.Frame) -> None:
+        page.number("h"); page.number("w")               # primary controls: control column
+        conv = page.conv2d(in_channels, out_channels)    # the Conv2d control group
+        with page.stage:                                 # the main picture, beside them
+            ...the picture (or the refusal: page.refuse / page.attempt draw where called)
+        page.predict(question, truth, slips)             # under the controls
+        ...numbers, formula, check, code, secondary pictures: below, full width...
+        page.check(results); page.code(script); page.finish()
+
+    frame.lesson("output_size", lesson, PARAMS, preset_values=values, more=MORE)
+
+The instrument layout: on a laptop the lesson's primary controls sit in a narrow column
+beside its main picture (``page.stage``); on a phone the two stack. A widget whose name is
+in the page's ``more`` list (e.g. :data:`ui.frame.controls.MORE`: batch, dilation, groups,
+padding_mode, bias, the lock, per-axis values) goes into the "More settings" section
+under the controls instead, whose label counts the changed ones and which opens itself
+when the link, a preset or a refusal involves one; closed, its widgets are not drawn and
+their values stay in the URL state. The frame also owns the shell (menu, language,
+device), the page's URL state and its notices, the preset box, widgets that mark the view
+"custom" when moved, picking an output cell (a click in the window explorer, clamped),
+the refusal path, the check panel, the reproduce-in-PyTorch block and predict-then-check.
+Pages never touch ``st.session_state`` and never catch ``ConvConfigError`` themselves.
+
+Its parts, one seam each, live beside it in :mod:`ui.frame`: widgets and sections
+(``page.number/toggle/choice/slider/button/section/matrix``, ``page.control_row()`` for
+controls side by side), the layout (``page.controls``, ``page.stage``, ``page.aside``),
+presets, the conv group (``page.conv2d``, ``attempt``, ``torch_verdict``, ``refuse``) and
+picking (``page.picking``, ``pick_cell``, ``explore``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NoReturn
+
+import pandas as pd
+import streamlit as st
+import torch
+
+import convlab
+from ui import shell
+from ui.frame import panels
+from ui.frame.base import SECTIONS, PresetValues
+from ui.frame.conv import ConvChoice, ConvMixin
+from ui.frame.layout import STYLE
+from ui.frame.picking import pick_params
+from ui.frame.predict import PREDICT, predict_box, question_id, start_question
+from ui.frame.presets import PresetsMixin, preset_param
+from ui.frame.widgets import PERSIST
+from ui.i18n import t
+from ui.pictures import grids
+from ui.registry import BY_STEM
+from ui.urlstate import BoolParam, ChoiceParam, PageState, Param, show_notices
+
+__all__ = ["DECLARED", "SECTIONS", "ConvChoice", "Frame", "lesson", "open_page",
+           "pick_params", "preset_param"]
+
+# stem -> the URL parameters its page declared on its last run in this process; read by the
+# generic page tests (garbage in every parameter, every preset in Chinese).
+DECLARED: dict[str, tuple[Param, ...]] = {}
+
+
+class Frame(ConvMixin, PresetsMixin):
+    """One run of one page: its state, its layout, its widgets and its panels."""
+
+    # ---- pictures -------------------------------------------------------------------------
+    def chart(self, spec: dict[str, Any], name: str, *, container: Any = None) -> None:
+        """A Vega-Lite chart (line and dot charts)."""
+        (container or st).vega_lite_chart(spec=spec, key=self.key(f"chart.{name}"),
+                                          width="content", theme=None)
+
+    def picture(self, *rows: Sequence[str], container: Any = None) -> None:
+        """Rows of :mod:`ui.pictures.grids` figures as one element."""
+        (container or st).html(grids.page(*rows))
+
+    def on_demand(self, name: str, fn: Callable[..., Any], *args: Any,
+                  show: Callable[[Any], None]) -> None:
+        """Work a learner starts with a button (a timing run), as a fragment: the button, a
+        progress bar while it runs, and ``show(result)``, kept for this session until
+        ``args`` change. A click reruns this part alone.
+
+        ``fn(*args, progress=...)`` receives a callable taking the fraction done.
+        """
+        slot = self.key(f"_done.{name}")
+
+        @st.fragment
+        def part() -> None:
+            if st.button(self.label(name), key=self.key(name), icon=":material/play_arrow:"):
+                bar = st.progress(0.0, text=t("frame.working"))
+                torch.set_num_threads(shell.ALL_THREADS)
+                try:
+                    result = fn(*args, progress=lambda f: bar.progress(
+                        min(max(f, 0.0), 1.0), text=t("frame.working")))
+                finally:
+                    torch.set_num_threads(1)
+                bar.empty()
+                st.session_state[slot] = (args, result)
+            done = st.session_state.get(slot)
+            if done is not None and done[0] == args:
+                show(done[1])
+
+        part()
+
+    def part(self, draw: Callable[[], None]) -> None:
+        """A part of the lesson that changes alone, as a fragment: a widget drawn inside
+        ``draw()`` reruns this part only (the URL follows). Its widgets are placed
+        explicitly (``container=``): the control column is outside the fragment."""
+        @st.fragment
+        def run() -> None:
+            draw()
+            shell.sync_url(self.state)
+
+        run()
+
+    # ---- panels ---------------------------------------------------------------------------
+    def check(self, results: Sequence[convlab.CheckResult], note: str | None = None) -> None:
+        panels.check_panel(results, note)
+
+    def table(self, frame: pd.DataFrame, digits: int = 4) -> None:
+        """A small table of numbers (floats to ``digits`` places)."""
+        panels.table(frame, digits)
+
+    def code(self, script: str, title: str | None = None) -> None:
+        """The reproduce-in-PyTorch block (``title`` names which part it reproduces)."""
+        panels.code_block(script, title)
+
+    def predict(self, question: str, truth: Sequence[float],
+                slips: Mapping[str, Sequence[float]], *, container: Any = None,
+                name: str = "guess") -> None:
+        """Predict, then check (:func:`ui.frame.predict.predict_box`), never required: under the
+        controls (``page.aside``) unless placed (or drawn inside :meth:`picking`, where it
+        stays in place), a fragment of its own (an answer typed reruns the box alone).
+
+        In predict mode (``?predict=1``, the toggle over the first box) the run stops here
+        until the question is answered or shown: what the lesson draws after it answers
+        it. A page with a second question gives it its own ``name``.
+        """
+        if container is None:
+            container = st.container() if self.in_picking else self.aside
+        key = self.key(name)
+        revealed = start_question(key, question_id(question, truth))
+        hiding = self.has(PREDICT) and bool(self.state[PREDICT])
+        with container:
+            if name == "guess":
+                st.toggle(t("predict.mode"), key=self.key(PREDICT),
+                          help=t("predict.mode_help"), persist_state=PERSIST)
+            predict_box(key, question, tuple(truth), {k: tuple(v) for k, v in slips.items()},
+                        hiding)
+        if hiding and not revealed:  # predict mode: hold back what answers the question
+            (st if self.in_picking else self.stage).info(t("predict.hidden"),
+                                                         icon=":material/visibility_off:")
+            self.stop()
+
+    def stop(self) -> NoReturn:
+        """Finish the page here (after a refusal that leaves nothing else to draw)."""
+        self.finish()
+        st.stop()
+        raise RuntimeError("unreachable")  # st.stop raises; this keeps type checkers honest
+
+    def finish(self) -> None:
+        """Bottom of every lesson: "More settings" (now that the run knows whether it must
+        open), the URL, the rerun time."""
+        self._draw_more()
+        shell.finish(self.state)
+
+
+def lesson(stem: str, body: Callable[[Frame], None], params: Sequence[Param], *,
+           preset_values: PresetValues | None = None,
+           helps: Mapping[str, str] | None = None, more: Sequence[str] = ()) -> None:
+    """Run a lesson page: the shell, its title and intro, then ``body(frame)``.
+
+    The body (from the preset box down) is a fragment: a widget the learner moves reruns
+    the lesson, not the sidebar, title and intro above it, which stay as drawn: the browser
+    receives and lays out only what can have changed.
+
+    Args:
+        stem: the page's registry name (its file stem).
+        body: draws the lesson from a started :class:`Frame`.
+        params: all its URL parameters: its own, the Conv2d group's
+            (:func:`ui.frame.controls.conv_params`), :func:`preset_param` for a preset box
+            and :func:`pick_params` to let the learner pick an output cell.
+        preset_values: ``(preset id, current values) -> values to set``. Each preset is
+            worded ``<ns>.preset.<id>`` (or the shared ``frame.preset.<id>``); a ``"custom"``
+            preset marks a view whose settings were moved.
+        helps: a widget's help text key where it is not ``<ns>.<name>_help``.
+        more: the names of the settings drawn in "More settings" rather than the control
+            column (``ui.frame.controls.MORE`` for the Conv2d group's usual ones).
+    """
+    info = BY_STEM[stem]
+    if not any(p.name == PREDICT for p in params):  # every lesson: ?predict=1 in a link
+        params = [*params, BoolParam(PREDICT, False)]
+    DECLARED[stem] = tuple(params)
+    shared_notices, entering = shell.start()
+    st.html(STYLE)  # a style sheet alone: applied, not shown (see ui.frame.layout)
+    st.title(t(f"{info.ns}.title"))
+    st.markdown(t(f"{info.ns}.intro"))
+    show_notices(shared_notices)
+    st.session_state[_ENTERING] = entering  # this full run's; a fragment rerun finds none
+
+    @st.fragment
+    def part() -> None:
+        shell.mark_start()
+        body(open_page(stem, params, entering=st.session_state.pop(_ENTERING, False),
+                       preset_values=preset_values, helps=helps, more=more))
+
+    part()
+
+
+_ENTERING = "_lesson_entering"
+
+
+def open_page(stem: str, params: Sequence[Param], *, entering: bool,
+              preset_values: PresetValues | None = None,
+              helps: Mapping[str, str] | None = None, more: Sequence[str] = ()) -> Frame:
+    """The lesson's frame for this run: URL state and its notices, the two columns and the
+    preset box (see :func:`lesson`, which draws what comes before)."""
+    info = BY_STEM[stem]
+    state = PageState(stem, list(params))
+    state.load(entering=entering)
+    names = {p.name for p in params}
+    presets = next((tuple(p.choices) for p in params
+                    if isinstance(p, ChoiceParam) and p.name == "preset"), ())
+    page = Frame(info, state, presets, preset_values, helps, more)
+    triggers: set[str] = set()
+    if entering:  # what the link names opens "More settings" if it changes one of them
+        triggers = set(st.query_params)
+        if presets:
+            triggers |= page._preset_from_url()
+    show_notices(state.notices)
+    if "oi" in names:
+        page._take_pick()
+    page._layout_start(triggers)
+    if presets:
+        page._preset_box()
+    page._apply_lock()
+    return page

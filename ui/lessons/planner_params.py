@@ -1,0 +1,84 @@
+"""The shape planner's presets and link parameters, and the stack's plan with its checks,
+cached on plain values."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+import convlab
+import convlab.planner.presets
+from convlab.planner.table_build import plan_table_modules
+from ui.frame import preset_param
+from ui.urlstate import BoolParam, IntParam, TextParam
+
+PAGE = "planner"
+PRESETS = convlab.planner.presets.PRESETS
+DEFAULT = "alexnet"
+STACKS = convlab.planner.presets.STACKS
+PRINTED = convlab.planner.presets.PRINTED  # whole models as print(model) shows them
+
+
+def _model_link(text: str) -> str:
+    """A pasted model in the link (compressed); one too long for a link is not kept."""
+    try:
+        return convlab.planner.pack_text(text) if text else ""
+    except convlab.ConvConfigError:
+        return ""
+
+
+def _model_from_link(raw: str) -> str:
+    return convlab.planner.unpack_text(raw) if raw else ""
+
+
+SHAPE_BOUNDS = {"n": (1, 64), "c": (1, 4096), "h": (1, 2048), "w": (1, 2048)}
+PARAMS = [
+    preset_param([DEFAULT, *(k for k in PRESETS if k != DEFAULT), *PRINTED, "custom"]),
+    *[IntParam(k, v, *SHAPE_BOUNDS[k]) for k, v in zip("nchw", PRESETS[DEFAULT][0],
+                                                       strict=True)],
+    TextParam("stack", STACKS[DEFAULT], decode=convlab.decode_stack,
+              encode=convlab.encode_stack),
+    IntParam("sl", 0, 0, convlab.MAX_LAYERS - 1), IntParam("target", 0, 0, 8192),
+    BoolParam("same", False),
+    TextParam("model", "", decode=_model_from_link, encode=_model_link),
+]
+
+
+def preset_values(name: str, current: Mapping[str, Any]) -> dict[str, Any]:
+    if name in PRINTED:  # a whole model: it replaces the table
+        shape, text = PRINTED[name]
+        return {**dict(zip("nchw", shape, strict=True)), "model": text, "sl": 0,
+                "target": 0, "same": False}
+    if name not in PRESETS:
+        return {}
+    shape, _ = PRESETS[name]
+    return {**dict(zip("nchw", shape, strict=True)), "stack": STACKS[name], "sl": 0,
+            "target": 0, "same": False, "model": ""}
+
+
+@dataclass(frozen=True)
+
+
+class Planned:
+    plan: convlab.StackPlan
+    checks: tuple[convlab.CheckResult, ...]
+    torch_error: str | None
+    code: str
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+
+
+def planned(stack: convlab.planner.table.Stack, shape: tuple[int, ...]) -> Planned:
+    """The plan of ``stack`` on ``shape``, PyTorch's shapes on the meta device, the
+    receptive-field check by autograd and the reproduce code (keyed on plain values)."""
+    plan, modules = plan_table_modules(stack, shape)
+    shapes, torch_error = convlab.run_table(stack, shape)
+    checks = [convlab.shapes_check(plan, shapes, torch_error)]
+    rf = convlab.receptive_field_check(modules, plan) if modules else None
+    if rf is not None:
+        checks.append(rf)
+    return Planned(plan, tuple(checks), torch_error, convlab.stack_code(stack, plan))

@@ -10,14 +10,14 @@ import streamlit as st
 
 from ui import shell
 from ui.i18n import t
-from ui.registry import PAGES
+from ui.registry import pages
 
 shell.configure(record=False)  # the page's own call records the page it enters
 # Each page's URL path is its file stem (no url_path override): a differing path makes the
 # first deep link on a fresh server show "Page not found" while pages/ exists.
 navigation = st.navigation(
     [st.Page(p.path, title=t(p.title_key), icon=p.icon, default=(i == 0))
-     for i, p in enumerate(PAGES)],
+     for i, p in enumerate(pages())],
     position="hidden",
 )
 navigation.run()

@@ -61,7 +61,7 @@ from tests._server import (  # noqa: E402
     start_server,
     stop_server,
 )
-from ui.registry import LESSONS  # noqa: E402
+from ui.registry import lessons  # noqa: E402
 
 TRIVIAL = "trivial"
 # Pages with a window explorer, and the view Play is timed on (a 32 x 32 output).
@@ -507,9 +507,9 @@ def main() -> None:
     parser.add_argument("--play-seconds", type=float, default=4.0,
                         help="how long Play runs on the 32 x 32 output")
     args = parser.parse_args()
-    lessons = [p for p in LESSONS if not args.pages or p.stem in args.pages]
-    if args.pages and len(lessons) != len(args.pages):
-        known = ", ".join(p.stem for p in LESSONS)
+    chosen = [p for p in lessons() if not args.pages or p.stem in args.pages]
+    if args.pages and len(chosen) != len(args.pages):
+        known = ", ".join(p.stem for p in lessons())
         parser.error(f"unknown page among {args.pages}; known: {known}")
     start = time.monotonic()
     load_start = os.getloadavg()
@@ -518,7 +518,7 @@ def main() -> None:
         trivial, trivial_base = start_server(script=TRIVIAL_SCRIPT)
         try:
             targets = [(TRIVIAL, f"{trivial_base}/")]
-            targets += [(p.stem, page_url(app_base, p.path)) for p in lessons]
+            targets += [(p.stem, page_url(app_base, p.path)) for p in chosen]
             with sync_playwright() as pw:
                 browser = launch_chromium(pw)
                 try:

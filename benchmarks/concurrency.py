@@ -69,7 +69,7 @@ from websockets.asyncio.client import ClientConnection, connect  # noqa: E402
 from websockets.typing import Subprotocol  # noqa: E402
 
 from tests._server import start_server, stop_server  # noqa: E402
-from ui.registry import LESSONS  # noqa: E402
+from ui.registry import lessons  # noqa: E402
 
 RUN_TIMEOUT_S = 30.0
 PROTOCOL = [Subprotocol("streamlit")]  # what the browser asks for
@@ -663,7 +663,7 @@ def main() -> None:
     if args.uploads:
         uploads_check(args.uploads)
         return
-    stems = [p.stem for p in LESSONS]
+    stems = [p.stem for p in lessons()]
     if args.url:
         results = [measure(Target(args.url, args.url.rstrip("/"), args.pid), stems, args)]
     else:

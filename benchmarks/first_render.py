@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import Browser, sync_playwright  # noqa: E402
 
 from tests._server import IDLE, launch_chromium, page_url, start_server, stop_server  # noqa: E402
-from ui.registry import PAGES  # noqa: E402
+from ui.registry import pages  # noqa: E402
 
 TARGET_S = 4.0
 DRAWN = """() => !document.querySelector("[data-testid='stSkeleton']") &&
@@ -63,7 +63,7 @@ def main() -> None:
         browser = launch_chromium(p)
         try:
             cold = {}
-            for path in [p.path for p in PAGES]:  # a fresh server per page
+            for path in [p.path for p in pages()]:  # a fresh server per page
                 proc, base = start_server()
                 try:
                     cold[path] = visit(browser, page_url(base, path))
@@ -71,9 +71,9 @@ def main() -> None:
                     stop_server(proc)
             proc, base = start_server()  # one server for the warm visits
             try:
-                for path in [p.path for p in PAGES]:
+                for path in [p.path for p in pages()]:
                     visit(browser, page_url(base, path))  # fill the server's caches
-                for path in [p.path for p in PAGES]:
+                for path in [p.path for p in pages()]:
                     warm = [visit(browser, page_url(base, path)) for _ in range(args.repeat)]
                     rows.append((Path(path).stem, *cold[path],
                                  statistics.median(w[0] for w in warm),

@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from benchmarks.stats import p90  # noqa: E402
-from ui.registry import PAGES  # noqa: E402
+from ui.registry import page, pages  # noqa: E402
 
 HOME = "pages/home.py"
 Move = tuple[str, str, Any]  # (widget kind, key, value)
@@ -91,10 +91,9 @@ def moves(at: AppTest, prefix: str) -> list[Move]:
 
 
 def _choices(key: str) -> tuple[str, ...]:
-    from ui.frame import DECLARED
 
     stem, name = key.split(".", 1)
-    for p in DECLARED.get(stem, ()):
+    for p in page(stem).params:
         if p.name == name:
             return tuple(getattr(p, "choices", ()))
     return ()
@@ -128,9 +127,8 @@ def measure(path: str) -> dict[str, Any]:
 
 
 def _preset_ids(stem: str) -> list[str]:
-    from ui.frame import DECLARED
 
-    for p in DECLARED.get(stem, ()):
+    for p in page(stem).params:
         if p.name == "preset":
             return [c for c in getattr(p, "choices", ()) if c != p.default]
     return []
@@ -151,7 +149,7 @@ def main() -> None:
              "errors", "worst"]
     print("Rerun time per interaction, ms (server = page script; wall = AppTest round trip)")
     print("  ".join(f"{h:>13}" for h in heads))
-    for info in PAGES:
+    for info in pages():
         if args.pages and info.stem not in args.pages:
             continue
         row = measure(info.path)

@@ -113,5 +113,4 @@ def lesson(page: frame.Frame) -> None:
     page.finish()
 
 
-frame.lesson("conv_transpose", lesson, view.PARAMS, preset_values=view.preset_values,
-             helps=view.HELPS, more=view.MORE)
+frame.lesson(view.LESSON, lesson)

@@ -60,4 +60,4 @@ def sliding(page: frame.Frame) -> None:
     page.check([crops], t("fc.check_note", n=(extra + 1) ** 2))
 
 
-frame.lesson("fc_conv", lesson, view.PARAMS, preset_values=view.preset_values)
+frame.lesson(view.LESSON, lesson)

@@ -6,7 +6,7 @@ import convlab
 from ui import shell
 from ui.i18n import language, t
 from ui.pictures import thumbnails
-from ui.registry import LESSONS
+from ui.registry import lessons
 from ui.urlstate import show_notices
 
 notices, _ = shell.start()
@@ -15,8 +15,9 @@ st.markdown(t("home.intro"))
 show_notices(notices)
 st.caption(t("home.device", device=str(shell.device()), torch=convlab.torch_version()))
 
-for row in range(0, len(LESSONS), 3):
-    for col, info in zip(st.columns(3), LESSONS[row:row + 3], strict=False):
+cards = lessons()
+for row in range(0, len(cards), 3):
+    for col, info in zip(st.columns(3), cards[row:row + 3], strict=False):
         with col, st.container(border=True):
             st.subheader(t(info.title_key))
             picture = thumbnails.thumbnail(info.stem, language())

@@ -69,5 +69,4 @@ def lesson(page: frame.Frame) -> None:
     page.finish()
 
 
-frame.lesson("learn_kernel", lesson, view.PARAMS, preset_values=view.preset_values,
-             more=view.MORE)
+frame.lesson(view.LESSON, lesson)

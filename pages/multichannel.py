@@ -66,5 +66,4 @@ def lesson(page: frame.Frame) -> None:
     page.finish()
 
 
-frame.lesson("multichannel", lesson, view.PARAMS, preset_values=view.preset_values,
-             more=view.MORE)
+frame.lesson(view.LESSON, lesson)

@@ -106,5 +106,4 @@ def lesson(page: frame.Frame) -> None:
     page.finish()
 
 
-frame.lesson("output_size", lesson, view.PARAMS, preset_values=view.preset_values,
-             helps=view.HELPS, more=view.MORE)
+frame.lesson(view.LESSON, lesson)

@@ -9,7 +9,7 @@ from ui.lessons import planner_results as results
 from ui.lessons import planner_solver as solver
 from ui.lessons import planner_tables as tables
 from ui.lessons import planner_view as view
-from ui.lessons.planner_params import PARAMS, planned, preset_values
+from ui.lessons.planner_params import LESSON, planned
 
 
 def lesson(page: frame.Frame) -> None:
@@ -47,4 +47,4 @@ def lesson(page: frame.Frame) -> None:
     page.finish()
 
 
-frame.lesson("planner", lesson, PARAMS, preset_values=preset_values)
+frame.lesson(LESSON, lesson)

@@ -56,5 +56,4 @@ def lesson(page: frame.Frame) -> None:
     page.finish()
 
 
-frame.lesson("pointwise", lesson, view.PARAMS, preset_values=view.preset_values,
-             more=view.MORE)
+frame.lesson(view.LESSON, lesson)

@@ -15,8 +15,8 @@ from google.protobuf.message import Message
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
-from ui.frame import SECTIONS
 from ui.i18n import TEXT
+from ui.registry import page
 
 EN = {k: v["en"] for k, v in TEXT.items()}
 ZH = {k: v["zh"] for k, v in TEXT.items()}
@@ -28,9 +28,9 @@ def assert_clean(at: AppTest) -> None:
 
 
 def open_sections(at: AppTest, stem: str) -> int:
-    """Open every collapsible section (``Frame.section``) the page ``stem`` has drawn in
-    this process and run again; how many there were."""
-    keys = sorted(SECTIONS.get(stem, ()))
+    """Open every collapsible section (``Frame.section`` and "More settings") the page
+    ``stem`` declares in its lesson record and run again; how many there were."""
+    keys = sorted(f"{stem}.open.{name}" for name in page(stem).all_sections)
     for key in keys:
         at.session_state[key] = True
     at.run()

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from tests._server import IDLE, checked_tab, page_url
 from ui.i18n import TEXT
-from ui.registry import LESSONS, PAGES
+from ui.registry import lessons, pages
 
 pytestmark = pytest.mark.browser
 
@@ -70,8 +70,8 @@ def assert_no_exception(tab: Page, log) -> None:
     assert broken.count() == 0, [b.get_attribute("title") for b in broken.all()]
 
 
-@pytest.mark.parametrize("path,title_key", [(p.path, p.title_key) for p in PAGES],
-                         ids=[p.stem for p in PAGES])
+@pytest.mark.parametrize("path,title_key", [(p.path, p.title_key) for p in pages()],
+                         ids=[p.stem for p in pages()])
 def test_page_renders(page, streamlit_server, streamlit_log, path, title_key):
     open_app(page, page_url(streamlit_server, path))
     assert_no_exception(page, streamlit_log)
@@ -146,7 +146,7 @@ PHONE = {"width": 390, "height": 844}
 STAGE = ".st-key-stage"  # the frame's picture column (ui/frame/layout.py)
 PICTURES = ("[data-testid='stHtml'], [data-testid='stVegaLiteChart'], "
             "[data-testid='stImage'], [data-testid^='stBidiComponent'], iframe")
-LESSON_STEMS = [p.stem for p in PAGES if p.stem != "home"]
+LESSON_STEMS = [p.stem for p in pages() if p.stem != "home"]
 
 
 def assert_no_sideways_scroll(tab: Page, stem: str) -> None:
@@ -347,7 +347,7 @@ CONTROLS = ("[data-testid='stNumberInput'], [data-testid='stSelectbox'], "
 
 
 @pytest.mark.parametrize("size", list(PROJECTOR))
-@pytest.mark.parametrize("stem", [p.stem for p in LESSONS])
+@pytest.mark.parametrize("stem", [p.stem for p in lessons()])
 def test_every_lesson_is_usable_on_a_projector(browser, streamlit_server, streamlit_log,
                                                stem, size):
     """No sideways scrolling of the page; the control column and the main picture shown

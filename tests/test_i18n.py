@@ -13,11 +13,10 @@ import pytest
 from conftest import ROOT, make_app
 from pagekit import chart_labels, english_words, open_sections, visible_text
 
-from ui.frame import DECLARED
 from ui.frame.controls import PAD_KINDS
 from ui.i18n import LANGUAGES, TEXT
 from ui.lessons import output_size_view
-from ui.registry import LESSONS, PAGES
+from ui.registry import lessons, pages
 
 SOURCES = sorted([*ROOT.glob("pages/*.py"), ROOT / "streamlit_app.py",
                   *(p for p in ROOT.glob("ui/**/*.py") if "text" not in p.parts)])
@@ -127,7 +126,7 @@ def test_every_key_like_string_literal_exists():
 
 
 def test_page_titles_exist():
-    for info in PAGES:
+    for info in pages():
         assert info.title_key in TEXT
         assert f"{info.ns}.title" in TEXT
         if info.lesson:
@@ -164,10 +163,10 @@ def test_the_page_walk_sees_labels_alerts_pictures_and_charts():
 
 def _runs() -> list[tuple[str, dict[str, str]]]:
     """Every page by default, every preset of every page, and a few special views."""
-    runs: list[tuple[str, dict[str, str]]] = [(p.path, {}) for p in PAGES]
-    for info in LESSONS:
+    runs: list[tuple[str, dict[str, str]]] = [(p.path, {}) for p in pages()]
+    for info in lessons():
         make_app(info.path)  # records the page's declared parameters
-        for p in DECLARED[info.stem]:
+        for p in info.params:
             if p.name == "preset":
                 runs += [(info.path, {"preset": k}) for k in p.choices if k != p.default]
     return runs + [
@@ -186,7 +185,7 @@ def _runs() -> list[tuple[str, dict[str, str]]]:
         ("pages/fc_conv.py", {"groups": "2"}),
         ("pages/planner.py", {"preset": "custom", "n": "1", "c": "3", "h": "3", "w": "3",
                               "stack": "conv.o866k5"}),
-    ] + [(info.path, {OPEN: "1"}) for info in LESSONS]  # every collapsible section open
+    ] + [(info.path, {OPEN: "1"}) for info in lessons()]  # every collapsible section open
 
 
 OPEN = "_open"  # not a URL parameter: the test opens every section of the page
@@ -206,7 +205,7 @@ def test_no_english_left_on_a_chinese_page(path, query):
         open_sections(at, Path(path).stem)
     assert not at.exception, [e.value for e in at.exception]
     strings = visible_text(at) + chart_labels(at)
-    assert TEXT[PAGES[0].title_key]["zh"] in strings  # the menu is in Chinese: the walk worked
+    assert TEXT[pages()[0].title_key]["zh"] in strings  # the menu is in Chinese: the walk worked
     left = sorted({f"{w!r} in {s[:80]!r}" for s in strings for w in english_words(s)})
     assert not left
     # the reproduce code's comments too: prose in a comment is prose (code stays code)

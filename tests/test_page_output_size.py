@@ -25,15 +25,16 @@ from ui.frame.controls import conv_kwargs
 from ui.lessons import output_size_view as view
 
 OS = "pages/output_size.py"
+STEM = view.LESSON.stem
 
 
 def set_widgets(at: AppTest, values: dict[str, object]) -> AppTest:
     """Set output-size widgets by parameter name (no run); "More settings" is opened first
     when one of them is there."""
     if set(values) & set(view.MORE) and not more_open(at):
-        open_more(at, view.PAGE)
+        open_more(at, STEM)
     for name, value in values.items():
-        key = f"{view.PAGE}.{name}"
+        key = f"{STEM}.{name}"
         if name == "pad":
             at.button_group(key=key).set_value(value)
         elif name == "mode":
@@ -48,7 +49,7 @@ def set_widgets(at: AppTest, values: dict[str, object]) -> AppTest:
 def page_values(at: AppTest) -> dict[str, object]:
     """The page's parameter values (a widget that was not drawn, e.g. the output-cell
     sliders of a refused layer, has none)."""
-    keys = {p.name: f"{view.PAGE}.{p.name}" for p in view.PARAMS}
+    keys = {p.name: f"{STEM}.{p.name}" for p in view.PARAMS}
     return {name: at.session_state[key] for name, key in keys.items()
             if key in at.session_state}
 
@@ -78,15 +79,15 @@ DIMS_OF = {"l": "1", "t": "3", "kt": "3", "st": "3", "pt": "3", "dt": "3"}
 def test_number_input_at_bound(name, end):
     lo, hi = view.BOUNDS[name]
     # A length is a 1-D setting and a depth a 3-D one: the link chooses the dimension.
-    at = open_more(make_app(OS, {"dims": DIMS_OF.get(name, "2")}), view.PAGE)
+    at = open_more(make_app(OS, {"dims": DIMS_OF.get(name, "2")}), STEM)
     # Width settings are disabled while locked, and padding while 'same'/'valid' is chosen.
     if name != "l":  # a 1-D layer has no width to lock
-        at.toggle(key=f"{view.PAGE}.lock").set_value(False).run()
-    widget = at.number_input(key=f"{view.PAGE}.{name}")
+        at.toggle(key=f"{STEM}.lock").set_value(False).run()
+    widget = at.number_input(key=f"{STEM}.{name}")
     assert (widget.min, widget.max) == (lo, hi)
     widget.set_value(lo if end == "min" else hi).run()
     assert_clean(at)
-    assert at.session_state[f"{view.PAGE}.{name}"] == (lo if end == "min" else hi)
+    assert at.session_state[f"{STEM}.{name}"] == (lo if end == "min" else hi)
     # Either the numbers or a refusal (a refused configuration is an st.error, not a crash).
     assert at.metric or at.error
 
@@ -97,7 +98,7 @@ def test_all_bounds_at_once_from_the_url(end):
     at = make_app(OS, {**query, "lock": "0"})
     assert_clean(at)
     assert not at.warning  # every value is in range: nothing to correct
-    assert {k: at.session_state[f"{view.PAGE}.{k}"] for k in query} == {
+    assert {k: at.session_state[f"{STEM}.{k}"] for k in query} == {
         k: int(v) for k, v in query.items()}
     assert at.metric or at.error
 
@@ -108,7 +109,7 @@ def test_output_cells_picked_in_the_explorer_at_their_ends():
     for cell in ((3, 3), (0, 0), (3, 0), (0, 3)):
         click_explorer(at, cell)
         assert_clean(at)
-        assert (at.session_state[f"{view.PAGE}.oi"], at.session_state[f"{view.PAGE}.oj"]) == cell
+        assert tuple(at.session_state[f"{STEM}.{k}"] for k in ("oi", "oj")) == cell
 
 
 # ---- output size: garbage in the URL ---------------------------------------------------------
@@ -122,13 +123,13 @@ def test_garbage_in_the_shared_parameters():
     assert at.session_state["app.device"] == convlab.available_devices()[0].name
     text = "\n".join(w.value for w in at.warning)
     assert "`lang=klingon`" in text and "`device=tpu:7`" in text
-    assert at.session_state[f"{view.PAGE}.h"] == 12  # good values are still taken
+    assert at.session_state[f"{STEM}.h"] == 12  # good values are still taken
 
 
 def test_out_of_range_is_clamped_and_reported():
     at = make_app(OS, {"h": "1000", "kh": "2.6", "sh": "-3"})
     assert_clean(at)
-    state = {k: at.session_state[f"{view.PAGE}.{k}"] for k in ("h", "kh", "sh")}
+    state = {k: at.session_state[f"{STEM}.{k}"] for k in ("h", "kh", "sh")}
     assert state == {"h": 64, "kh": 3, "sh": 0}
     body = at.warning[0].value
     assert "`h=1000`" in body and "`kh=2.6`" in body and "`sh=-3`" in body
@@ -137,7 +138,7 @@ def test_out_of_range_is_clamped_and_reported():
 def test_repeated_parameter_uses_the_last_value():
     at = make_app(OS, {"h": ["5", "6"]})
     assert_clean(at)
-    assert at.session_state[f"{view.PAGE}.h"] == 6
+    assert at.session_state[f"{STEM}.h"] == 6
 
 
 # ---- output size: presets --------------------------------------------------------------------
@@ -163,12 +164,12 @@ def test_every_preset_has_expected_numbers():
 @pytest.mark.parametrize("preset", list(PRESET_SHAPES))
 def test_preset_gives_the_seed_numbers(preset):
     at = make_app(OS)
-    at.selectbox(key=f"{view.PAGE}.preset").set_value(preset).run()
+    at.selectbox(key=f"{STEM}.preset").set_value(preset).run()
     assert_clean(at)
     m = metrics(at)
     assert (m[EN["os.out_shape"]], m[EN["os.weight_shape"]]) == PRESET_SHAPES[preset]
     assert check_passed(at)
-    assert at.session_state[f"{view.PAGE}.preset"] == preset
+    assert at.session_state[f"{STEM}.preset"] == preset
     # The preset's settings are in the URL, so the link reopens the same numbers.
     reopened = make_app(OS, dict(at.query_params))
     assert_clean(reopened)
@@ -177,16 +178,16 @@ def test_preset_gives_the_seed_numbers(preset):
 
 def test_moving_a_widget_after_a_preset_marks_it_custom():
     at = make_app(OS)
-    at.selectbox(key=f"{view.PAGE}.preset").set_value("why_13").run()
-    at.number_input(key=f"{view.PAGE}.h").set_value(30).run()
+    at.selectbox(key=f"{STEM}.preset").set_value("why_13").run()
+    at.number_input(key=f"{STEM}.h").set_value(30).run()
     assert_clean(at)
-    assert at.session_state[f"{view.PAGE}.preset"] == "custom"
+    assert at.session_state[f"{STEM}.preset"] == "custom"
     assert metrics(at)[EN["os.out_shape"]] == "1 × 8 × 14 × 14"
 
 
 def test_same_even_preset_explains_uneven_padding():
     at = make_app(OS)
-    at.selectbox(key=f"{view.PAGE}.preset").set_value("same_even").run()
+    at.selectbox(key=f"{STEM}.preset").set_value("same_even").run()
     assert EN["os.same_uneven"] in [i.value for i in at.info]
 
 
@@ -303,7 +304,7 @@ def test_device_from_the_url(device):
 ])
 def test_predict_the_output_size(guess, kind, slip):
     at = make_app(OS, {"preset": "why_13"})
-    at.text_input(key=f"{view.PAGE}.guess").input(guess).run()
+    at.text_input(key=f"{STEM}.guess").input(guess).run()
     assert_clean(at)
     box = at.success if kind == "success" else at.warning
     assert len(box) == 1
@@ -332,20 +333,20 @@ def test_more_settings_is_closed_and_counts_nothing_by_default():
     assert not more_open(at)
     # closed, its widgets are not drawn; the primary controls are
     keys = {w.key for w in at.number_input}
-    assert {f"{view.PAGE}.{k}" for k in ("h", "w", "cin", "cout", "kh", "sh", "ph")} <= keys
-    assert not keys & {f"{view.PAGE}.{k}" for k in ("n", "dh", "groups")}
+    assert {f"{STEM}.{k}" for k in ("h", "w", "cin", "cout", "kh", "sh", "ph")} <= keys
+    assert not keys & {f"{STEM}.{k}" for k in ("n", "dh", "groups")}
 
 
 def test_more_settings_counts_changes_and_keeps_values_while_closed():
-    at = open_more(make_app(OS), view.PAGE)
+    at = open_more(make_app(OS), STEM)
     set_widgets(at, {"dh": 2}).run()
     set_widgets(at, {"n": 2}).run()
     assert more_label(at) == f"{EN['frame.more']} · " + EN["frame.more_changed"].format(n=2)
-    at.session_state[f"{view.PAGE}.open.more"] = False
+    at.session_state[f"{STEM}.open.more"] = False
     at.run()
     assert_clean(at)
     assert not more_open(at)
-    assert at.session_state[f"{view.PAGE}.dh"] == 2  # kept while its widget is not drawn
+    assert at.session_state[f"{STEM}.dh"] == 2  # kept while its widget is not drawn
     assert dict(at.query_params)["n"] == "2"
     assert metrics(at)[EN["os.out_shape"]] == "2 × 4 × 3 × 3"  # (8 + 2 - 4 - 1) // 2 + 1
     at.run()  # a second closed run keeps them too
@@ -377,7 +378,7 @@ def test_a_link_with_only_primary_settings_leaves_it_closed():
                                           ("video_3d", True), ("why_13", False)])
 def test_a_preset_opens_it_when_it_sets_one(preset, opens):
     at = make_app(OS)
-    at.selectbox(key=f"{view.PAGE}.preset").set_value(preset).run()
+    at.selectbox(key=f"{STEM}.preset").set_value(preset).run()
     assert_clean(at)
     assert more_open(at) == opens
     # and a link naming the preset does the same
@@ -390,7 +391,7 @@ def test_a_preset_opens_it_when_it_sets_one(preset, opens):
 def test_a_refusal_opens_it_when_it_involves_one(values, opens):
     at = make_app(OS)
     set_widgets(at, values)
-    at.session_state[f"{view.PAGE}.open.more"] = False  # closed again before the run
+    at.session_state[f"{STEM}.open.more"] = False  # closed again before the run
     at.run()
     assert_clean(at)
     assert len(at.error) == 1
@@ -472,5 +473,5 @@ def test_the_shape_check_names_the_module_it_ran():
 def test_dimension_words_in_chinese():
     at = make_app(OS, {"dims": "3", "lang": "zh"})
     assert_clean(at)
-    assert ZH["os.dims.3"] in at.selectbox(key=f"{view.PAGE}.dims").options
+    assert ZH["os.dims.3"] in at.selectbox(key=f"{STEM}.dims").options
     assert ZH["os.predict_3d"] in " ".join(m.value for m in at.markdown)

@@ -26,18 +26,15 @@ from pagekit import (
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
-from ui.frame import DECLARED, SECTIONS
-from ui.registry import LESSONS, PAGES
+from ui.registry import lessons, page, pages
 from ui.urlstate import BoolParam, ChoiceParam, IntParam, Param
 
-STEMS = [p.stem for p in LESSONS]
+STEMS = [p.stem for p in lessons()]
 HOME = "pages/home.py"
 
 
 def declared(stem: str) -> tuple[Param, ...]:
-    if stem not in DECLARED:
-        make_app(f"pages/{stem}.py")
-    return DECLARED[stem]
+    return page(stem).params
 
 
 def path(stem: str) -> str:
@@ -46,17 +43,17 @@ def path(stem: str) -> str:
 
 # ---- every page, home included ------------------------------------------------------------------
 
-@pytest.mark.parametrize("stem", [p.stem for p in PAGES])
+@pytest.mark.parametrize("stem", [p.stem for p in pages()])
 def test_default_run_is_clean_with_a_title_and_the_menu(stem):
     at = make_app(path(stem))
     assert_clean(at)
     assert at.title and at.title[0].value.strip()
     assert at.session_state["_rerun_seconds"] > 0  # the frame's finish ran
-    assert len(at.sidebar.get("page_link")) == len(PAGES)
+    assert len(at.sidebar.get("page_link")) == len(pages())
     assert not at.error  # the default view is never a refusal
 
 
-@pytest.mark.parametrize("stem", [p.stem for p in PAGES])
+@pytest.mark.parametrize("stem", [p.stem for p in pages()])
 def test_second_run_in_chinese(stem):
     """A rerun after a Chinese run formats every widget value outside the script run: a
     format_func calling t() lazily would break it. No xfail: this must pass."""
@@ -64,7 +61,7 @@ def test_second_run_in_chinese(stem):
     assert_clean(at)
     at.run()
     assert_clean(at)
-    assert at.title[0].value == ZH[f"{next(p for p in PAGES if p.stem == stem).ns}.title"]
+    assert at.title[0].value == ZH[f"{next(p for p in pages() if p.stem == stem).ns}.title"]
     at.switch_page(HOME).run()
     assert_clean(at)
     assert at.title[0].value == ZH["home.title"]
@@ -96,7 +93,7 @@ def _exercise(at: AppTest, set_value: Callable[[Any], Any], values: list[Any], b
 def test_every_widget_at_both_ends_and_every_option(stem):
     params = {p.name: p for p in declared(stem)}
     at = make_app(path(stem))
-    if f"{stem}.open.more" in SECTIONS.get(stem, ()):  # its widgets are drawn while open
+    if "more" in page(stem).all_sections:  # its widgets are drawn while open
         open_more(at, stem)
     prefix = f"{stem}."
     seen = 0
@@ -151,31 +148,21 @@ def test_every_widget_at_both_ends_and_every_option(stem):
     assert seen >= 3, f"{stem}: found only {seen} widgets of its own"
 
 
-# The collapsible sections each page has (``page.section`` and "More settings"): a page
-# that loses one, or gains one not listed here, fails below.
-PAGE_SECTIONS = {
-    "output_size": {"coverage", "more", "twins"},
-    "conv_transpose": {"edit", "more", "overlap", "round_trip"},
-    "multichannel": {"edit", "more"},
-    "pointwise": {"more"},
-    "fc_conv": set(),
-    "learn_kernel": {"more"},
-    "pooling": {"more"},
-    "planner": {"paste", "solver"},
-}
-
-
-def test_every_lesson_says_which_sections_it_has():
-    assert set(PAGE_SECTIONS) == set(STEMS)
+def _drawn_sections(at: AppTest, stem: str) -> set[str]:
+    """The collapsible sections this run drew: each keeps its open state under its key."""
+    prefix = f"{stem}.open."
+    return {k[len(prefix):] for k in at.session_state if k.startswith(prefix)}
 
 
 @pytest.mark.parametrize("stem", STEMS)
 def test_every_section_opens_clean_and_adds_its_content(stem):
+    """The sections a lesson record declares (a section it does not declare raises) are
+    drawn, and opening them draws their content."""
     at = make_app(path(stem))
     closed = len(list(_elements(at)))
+    assert _drawn_sections(at, stem) == page(stem).all_sections  # drawn closed, before
     opened = open_sections(at, stem)
-    assert {k.split(".open.")[1] for k in SECTIONS.get(stem, ())} == PAGE_SECTIONS[stem]
-    if not PAGE_SECTIONS[stem]:
+    if not page(stem).all_sections:
         assert not opened  # nothing to open: a page without sections
         return
     assert opened
@@ -244,14 +231,8 @@ def test_the_url_round_trips(stem):
 
 # ---- the refusal path ---------------------------------------------------------------------------
 
-# A settings link each page with a Conv2d group must explain instead of computing.
-REFUSALS = {
-    "output_size": {"sh": "0"},
-    "multichannel": {"groups": "3"},
-    "fc_conv": {"groups": "2"},
-    "conv_transpose": {"oph": "2"},  # output_padding 2 with stride 2, dilation 1
-    "pooling": {"ph": "2"},  # padding 2 with a 2 x 2 window: over half the kernel size
-}
+# A settings link each page that can refuse must explain instead of computing: its record's.
+REFUSALS = {p.stem: p.refusal for p in lessons() if p.refusal is not None}
 
 
 @pytest.mark.parametrize("stem", sorted(REFUSALS))
@@ -266,9 +247,9 @@ def test_the_refusal_path(stem):
     assert check_passed(at)  # ConvLab refuses exactly what PyTorch refuses
 
 
-def test_every_page_with_conv_controls_has_a_refusal_case():
-    with_conv = [s for s in STEMS if "groups" in {p.name for p in declared(s)}]
-    assert set(with_conv) <= set(REFUSALS)
+def test_every_page_with_layer_controls_has_a_refusal_case():
+    with_layer = [s for s in STEMS if {"groups", "ph"} & {p.name for p in declared(s)}]
+    assert with_layer and set(with_layer) <= set(REFUSALS)
 
 
 # ---- the reproduce-in-PyTorch code --------------------------------------------------------------

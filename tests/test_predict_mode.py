@@ -9,7 +9,7 @@ import pytest
 from conftest import make_app
 from pagekit import EN
 
-from ui.registry import LESSONS
+from ui.registry import lessons
 
 
 def _check_panel_shown(at) -> bool:
@@ -20,7 +20,7 @@ def _hidden(at) -> bool:
     return any(EN["predict.hidden"] in i.value for i in at.info)
 
 
-@pytest.mark.parametrize("stem", [p.stem for p in LESSONS])
+@pytest.mark.parametrize("stem", [p.stem for p in lessons()])
 def test_predict_mode_hides_the_answer_until_shown(stem):
     at = make_app(f"pages/{stem}.py", {"predict": "1"})
     assert not at.exception, [e.value for e in at.exception]
@@ -39,7 +39,7 @@ def test_predict_mode_hides_the_answer_until_shown(stem):
     assert any(EN["predict.shown"].split("{")[0] in i.value for i in at.info)
 
 
-@pytest.mark.parametrize("stem", [p.stem for p in LESSONS])
+@pytest.mark.parametrize("stem", [p.stem for p in lessons()])
 def test_without_predict_mode_nothing_is_held_back(stem):
     at = make_app(f"pages/{stem}.py")
     assert not at.exception

@@ -18,7 +18,7 @@ from test_pages_generic import REFUSALS, declared, path
 
 import convlab
 from ui.decoders.picture_io import PictureError
-from ui.registry import LESSONS
+from ui.registry import lessons, page
 from ui.urlstate import BoolParam, ChoiceParam, IntParam
 
 
@@ -37,13 +37,13 @@ def _views(stem: str) -> list[dict[str, str]]:
     return views
 
 
-PLANNER_REFUSAL = {"preset": "custom", "n": "1", "c": "3", "h": "3", "w": "3",
-                   "stack": "conv.o866k5"}  # the repro: a kernel larger than the input
+# the repro: a kernel larger than the input (the planner's record's refusal link)
+PLANNER_REFUSAL = dict(page("planner").refusal or {})
 
 
-@pytest.mark.parametrize("stem", [p.stem for p in LESSONS])
+@pytest.mark.parametrize("stem", [p.stem for p in lessons()])
 def test_every_view_opens_twice_in_one_process(stem):
-    views = _views(stem) + ([PLANNER_REFUSAL] if stem == "planner" else [])
+    views = _views(stem)
     for query in views:
         for visit in (1, 2):
             at = make_app(path(stem), query)
@@ -117,10 +117,10 @@ def test_a_link_names_the_open_sections_and_reopens_them():
 
 def test_an_undeclared_parameter_is_named():
     from ui.frame.base import FrameBase
-    from ui.registry import BY_STEM
+    from ui.registry import page
     from ui.urlstate import IntParam, PageState
 
-    page = FrameBase(BY_STEM["output_size"], PageState("output_size", [IntParam("h", 8, 1, 9)]),
-                     (), None)
+    frame = FrameBase(page("output_size"), PageState("output_size", [IntParam("h", 8, 1, 9)]),
+                      ())
     with pytest.raises(KeyError, match="'stride'.*does not declare.*h"):
-        page._param("stride")  # what every widget and setting looks its name up through
+        frame._param("stride")  # what every widget and setting looks its name up through

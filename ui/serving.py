@@ -56,9 +56,9 @@ def _stems() -> dict[str, str]:
     file stem: see STYLE.md), "" for the default page (the first, streamlit_app.py)."""
     from streamlit.util import calc_hash
 
-    from ui.registry import PAGES
+    from ui.registry import pages
 
-    return {calc_hash(p.stem): p.stem if i else "" for i, p in enumerate(PAGES)}
+    return {calc_hash(p.stem): p.stem if i else "" for i, p in enumerate(pages())}
 
 
 def _rerun_whole_page_first(request_rerun: Callable[..., None]) -> Callable[..., None]:

@@ -17,7 +17,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 import convlab
 from ui import serving
 from ui.i18n import LANGUAGES, t
-from ui.registry import PAGES
+from ui.registry import pages
 from ui.urlstate import ChoiceParam, Notice, PageState, language_changed
 
 _PAGE = "_app_page"  # the page of the previous run: a different one means "entered"
@@ -70,7 +70,7 @@ def start() -> tuple[list[Notice], bool]:
     with st.sidebar:
         # Our own menu (st.navigation is hidden) so it is translated, and identical whether
         # Streamlit runs the page through streamlit_app.py or directly.
-        for page in PAGES:
+        for page in pages():
             st.page_link(page.path, label=t(page.title_key), icon=page.icon)
         st.divider()
         st.selectbox(t("shell.language"), tuple(LANGUAGES), key=state.key("lang"),

@@ -11,7 +11,7 @@ A page is read top to bottom as its lesson::
         ...numbers, formula, check, code, secondary pictures: below, full width...
         page.check(results); page.code(script); page.finish()
 
-    frame.lesson("output_size", lesson, PARAMS, preset_values=values, more=MORE)
+    frame.lesson(view.LESSON, lesson)   # the page's record (ui.registry.Lesson)
 
 The instrument layout: on a laptop the lesson's primary controls sit in a narrow column
 beside its main picture (``page.stage``); on a phone the two stack. A widget whose name is
@@ -44,7 +44,6 @@ import torch
 import convlab
 from ui import shell
 from ui.frame import panels
-from ui.frame.base import SECTIONS, PresetValues
 from ui.frame.conv import ConvChoice, ConvMixin
 from ui.frame.layout import STYLE
 from ui.frame.picking import pick_params
@@ -53,15 +52,10 @@ from ui.frame.presets import PresetsMixin, preset_param
 from ui.frame.widgets import PERSIST
 from ui.i18n import t
 from ui.pictures import grids
-from ui.registry import BY_STEM
-from ui.urlstate import BoolParam, ChoiceParam, PageState, Param, show_notices
+from ui.registry import Lesson
+from ui.urlstate import ChoiceParam, PageState, show_notices
 
-__all__ = ["DECLARED", "SECTIONS", "ConvChoice", "Frame", "lesson", "open_page",
-           "pick_params", "preset_param"]
-
-# stem -> the URL parameters its page declared on its last run in this process; read by the
-# generic page tests (garbage in every parameter, every preset in Chinese).
-DECLARED: dict[str, tuple[Param, ...]] = {}
+__all__ = ["ConvChoice", "Frame", "lesson", "open_page", "pick_params", "preset_param"]
 
 
 class Frame(ConvMixin, PresetsMixin):
@@ -168,9 +162,7 @@ class Frame(ConvMixin, PresetsMixin):
         shell.finish(self.state)
 
 
-def lesson(stem: str, body: Callable[[Frame], None], params: Sequence[Param], *,
-           preset_values: PresetValues | None = None,
-           helps: Mapping[str, str] | None = None, more: Sequence[str] = ()) -> None:
+def lesson(record: Lesson, body: Callable[[Frame], None]) -> None:
     """Run a lesson page: the shell, its title and intro, then ``body(frame)``.
 
     The body (from the preset box down) is a fragment: a widget the learner moves reruns
@@ -178,34 +170,21 @@ def lesson(stem: str, body: Callable[[Frame], None], params: Sequence[Param], *,
     receives and lays out only what can have changed.
 
     Args:
-        stem: the page's registry name (its file stem).
+        record: the page's :class:`ui.registry.Lesson` (its parameters, presets, words and
+            "More settings" names), declared in its lesson module.
         body: draws the lesson from a started :class:`Frame`.
-        params: all its URL parameters: its own, the Conv2d group's
-            (:func:`ui.frame.controls.conv_params`), :func:`preset_param` for a preset box
-            and :func:`pick_params` to let the learner pick an output cell.
-        preset_values: ``(preset id, current values) -> values to set``. Each preset is
-            worded ``<ns>.preset.<id>`` (or the shared ``frame.preset.<id>``); a ``"custom"``
-            preset marks a view whose settings were moved.
-        helps: a widget's help text key where it is not ``<ns>.<name>_help``.
-        more: the names of the settings drawn in "More settings" rather than the control
-            column (``ui.frame.controls.MORE`` for the Conv2d group's usual ones).
     """
-    info = BY_STEM[stem]
-    if not any(p.name == PREDICT for p in params):  # every lesson: ?predict=1 in a link
-        params = [*params, BoolParam(PREDICT, False)]
-    DECLARED[stem] = tuple(params)
     shared_notices, entering = shell.start()
     st.html(STYLE)  # a style sheet alone: applied, not shown (see ui.frame.layout)
-    st.title(t(f"{info.ns}.title"))
-    st.markdown(t(f"{info.ns}.intro"))
+    st.title(t(f"{record.ns}.title"))
+    st.markdown(t(f"{record.ns}.intro"))
     show_notices(shared_notices)
     st.session_state[_ENTERING] = entering  # this full run's; a fragment rerun finds none
 
     @st.fragment
     def part() -> None:
         shell.mark_start()
-        body(open_page(stem, params, entering=st.session_state.pop(_ENTERING, False),
-                       preset_values=preset_values, helps=helps, more=more))
+        body(open_page(record, entering=st.session_state.pop(_ENTERING, False)))
 
     part()
 
@@ -213,18 +192,15 @@ def lesson(stem: str, body: Callable[[Frame], None], params: Sequence[Param], *,
 _ENTERING = "_lesson_entering"
 
 
-def open_page(stem: str, params: Sequence[Param], *, entering: bool,
-              preset_values: PresetValues | None = None,
-              helps: Mapping[str, str] | None = None, more: Sequence[str] = ()) -> Frame:
+def open_page(record: Lesson, *, entering: bool) -> Frame:
     """The lesson's frame for this run: URL state and its notices, the two columns and the
     preset box (see :func:`lesson`, which draws what comes before)."""
-    info = BY_STEM[stem]
-    state = PageState(stem, list(params))
+    state = PageState(record.stem, list(record.params))
     state.load(entering=entering)
-    names = {p.name for p in params}
-    presets = next((tuple(p.choices) for p in params
+    names = {p.name for p in record.params}
+    presets = next((tuple(p.choices) for p in record.params
                     if isinstance(p, ChoiceParam) and p.name == "preset"), ())
-    page = Frame(info, state, presets, preset_values, helps, more)
+    page = Frame(record, state, presets)
     triggers: set[str] = set()
     if entering:  # what the link names opens "More settings" if it changes one of them
         triggers = set(st.query_params)

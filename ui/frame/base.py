@@ -2,36 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import streamlit as st
 
 from ui import shell
 from ui.i18n import TEXT, t
-from ui.registry import PageInfo
+from ui.registry import Lesson
 from ui.urlstate import PageState, Param
-
-# stem -> the widget keys of its collapsible sections (``Frame.section`` and "More
-# settings") seen in this process; the page tests open every one.
-SECTIONS: dict[str, set[str]] = {}
-PresetValues = Callable[[str, Mapping[str, Any]], Mapping[str, Any]]
 
 
 class FrameBase:
     """One run of one page: its URL state, its presets and its words."""
 
-    def __init__(self, info: PageInfo, state: PageState, presets: Sequence[Any],
-                 preset_values: PresetValues | None,
-                 helps: Mapping[str, str] | None = None,
-                 more: Sequence[str] = ()) -> None:
+    def __init__(self, info: Lesson, state: PageState, presets: Sequence[Any]) -> None:
         self.info = info
-        self._helps = dict(helps or {})
+        self._helps = dict(info.helps)
         self.state = state
         self.presets = tuple(presets)
-        self._preset_values = preset_values
+        self._preset_values = info.preset_values
         names = {p.name for p in state.params}
-        self.more_names = frozenset(n for n in more if n in names)
+        self.more_names = frozenset(n for n in info.more if n in names)
 
     # ---- state ---------------------------------------------------------------------------
     def __getitem__(self, name: str) -> Any:

@@ -15,7 +15,7 @@ from typing import Any
 
 import streamlit as st
 
-from ui.frame.base import SECTIONS, FrameBase
+from ui.frame.base import FrameBase
 from ui.i18n import t
 
 # The control column's share of the width beside the picture (about 300 px of a laptop's
@@ -89,7 +89,6 @@ class LayoutMixin(FrameBase):
             return
         changed = self.more_changed()
         key = self.key("open.more")
-        SECTIONS.setdefault(self.info.stem, set()).add(key)
         # The label (with its count) is part of the expander's identity: carry the open
         # state over by its key, so that a changed count does not close it.
         wanted = bool(st.session_state.get(key, False)) or bool(self._triggers & set(changed))

@@ -8,7 +8,6 @@ from typing import Any, Final
 
 import streamlit as st
 
-from ui.frame.base import SECTIONS
 from ui.frame.editors import matrix_editor
 from ui.frame.layout import LayoutMixin
 from ui.urlstate import ChoiceParam, IntParam
@@ -85,8 +84,10 @@ class WidgetsMixin(LayoutMixin):
         open (draw into it), else ``None``. Closed, it costs the rerun one element instead
         of its charts and tables. It opens itself when the learner picks (or a link names)
         one of the presets ``opens_for``, the ones it is the point of; they may close it."""
+        if name not in self.info.sections:
+            raise KeyError(f"page {self.info.stem!r} draws a section {name!r}, which its "
+                           f"lesson record does not declare ({', '.join(self.info.sections)})")
         key = self.key(f"open.{name}")
-        SECTIONS.setdefault(self.info.stem, set()).add(key)
         if opens_for:
             seen = self.key(f"_preset_seen.{name}")
             has_presets = any(p.name == "preset" for p in self.state.params)

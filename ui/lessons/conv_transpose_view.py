@@ -19,9 +19,8 @@ from ui.frame.controls import conv_params
 from ui.i18n import language, t
 from ui.pictures import explorer
 from ui.pictures.charts import OKABE_ITO, fmt_value
+from ui.registry import Lesson
 from ui.urlstate import IntParam, TextParam
-
-PAGE = "conv_transpose"
 
 # Bounds keep the unrolled-matrix check under convlab's 4M entries (3 x 10 x 10 in,
 # 3 x 55 x 55 out at most) and a rerun well under a second. Kernel, stride and dilation
@@ -249,3 +248,9 @@ def checks(kwargs: tuple, input_shape: tuple[int, ...], device: str
     """Every computation against PyTorch (cached on plain values)."""
     return convlab.transpose_checks(convlab.ConvTranspose2dSpec(**dict(kwargs)), input_shape,
                                     device)
+
+
+LESSON = Lesson("conv_transpose", "ct", ":material/open_in_full:", order=20,
+                params=tuple(PARAMS), preset_values=preset_values, helps=HELPS, more=MORE,
+                sections=("edit", "overlap", "round_trip"),
+                refusal={"oph": "2"})

@@ -14,9 +14,9 @@ from ui.frame import Frame, preset_param
 from ui.frame.controls import conv_params
 from ui.i18n import t
 from ui.pictures import charts, grids
+from ui.registry import Lesson
 from ui.urlstate import IntParam
 
-PAGE = "fc_conv"
 # Section 2's convolution stays small enough to draw its unrolled matrix cell by cell:
 # at most (2 * 8 * 8) x (2 * 6 * 6) = 128 x 72 entries.
 BOUNDS = {"cin": (1, 2), "cout": (1, 2), "h": (2, 6), "w": (2, 6), "kh": (1, 4), "kw": (1, 4),
@@ -123,3 +123,7 @@ def output_maps(page: Frame, Y: np.ndarray) -> None:
     words = charts.cell_words()
     page.picture([grids.heatmap(Y[o], t("fc.map_title", o=o), words, px_budget=180)
                   for o in range(Y.shape[0])])
+
+
+LESSON = Lesson("fc_conv", "fc", ":material/swap_horiz:", order=50,
+                params=tuple(PARAMS), preset_values=preset_values, refusal={"groups": "2"})

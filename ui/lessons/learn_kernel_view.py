@@ -17,9 +17,9 @@ from ui.decoders.picture_io import PictureError, decode_upload
 from ui.frame import Frame, preset_param
 from ui.i18n import t
 from ui.pictures import charts, grids
+from ui.registry import Lesson
 from ui.urlstate import BoolParam, ChoiceParam, IntParam, TextParam
 
-PAGE = "learn_kernel"
 LRS = ("0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "3", "10")
 KERNELS = (*convlab.KERNEL_IDS, "custom")
 MAX_K = (5, 5)
@@ -194,3 +194,7 @@ def code(image: str, K: torch.Tensor, v: Mapping[str, Any], lr: float) -> str:
     return convlab.learn_kernel_code(image, "edge" if custom else v["kernel"], size, lr,
                                      v["epochs"], v["seed"], v["bias"], convolution=v["flip"],
                                      kernel=K if custom else None)
+
+
+LESSON = Lesson("learn_kernel", "lk", ":material/school:", order=60,
+                params=tuple(PARAMS), preset_values=preset_values, more=MORE)

@@ -15,9 +15,9 @@ from ui.frame import Frame, pick_params, preset_param
 from ui.frame.controls import conv_params
 from ui.i18n import t
 from ui.pictures import charts, explorer, grids
+from ui.registry import Lesson
 from ui.urlstate import BoolParam, IntParam, TextParam
 
-PAGE = "multichannel"
 # Up to 8 channels each way and 16 x 16 inputs: every tensor here is a few KB, and the
 # loop reference is skipped beyond convlab.LOOP_REFERENCE_LIMIT multiply-adds.
 BOUNDS = {"cin": (1, 8), "cout": (1, 8), "h": (1, 16), "w": (1, 16), "kh": (1, 5),
@@ -228,3 +228,8 @@ def walkthrough(page: Frame, result: convlab.MultiChannelResult, X: np.ndarray, 
     st.metric(t("mc.bias_value", o=o), tt.number_text(round(bias or 0.0, 4)))
     st.markdown(t("mc.arith", o=o, i=oi, j=oj))
     st.code(arithmetic(terms, bias, float(Y[o, oi, oj])), language="text", wrap_lines=True)
+
+
+LESSON = Lesson("multichannel", "mc", ":material/layers:", order=30,
+                params=tuple(PARAMS), preset_values=preset_values, more=MORE,
+                sections=("edit",), refusal={"groups": "3"})

@@ -13,9 +13,8 @@ from ui.frame import pick_params, preset_param
 from ui.frame.controls import conv_params
 from ui.i18n import language, t
 from ui.pictures import explorer
+from ui.registry import Lesson
 from ui.urlstate import ChoiceParam, IntParam
-
-PAGE = "output_size"
 
 # Bounds keep one rerun under ~50 MB and well under a second on a laptop CPU:
 # the largest input is 4 x 16 x 64 x 64 and the largest padded output 4 x 16 x 96 x 96.
@@ -188,3 +187,8 @@ def _explorer_data(kernel: tuple[int, int], stride: tuple[int, int], padding: An
              explorer.kernel_panel("k", None, taps.kernel_size, t("ex.kernel_taps"))]]
     return explorer.payload(taps, rows, pick=None, words=explorer.words(),
                             legend=explorer.legend())
+
+
+LESSON = Lesson("output_size", "os", ":material/straighten:", order=10,
+                params=tuple(PARAMS), preset_values=preset_values, helps=HELPS, more=MORE,
+                sections=("coverage", "twins"), refusal={"sh": "0"})

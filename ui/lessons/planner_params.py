@@ -13,9 +13,9 @@ import convlab
 import convlab.planner.presets
 from convlab.planner.table_build import plan_table_modules
 from ui.frame import preset_param
+from ui.registry import Lesson
 from ui.urlstate import BoolParam, IntParam, TextParam
 
-PAGE = "planner"
 PRESETS = convlab.planner.presets.PRESETS
 DEFAULT = "alexnet"
 STACKS = convlab.planner.presets.STACKS
@@ -82,3 +82,9 @@ def planned(stack: convlab.planner.table.Stack, shape: tuple[int, ...]) -> Plann
     if rf is not None:
         checks.append(rf)
     return Planned(plan, tuple(checks), torch_error, convlab.stack_code(stack, plan))
+
+
+LESSON = Lesson("planner", "pl", ":material/account_tree:", order=80,
+                params=tuple(PARAMS), preset_values=preset_values, sections=("paste", "solver"),
+                refusal={"preset": "custom", "n": "1", "c": "3", "h": "3", "w": "3",
+                         "stack": "conv.o866k5"})

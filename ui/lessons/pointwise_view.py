@@ -16,9 +16,9 @@ from convlab.pointwise.checks import DEFAULT_TOLERANCES
 from ui.frame import Frame, pick_params, preset_param
 from ui.i18n import t
 from ui.pictures import charts, grids
+from ui.registry import Lesson
 from ui.urlstate import BoolParam, IntParam
 
-PAGE = "pointwise"
 # 8 channels each way on 8 x 8 pixels keeps every matrix drawable cell by cell (8 x 64).
 BOUNDS = {"cin": (1, 8), "cout": (1, 8), "h": (1, 8), "w": (1, 8), "n": (1, 4),
           "seed": (0, 9999), "img": (0, 3)}
@@ -166,3 +166,7 @@ def timing_chart(page: Frame, run: TimingRun) -> None:
         page.chart(charts.spec(charts.timing_chart, frame, t(f"pw.timing.{measure}"),
                                t("pw.timing.size"), t(f"pw.timing.{measure}_axis"),
                                t("pw.timing.form"), log), f"timing_{measure}")
+
+
+LESSON = Lesson("pointwise", "pw", ":material/grid_view:", order=40,
+                params=tuple(PARAMS), preset_values=preset_values, more=MORE)

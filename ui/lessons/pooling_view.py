@@ -13,6 +13,7 @@ import torch
 
 import convlab
 from ui.frame import Frame, pick_params, preset_param
+from ui.registry import Lesson
 from ui.urlstate import BoolParam, ChoiceParam, IntParam
 
 KINDS = convlab.POOL_KINDS
@@ -132,3 +133,7 @@ def predict_value(page: Frame, question: str, truth: float,
                   slips: Mapping[str, tuple[float, ...]]) -> None:
     """The second question (one output's value), a box of its own."""
     page.predict(question, (truth,), dict(slips), name="guess_value")
+
+
+LESSON = Lesson("pooling", "pool", ":material/filter_center_focus:", order=70,
+                params=tuple(PARAMS), preset_values=preset_values, more=MORE, refusal={"ph": "2"})

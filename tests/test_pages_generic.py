@@ -6,18 +6,19 @@ from __future__ import annotations
 
 import contextlib
 import io
-import re
+import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+import torch
 from conftest import make_app
 from pagekit import (
     EN,
     ZH,
     assert_clean,
     check_passed,
-    data_table,
+    markdown_table,
     metrics,
     open_more,
     open_sections,
@@ -26,7 +27,7 @@ from pagekit import (
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
-from ui.registry import lessons, page, pages
+from ui.registry import Shown, lessons, page, pages
 from ui.urlstate import BoolParam, ChoiceParam, IntParam, Param
 
 STEMS = [p.stem for p in lessons()]
@@ -263,83 +264,36 @@ def run_code(code: str) -> tuple[dict[str, Any], str]:
     return namespace, out.getvalue()
 
 
-def _output_size(at: AppTest, ns: dict[str, Any], printed: str) -> None:
-    shape = " × ".join(map(str, ns["y"].shape))
-    assert metrics(at)[EN["os.out_shape"]] == shape
-    assert f"parameters {metrics(at)[EN['count.params']].replace(',', '')}" in printed
+def _chart_title(spec: dict[str, Any]) -> str | None:
+    """A Vega-Lite chart's title: the spec's own, else its first titled layer's."""
+    for part in [spec, *spec.get("layer", [])]:
+        title = part.get("title")
+        if title:
+            return title if isinstance(title, str) else title.get("text")
+    return None
 
 
-def _conv_transpose(at: AppTest, ns: dict[str, Any], printed: str) -> None:
-    assert metrics(at)[EN["ct.out_shape"]] == " × ".join(map(str, ns["y"].shape))
-    assert f"parameters {metrics(at)[EN['count.params']].replace(',', '')}" in printed
-    assert float(printed.rsplit("max_abs_diff", 1)[1]) < 1e-5  # the zero-insertion form
-
-
-def _multichannel(at: AppTest, ns: dict[str, Any], printed: str) -> None:
-    arithmetic = next(c.value for c in at.code if " = " in c.value and "×" in c.value)
-    total = float(arithmetic.rsplit("=", 1)[1])
-    o, i, j = (at.session_state[f"multichannel.{k}"] for k in ("o", "oi", "oj"))
-    assert abs(float(ns["Y"][o, i, j]) - total) < 1e-3
-    assert re.search(r"tensor\(", printed)
-
-
-def _fc_conv(at: AppTest, ns: dict[str, Any], printed: str) -> None:
-    table = data_table(at)  # the outputs side by side
-    linear = [round(float(v), 4) for v in table.iloc[:, 0]]
-    diff = float(printed.rsplit("max_abs_diff", 1)[1].split()[0])
-    assert diff < 1e-5  # the two forms agree when a learner runs them too
-    if "in_features" not in printed:  # the Linear -> Conv2d scripts print the page's outputs
-        assert [round(v, 4) for v in ns["y_linear"].flatten().tolist()] == linear
-
-
-def _pointwise(at: AppTest, ns: dict[str, Any], printed: str) -> None:
-    table = data_table(at)  # the picked pixel's outputs
-    i, j, n = (at.session_state[f"pointwise.{k}"] for k in ("oi", "oj", "img"))
-    Y = ns["Y1"] if ns["Y1"].dim() == 4 else ns["Y1"][None]
-    conv = [round(float(v), 4) for v in table.iloc[:, 1]]
-    assert [round(float(v), 4) for v in Y[n, :, i, j]] == conv
-    assert printed.strip()
-
-
-def _learn_kernel(at: AppTest, ns: dict[str, Any], printed: str) -> None:
-    losses = [float(m) for m in re.findall(r"loss ([-+0-9.e]+)", printed)]
-    chart = next(c for c in vega_charts(at) if EN["lk.loss_title"] in c.spec)
-    shown = convert_arrow_bytes_to_pandas_df(chart.datasets[0].data.data)["loss"].tolist()
-    assert len(losses) == len(shown)
-    assert all(abs(a - b) <= 1e-4 * max(1.0, abs(b)) for a, b in zip(losses, shown, strict=True))
-
-
-def _planner(at: AppTest, ns: dict[str, Any], printed: str) -> None:
-    table = data_table(at)  # the layer table: the input row, one per layer, the totals
-    lines = printed.strip().splitlines()
-    shown = table[EN["pl.th.shape"]].tolist()[1:-1]
-    assert [" × ".join(re.findall(r"\d+", ln.split(" ", 2)[2])) for ln in lines[:-1]] == shown
-    assert lines[-1] == "parameters " + table[EN["pl.th.params"]].iloc[-1].replace(",", "")
-
-
-def _pooling(at: AppTest, ns: dict[str, Any], printed: str) -> None:
-    shown = metrics(at)
-    assert shown[EN["pool.out_shape"]] == " × ".join(map(str, ns["Y"].shape))
-    i, j = (at.session_state[f"pooling.{k}"] for k in ("oi", "oj"))
-    value = shown[EN["pool.value"].format(i=i, j=j)]
-    assert abs(float(ns["Y"].detach()[0, i, j]) - float(value)) < 1e-3
-    assert re.search(r"tensor\(", printed)
-
-
-CODE_CHECKS: dict[str, Callable[[AppTest, dict[str, Any], str], None]] = {
-    "planner": _planner,
-    "learn_kernel": _learn_kernel,
-    "pointwise": _pointwise,
-    "fc_conv": _fc_conv,
-    "output_size": _output_size,
-    "multichannel": _multichannel,
-    "conv_transpose": _conv_transpose,
-    "pooling": _pooling,
-}
+def shown(at: AppTest, stem: str) -> Shown:
+    """What a run of page ``stem`` showed, for its record's ``code_check``."""
+    tables = [m.value for m in at.markdown if m.value.lstrip().startswith("|")]
+    charts = {}
+    for chart in vega_charts(at):
+        title = _chart_title(json.loads(chart.spec))
+        if title and chart.datasets:
+            charts[title] = convert_arrow_bytes_to_pandas_df(chart.datasets[0].data.data)
+    return Shown(
+        metrics=metrics(at),
+        values={p.name: at.session_state[f"{stem}.{p.name}"] for p in declared(stem)},
+        table=markdown_table(tables[0]) if tables else None,
+        charts=charts,
+        blocks=[c.value for c in at.code if c.language != "python"],
+        word=EN.__getitem__,
+    )
 
 
 def test_every_lesson_has_a_code_check():
-    assert set(STEMS) <= set(CODE_CHECKS)
+    assert all(p.code_check is not None for p in lessons()), \
+        [p.stem for p in lessons() if p.code_check is None]
 
 
 @pytest.mark.parametrize("stem", STEMS)
@@ -348,6 +302,23 @@ def test_reproduce_code_prints_the_page_numbers(stem):
     assert_clean(at)
     scripts = [c.value for c in at.code if c.language == "python"]
     assert scripts, "no reproduce-in-PyTorch block"
+    check = page(stem).code_check
+    assert check is not None
+    seen = shown(at, stem)
     for script in scripts:  # a page may reproduce each of its parts
         ns, printed = run_code(script)
-        CODE_CHECKS[stem](at, ns, printed)
+        assert check(seen, ns, printed) == []
+
+
+def test_a_code_check_catches_code_that_computes_something_else():
+    """The checks can fail: the output-size check given a ``y`` of another shape, or code
+    that does not print the page's parameter count."""
+    at = make_app(path("output_size"))
+    seen = shown(at, "output_size")
+    script = next(c.value for c in at.code if c.language == "python")
+    ns, printed = run_code(script)
+    check = page("output_size").code_check
+    assert check is not None and check(seen, ns, printed) == []
+    wrong = check(seen, {**ns, "y": torch.zeros(1, 1, 99, 98)}, printed)
+    assert len(wrong) == 1 and "99 × 98" in wrong[0]
+    assert len(check(seen, ns, printed.replace("parameters", "params"))) == 1

@@ -41,7 +41,9 @@ class Shown:
     metrics: Mapping[str, str]
     values: Mapping[str, Any]
     table: Any  # a pandas DataFrame, or None
-    charts: Mapping[str, Any]  # chart title -> its data (a pandas DataFrame)
+    # chart title (the spec's, else its first titled layer's) -> its first dataset (a
+    # pandas DataFrame)
+    charts: Mapping[str, Any]
     blocks: Sequence[str]  # the text code blocks (worked arithmetic)
     word: Callable[[str], str]
 
@@ -73,6 +75,8 @@ class Lesson:
         refusal: a link's query that opens its refusal path (none for a page that cannot
             refuse).
         code_check: compares the page with what its reproduce code computes.
+        thumbnail: builds its home card's picture, one :mod:`ui.pictures.grids` figure's
+            HTML (none: a card without a picture).
         lesson: False for the home page (no card, no lesson frame).
     """
 
@@ -87,6 +91,7 @@ class Lesson:
     sections: tuple[str, ...] = ()
     refusal: Mapping[str, str] | None = None
     code_check: CodeCheck | None = None
+    thumbnail: Callable[[], str] | None = None
     lesson: bool = True
 
     def __post_init__(self) -> None:

@@ -19,7 +19,7 @@ from ui.frame.controls import conv_params
 from ui.i18n import language, t
 from ui.pictures import explorer
 from ui.pictures.charts import OKABE_ITO, fmt_value
-from ui.registry import Lesson
+from ui.registry import Lesson, Shown
 from ui.urlstate import IntParam, TextParam
 
 # Bounds keep the unrolled-matrix check under convlab's 4M entries (3 x 10 x 10 in,
@@ -250,7 +250,24 @@ def checks(kwargs: tuple, input_shape: tuple[int, ...], device: str
                                     device)
 
 
+def code_check(shown: Shown, ns: Mapping[str, Any], printed: str) -> list[str]:
+    """The reproduce code's output shape and parameter count are the page's, and its
+    zero-insertion form agrees with ``conv_transpose2d``."""
+    wrong = []
+    shape = " × ".join(map(str, ns["y"].shape))
+    if shown.metric("ct.out_shape") != shape:
+        wrong.append(f"output shape: page {shown.metric('ct.out_shape')!r}, code {shape!r}")
+    params = shown.metric("count.params").replace(",", "")
+    if f"parameters {params}" not in printed:
+        wrong.append(f"the code does not print 'parameters {params}': {printed!r}")
+    if "max_abs_diff" not in printed:
+        wrong.append(f"the code does not print max_abs_diff: {printed!r}")
+    elif not float(printed.rsplit("max_abs_diff", 1)[1]) < 1e-5:  # the zero-insertion form
+        wrong.append(f"the zero-insertion form differs: {printed.rsplit('max_abs_diff', 1)[1]}")
+    return wrong
+
+
 LESSON = Lesson("conv_transpose", "ct", ":material/open_in_full:", order=20,
                 params=tuple(PARAMS), preset_values=preset_values, helps=HELPS, more=MORE,
                 sections=("edit", "overlap", "round_trip"),
-                refusal={"oph": "2"})
+                refusal={"oph": "2"}, code_check=code_check)

@@ -14,7 +14,7 @@ from ui.frame import Frame, preset_param
 from ui.frame.controls import conv_params
 from ui.i18n import t
 from ui.pictures import charts, grids
-from ui.registry import Lesson
+from ui.registry import Lesson, Shown
 from ui.urlstate import IntParam
 
 # Section 2's convolution stays small enough to draw its unrolled matrix cell by cell:
@@ -125,5 +125,25 @@ def output_maps(page: Frame, Y: np.ndarray) -> None:
                   for o in range(Y.shape[0])])
 
 
+def code_check(shown: Shown, ns: Mapping[str, Any], printed: str) -> list[str]:
+    """The two forms agree when a learner runs them, and the Linear -> Conv2d scripts print
+    the page's outputs (its table's first column)."""
+    if "max_abs_diff" not in printed:
+        return [f"the code does not print max_abs_diff: {printed!r}"]
+    wrong = []
+    diff = float(printed.rsplit("max_abs_diff", 1)[1].split()[0])
+    if not diff < 1e-5:
+        wrong.append(f"the two forms differ by {diff}")
+    if "in_features" not in printed:
+        if shown.table is None:
+            return [*wrong, "the page shows no table of outputs"]
+        linear = [round(float(v), 4) for v in shown.table.iloc[:, 0]]
+        code = [round(v, 4) for v in ns["y_linear"].flatten().tolist()]
+        if code != linear:
+            wrong.append(f"Linear outputs: page {linear}, code {code}")
+    return wrong
+
+
 LESSON = Lesson("fc_conv", "fc", ":material/swap_horiz:", order=50,
-                params=tuple(PARAMS), preset_values=preset_values, refusal={"groups": "2"})
+                params=tuple(PARAMS), preset_values=preset_values, refusal={"groups": "2"},
+                code_check=code_check)

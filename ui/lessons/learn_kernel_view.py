@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,7 +18,7 @@ from ui.decoders.picture_io import PictureError, decode_upload
 from ui.frame import Frame, preset_param
 from ui.i18n import t
 from ui.pictures import charts, grids
-from ui.registry import Lesson
+from ui.registry import Lesson, Shown
 from ui.urlstate import BoolParam, ChoiceParam, IntParam, TextParam
 
 LRS = ("0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "3", "10")
@@ -196,5 +197,19 @@ def code(image: str, K: torch.Tensor, v: Mapping[str, Any], lr: float) -> str:
                                      kernel=K if custom else None)
 
 
+def code_check(shown: Shown, ns: Mapping[str, Any], printed: str) -> list[str]:
+    """The losses the reproduce code prints are the page's loss curve."""
+    losses = [float(m) for m in re.findall(r"loss ([-+0-9.e]+)", printed)]
+    chart = shown.charts.get(shown.word("lk.loss_title"))
+    if chart is None:
+        return [f"no chart titled {shown.word('lk.loss_title')!r}: {list(shown.charts)}"]
+    curve = chart["loss"].tolist()
+    if len(losses) != len(curve):
+        return [f"{len(losses)} losses printed, {len(curve)} on the page"]
+    far = [(a, b) for a, b in zip(losses, curve, strict=True)
+           if not abs(a - b) <= 1e-4 * max(1.0, abs(b))]
+    return [f"losses (code, page) differ: {far}"] if far else []
+
+
 LESSON = Lesson("learn_kernel", "lk", ":material/school:", order=60,
-                params=tuple(PARAMS), preset_values=preset_values, more=MORE)
+                params=tuple(PARAMS), preset_values=preset_values, more=MORE, code_check=code_check)

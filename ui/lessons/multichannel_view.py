@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,7 +16,7 @@ from ui.frame import Frame, pick_params, preset_param
 from ui.frame.controls import conv_params
 from ui.i18n import t
 from ui.pictures import charts, explorer, grids
-from ui.registry import Lesson
+from ui.registry import Lesson, Shown
 from ui.urlstate import BoolParam, IntParam, TextParam
 
 # Up to 8 channels each way and 16 x 16 inputs: every tensor here is a few KB, and the
@@ -230,6 +231,30 @@ def walkthrough(page: Frame, result: convlab.MultiChannelResult, X: np.ndarray, 
     st.code(arithmetic(terms, bias, float(Y[o, oi, oj])), language="text", wrap_lines=True)
 
 
+def thumbnail() -> str:
+    """The home card's picture: d2l's two-channel example, 56 72 104 120."""
+    X, K = convlab.d2l_two_channel_example()
+    Y = convlab.corr2d_multi_in(X, K).numpy()
+    return grids.heatmap(Y, "", charts.cell_words(), highlight=[(0, 0)], px_budget=150)
+
+
+def code_check(shown: Shown, ns: Mapping[str, Any], printed: str) -> list[str]:
+    """The reproduce code's ``Y`` at the picked output cell is the page's worked sum."""
+    arithmetic = next((b for b in shown.blocks if " = " in b and "×" in b), None)
+    if arithmetic is None:
+        return [f"no worked sum (a block with ' = ' and '×') among {list(shown.blocks)}"]
+    total = float(arithmetic.rsplit("=", 1)[1])
+    o, i, j = (shown.values[k] for k in ("o", "oi", "oj"))
+    wrong = []
+    value = float(ns["Y"][o, i, j])
+    if not abs(value - total) < 1e-3:
+        wrong.append(f"Y[{o}, {i}, {j}]: page {total}, code {value}")
+    if not re.search(r"tensor\(", printed):
+        wrong.append(f"the code prints no tensor: {printed!r}")
+    return wrong
+
+
 LESSON = Lesson("multichannel", "mc", ":material/layers:", order=30,
                 params=tuple(PARAMS), preset_values=preset_values, more=MORE,
-                sections=("edit",), refusal={"groups": "3"})
+                sections=("edit",), refusal={"groups": "3"}, code_check=code_check,
+                thumbnail=thumbnail)

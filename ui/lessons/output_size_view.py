@@ -12,8 +12,8 @@ from ui.frame import controls as cc
 from ui.frame import pick_params, preset_param
 from ui.frame.controls import conv_params
 from ui.i18n import language, t
-from ui.pictures import explorer
-from ui.registry import Lesson
+from ui.pictures import charts, explorer, grids
+from ui.registry import Lesson, Shown
 from ui.urlstate import ChoiceParam, IntParam
 
 # Bounds keep one rerun under ~50 MB and well under a second on a laptop CPU:
@@ -189,6 +189,27 @@ def _explorer_data(kernel: tuple[int, int], stride: tuple[int, int], padding: An
                             legend=explorer.legend())
 
 
+def thumbnail() -> str:
+    """The home card's picture: a 4 x 4 input padded by 1 under a 3 x 3 kernel, the first
+    window selected."""
+    pic = convlab.Conv2dSpec(1, 1, 3, padding=1).window_picture((4, 4))
+    return grids.padded_grid(pic, (0, 0), charts.role_labels(), "", show_legend=False,
+                             budget=150)
+
+
+def code_check(shown: Shown, ns: Mapping[str, Any], printed: str) -> list[str]:
+    """The reproduce code's output shape and parameter count are the page's."""
+    wrong = []
+    shape = " × ".join(map(str, ns["y"].shape))
+    if shown.metric("os.out_shape") != shape:
+        wrong.append(f"output shape: page {shown.metric('os.out_shape')!r}, code {shape!r}")
+    params = shown.metric("count.params").replace(",", "")
+    if f"parameters {params}" not in printed:
+        wrong.append(f"the code does not print 'parameters {params}': {printed!r}")
+    return wrong
+
+
 LESSON = Lesson("output_size", "os", ":material/straighten:", order=10,
                 params=tuple(PARAMS), preset_values=preset_values, helps=HELPS, more=MORE,
-                sections=("coverage", "twins"), refusal={"sh": "0"})
+                sections=("coverage", "twins"), refusal={"sh": "0"}, code_check=code_check,
+                thumbnail=thumbnail)

@@ -3,6 +3,7 @@ cached on plain values."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -13,7 +14,7 @@ import convlab
 import convlab.planner.presets
 from convlab.planner.table_build import plan_table_modules
 from ui.frame import preset_param
-from ui.registry import Lesson
+from ui.registry import Lesson, Shown
 from ui.urlstate import BoolParam, IntParam, TextParam
 
 PRESETS = convlab.planner.presets.PRESETS
@@ -84,7 +85,26 @@ def planned(stack: convlab.planner.table.Stack, shape: tuple[int, ...]) -> Plann
     return Planned(plan, tuple(checks), torch_error, convlab.stack_code(stack, plan))
 
 
+def code_check(shown: Shown, ns: Mapping[str, Any], printed: str) -> list[str]:
+    """The reproduce code prints each layer's output shape and the parameter total of the
+    page's layer table (the input row, one row per layer, the totals)."""
+    if shown.table is None:
+        return ["the page shows no layer table"]
+    lines = printed.strip().splitlines()
+    if not lines:
+        return ["the code prints nothing"]
+    wrong = []
+    table_shapes = shown.table[shown.word("pl.th.shape")].tolist()[1:-1]
+    code_shapes = [" × ".join(re.findall(r"\d+", ln.split(" ", 2)[2])) for ln in lines[:-1]]
+    if code_shapes != table_shapes:
+        wrong.append(f"layer shapes: page {table_shapes}, code {code_shapes}")
+    total = "parameters " + shown.table[shown.word("pl.th.params")].iloc[-1].replace(",", "")
+    if lines[-1] != total:
+        wrong.append(f"last line: page {total!r}, code {lines[-1]!r}")
+    return wrong
+
+
 LESSON = Lesson("planner", "pl", ":material/account_tree:", order=80,
                 params=tuple(PARAMS), preset_values=preset_values, sections=("paste", "solver"),
                 refusal={"preset": "custom", "n": "1", "c": "3", "h": "3", "w": "3",
-                         "stack": "conv.o866k5"})
+                         "stack": "conv.o866k5"}, code_check=code_check)

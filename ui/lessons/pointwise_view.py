@@ -16,7 +16,7 @@ from convlab.pointwise.checks import DEFAULT_TOLERANCES
 from ui.frame import Frame, pick_params, preset_param
 from ui.i18n import t
 from ui.pictures import charts, grids
-from ui.registry import Lesson
+from ui.registry import Lesson, Shown
 from ui.urlstate import BoolParam, IntParam
 
 # 8 channels each way on 8 x 8 pixels keeps every matrix drawable cell by cell (8 x 64).
@@ -168,5 +168,22 @@ def timing_chart(page: Frame, run: TimingRun) -> None:
                                t("pw.timing.form"), log), f"timing_{measure}")
 
 
+def code_check(shown: Shown, ns: Mapping[str, Any], printed: str) -> list[str]:
+    """The reproduce code's outputs at the picked pixel are the page's (its table's second
+    column)."""
+    if shown.table is None:
+        return ["the page shows no table of the picked pixel's outputs"]
+    i, j, n = (shown.values[k] for k in ("oi", "oj", "img"))
+    Y = ns["Y1"] if ns["Y1"].dim() == 4 else ns["Y1"][None]
+    conv = [round(float(v), 4) for v in shown.table.iloc[:, 1]]
+    code = [round(float(v), 4) for v in Y[n, :, i, j]]
+    wrong = []
+    if code != conv:
+        wrong.append(f"outputs at image {n}, pixel ({i}, {j}): page {conv}, code {code}")
+    if not printed.strip():
+        wrong.append("the code prints nothing")
+    return wrong
+
+
 LESSON = Lesson("pointwise", "pw", ":material/grid_view:", order=40,
-                params=tuple(PARAMS), preset_values=preset_values, more=MORE)
+                params=tuple(PARAMS), preset_values=preset_values, more=MORE, code_check=code_check)

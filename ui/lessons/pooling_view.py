@@ -4,6 +4,7 @@ formula and the cached, checked computation (d2l 7.5); its pictures are in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,7 +14,7 @@ import torch
 
 import convlab
 from ui.frame import Frame, pick_params, preset_param
-from ui.registry import Lesson
+from ui.registry import Lesson, Shown
 from ui.urlstate import BoolParam, ChoiceParam, IntParam
 
 KINDS = convlab.POOL_KINDS
@@ -135,5 +136,22 @@ def predict_value(page: Frame, question: str, truth: float,
     page.predict(question, (truth,), dict(slips), name="guess_value")
 
 
+def code_check(shown: Shown, ns: Mapping[str, Any], printed: str) -> list[str]:
+    """The reproduce code's output shape and its value at the picked cell are the page's."""
+    wrong = []
+    shape = " × ".join(map(str, ns["Y"].shape))
+    if shown.metric("pool.out_shape") != shape:
+        wrong.append(f"output shape: page {shown.metric('pool.out_shape')!r}, code {shape!r}")
+    i, j = (shown.values[k] for k in ("oi", "oj"))
+    value = shown.metric("pool.value", i=i, j=j)
+    code = float(ns["Y"].detach()[0, i, j])
+    if not abs(code - float(value)) < 1e-3:
+        wrong.append(f"Y[0, {i}, {j}]: page {value}, code {code}")
+    if not re.search(r"tensor\(", printed):
+        wrong.append(f"the code prints no tensor: {printed!r}")
+    return wrong
+
+
 LESSON = Lesson("pooling", "pool", ":material/filter_center_focus:", order=70,
-                params=tuple(PARAMS), preset_values=preset_values, more=MORE, refusal={"ph": "2"})
+                params=tuple(PARAMS), preset_values=preset_values, more=MORE, refusal={"ph": "2"},
+                code_check=code_check)

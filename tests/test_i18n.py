@@ -4,6 +4,7 @@ English sentence left on a page shown in Chinese."""
 from __future__ import annotations
 
 import ast
+import importlib
 import re
 import string
 from collections.abc import Iterator
@@ -131,6 +132,34 @@ def test_page_titles_exist():
         assert f"{info.ns}.title" in TEXT
         if info.lesson:
             assert f"{info.ns}.intro" in TEXT and f"home.card.{info.stem}" in TEXT
+
+
+
+def _words_modules() -> dict[str, object]:
+    """Every module file in ``ui/text/``, by name, found on disk (not the way i18n finds them)."""
+    return {path.stem: importlib.import_module(f"ui.text.{path.stem}")
+            for path in sorted((ROOT / "ui" / "text").glob("*.py")) if path.stem != "__init__"}
+
+
+@pytest.mark.parametrize("stem", [info.stem for info in lessons()])
+def test_a_lessons_menu_title_and_home_card_live_in_its_own_words_module(stem):
+    module = _words_modules().get(stem)
+    assert module is not None, f"no ui/text/{stem}.py"
+    own = getattr(module, "TEXT", {})
+    for key in (f"nav.{stem}", f"home.card.{stem}"):
+        assert key in own, f"{key} is not in ui/text/{stem}.py"
+        assert all(own[key].get(lang, "").strip() for lang in LANGUAGES), key
+
+
+def test_every_words_module_is_merged():
+    modules = _words_modules()
+    tables = {name: m.TEXT for name, m in modules.items() if hasattr(m, "TEXT")}
+    # a module without TEXT is skipped by the merge: only the reproduce scripts' comments are
+    assert sorted(set(modules) - set(tables)) == ["code_comments"]
+    assert {"common", "home", "output_size", "pooling"} <= set(tables)
+    for name, table in tables.items():
+        assert {k: TEXT.get(k) for k in table} == table, name
+    assert len(TEXT) == sum(len(table) for table in tables.values())  # nothing from elsewhere
 
 
 # ---- nothing left in English on a Chinese page -------------------------------------------------

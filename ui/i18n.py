@@ -1,33 +1,22 @@
 """Every visible string, in English and Simplified Chinese: ``t("key", **values)``.
 
 The table is split by topic in ``ui/text/``: shared words, the Conv2d controls, and one
-module per page. PyTorch's own error messages stay in English (they are quoted, as a
-learner would search for them); everything around them is translated.
+module per page (a lesson's module holds its menu title ``nav.<stem>`` and its home card
+``home.card.<stem>`` too). Every module of the package that defines ``TEXT`` is found and
+merged here, in module-name order: adding one needs no edit to this file, and a key
+defined in two modules raises. PyTorch's own error messages stay in English (they are
+quoted, as a learner would search for them); everything around them is translated.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from typing import Any
 
 import streamlit as st
 
-from ui.text import (
-    common,
-    conv,
-    conv_transpose,
-    explorer,
-    fc_conv,
-    home,
-    learn_kernel,
-    multichannel,
-    output_size,
-    planner,
-    planner_reasons,
-    pointwise,
-    pooling,
-    reasons,
-    twins,
-)
+import ui.text
 
 LANGUAGES = {"en": "English", "zh": "简体中文"}
 
@@ -42,10 +31,15 @@ def _merge(*tables: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
     return merged
 
 
-TEXT = _merge(common.TEXT, conv.TEXT, home.TEXT, output_size.TEXT, multichannel.TEXT,
-              fc_conv.TEXT, pointwise.TEXT, learn_kernel.TEXT, twins.TEXT,
-              explorer.TEXT, conv_transpose.TEXT, planner.TEXT, planner_reasons.TEXT, pooling.TEXT,
-              reasons.TEXT)
+def _tables() -> list[dict[str, dict[str, str]]]:
+    """The ``TEXT`` of every module in ``ui.text``, in module-name order (a module without
+    one, such as ``code_comments``, holds another table and is left out)."""
+    names = sorted(info.name for info in pkgutil.iter_modules(ui.text.__path__))
+    modules = [importlib.import_module(f"ui.text.{name}") for name in names]
+    return [module.TEXT for module in modules if hasattr(module, "TEXT")]
+
+
+TEXT = _merge(*_tables())
 
 
 def language() -> str:

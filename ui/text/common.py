@@ -4,13 +4,6 @@ TEXT: dict[str, dict[str, str]] = {
     'nav.home': {
         "en": 'Home',
         "zh": '首页'},
-    'nav.output_size': {
-        "en": 'Output size',
-        "zh": '输出尺寸'},
-    "nav.fc_conv": {"en": "Fully connected ≡ convolution", "zh": "全连接 ≡ 卷积"},
-    'nav.multichannel': {
-        "en": 'Multi-channel correlation',
-        "zh": '多通道互相关'},
     'shell.language': {
         "en": 'Language',
         "zh": '语言'},

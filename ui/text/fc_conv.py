@@ -1,6 +1,10 @@
-"""The fully-connected ≡ convolution page."""
+"""The fully-connected ≡ convolution page, its menu entry and home card."""
 
 TEXT: dict[str, dict[str, str]] = {
+    "nav.fc_conv": {"en": "Fully connected ≡ convolution", "zh": "全连接 ≡ 卷积"},
+    "home.card.fc_conv": {
+        "en": "Can this Linear layer become a convolution? Both ways, with the numbers of two worked examples learners meet (a seeded nn.Linear(4, 2) → 0.2983, 1.4994; fixed weights and ReLU → 14.9, 19.0), the unrolled weight matrix, and sliding a classifier over a larger image.",
+        "zh": "这个全连接层能变成卷积吗？双向转换，使用两个常见示例中的数字（设定随机种子的 nn.Linear(4, 2) → 0.2983、1.4994；固定权重加 ReLU → 14.9、19.0），画出展开的权重矩阵，并把分类器滑过更大的图像。"},
     "fc.title": {"en": "Fully connected ≡ convolution, both ways", "zh": "全连接 ≡ 卷积：双向转换"},
     "fc.intro": {
         "en": "A fully-connected layer is a convolution whose kernel is as large as the input, or a 1×1 convolution on the flattened input. And every convolution is a fully-connected layer whose weight matrix is mostly zeros, with the same few weights repeated: locality and translation invariance.",

@@ -10,16 +10,7 @@ TEXT: dict[str, dict[str, str]] = {
     'home.device': {
         "en": 'Computing on `{device}` with PyTorch {torch}.',
         "zh": '正在 `{device}` 上用 PyTorch {torch} 计算。'},
-    'home.card.output_size': {
-        "en": 'Why is my output 13×13 and not 14×14? The Conv2d formula step by step — effective kernel, padding, the floor and what it throws away — with a picture of every window.',
-        "zh": '为什么输出是 13×13 而不是 14×14？逐步拆解 Conv2d 的公式——有效卷积核、填充、向下取整以及被舍弃的部分——并画出每个窗口。'},
-    'home.card.multichannel': {
-        "en": "d2l 7.4, multiple input and output channels: each channel's partial map, their sum, and the arithmetic of one output cell term by term (… = 56).",
-        "zh": 'd2l 7.4（中文版 6.4）“多输入多输出通道”：每个输入通道的部分结果、它们的和，以及一个输出单元格逐项展开的算式（… = 56）。'},
     'home.open': {
         "en": 'Open',
         "zh": '打开'},
-    "home.card.fc_conv": {
-        "en": "Can this Linear layer become a convolution? Both ways, with the numbers of two worked examples learners meet (a seeded nn.Linear(4, 2) → 0.2983, 1.4994; fixed weights and ReLU → 14.9, 19.0), the unrolled weight matrix, and sliding a classifier over a larger image.",
-        "zh": "这个全连接层能变成卷积吗？双向转换，使用两个常见示例中的数字（设定随机种子的 nn.Linear(4, 2) → 0.2983、1.4994；固定权重加 ReLU → 14.9、19.0），画出展开的权重矩阵，并把分类器滑过更大的图像。"},
 }

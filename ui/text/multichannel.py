@@ -1,6 +1,12 @@
-"""The multi-channel correlation page."""
+"""The multi-channel correlation page, its menu entry and home card."""
 
 TEXT: dict[str, dict[str, str]] = {
+    'nav.multichannel': {
+        "en": 'Multi-channel correlation',
+        "zh": '多通道互相关'},
+    'home.card.multichannel': {
+        "en": "d2l 7.4, multiple input and output channels: each channel's partial map, their sum, and the arithmetic of one output cell term by term (… = 56).",
+        "zh": 'd2l 7.4（中文版 6.4）“多输入多输出通道”：每个输入通道的部分结果、它们的和，以及一个输出单元格逐项展开的算式（… = 56）。'},
     'mc.title': {
         "en": 'Multiple input and output channels',
         "zh": '多输入多输出通道'},

@@ -1,6 +1,12 @@
-"""The output-size page."""
+"""The output-size page, its menu entry and home card."""
 
 TEXT: dict[str, dict[str, str]] = {
+    'nav.output_size': {
+        "en": 'Output size',
+        "zh": '输出尺寸'},
+    'home.card.output_size': {
+        "en": 'Why is my output 13×13 and not 14×14? The Conv2d formula step by step — effective kernel, padding, the floor and what it throws away — with a picture of every window.',
+        "zh": '为什么输出是 13×13 而不是 14×14？逐步拆解 Conv2d 的公式——有效卷积核、填充、向下取整以及被舍弃的部分——并画出每个窗口。'},
     'os.title': {
         "en": 'Conv2d output size',
         "zh": 'Conv2d 输出尺寸'},

@@ -9,7 +9,6 @@ from typing import Any
 from .errors import ConvConfigError
 
 Pair = tuple[int, int]
-PaddingArg = int | tuple[int, int] | str
 
 PADDING_STRINGS = ("same", "valid")
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")

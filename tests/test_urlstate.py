@@ -7,12 +7,14 @@ from typing import Any
 
 import altair as alt
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ui.i18n import TEXT
 from ui.lessons.output_size_view import BOUNDS, PARAMS
+from ui.lessons.planner_results import size_rf_chart
 from ui.pictures import charts
 from ui.urlstate import BoolParam, ChoiceParam, IntParam, TextParam
 
@@ -155,36 +157,7 @@ def test_every_reason_formats_its_notice(reason):
 
 # ---- chart builders ----------------------------------------------------------------------------
 
-WORDS = {k: f"<{k}>" for k in ("row", "col", "value")}
 CELLS = alt.NamedData("cells")
-
-
-def _layers(d: dict) -> list[dict]:
-    return d["layer"] if "layer" in d else [d]
-
-
-def _marks(d: dict) -> list[str]:
-    return [layer["mark"]["type"] for layer in _layers(d)]
-
-
-@pytest.mark.parametrize("size,marks", [(2, ["rect", "text"]), (25, ["rect"])])
-def test_heatmap_diverging_scale_centred_on_zero(size, marks):
-    d = charts.heatmap(CELLS, size, size, "Y", WORDS).to_dict()
-    assert _marks(d) == marks
-    scale = _layers(d)[0]["encoding"]["color"]["scale"]
-    assert scale == {"domain": [-1, 1], "scheme": "blueorange"}
-    assert "params" not in d and "params" not in _layers(d)[0]
-    zero = charts.heatmap_frame(np.zeros((2, 2)))
-    assert zero["z"].tolist() == [0.0] * 4  # an all-zero matrix still gets a usable scale
-    frame = charts.heatmap_frame(np.array([[-7.5, 3.0]]))
-    assert frame["z"].tolist() == [-1.0, 0.4]  # colour position: value / largest magnitude
-    assert charts.heatmap_frame(np.array([[3.0]]), bound=6.0)["z"].tolist() == [0.5]
-
-
-def test_heatmap_selects_nothing():
-    """Picking a cell is the window explorer's (ui/explorer.py): no chart selects."""
-    d = charts.heatmap(CELLS, 2, 2, "Y", WORDS).to_dict()
-    assert "params" not in d and _marks(d) == ["rect", "text"]
 
 
 def test_cell_size_bounds():
@@ -192,12 +165,6 @@ def test_cell_size_bounds():
     assert charts.cell_size(96, 96) == 10
     assert 10 <= charts.cell_size(20, 5) <= 40
     assert charts.cell_size(0, 0) == 40
-
-
-def test_heatmap_frame_labels():
-    frame = charts.heatmap_frame(np.array([[56.0, 72.0], [104.0, 120.5]]), [(0, 1)])
-    assert frame["label"].tolist() == ["56", "72", "104", "120.50"]
-    assert frame["hl"].tolist() == [False, True, False, False]
 
 
 # ---- charts.spec: cached templates with swapped data -------------------------------------------
@@ -215,78 +182,77 @@ def _counting_builds(monkeypatch) -> list[Any]:
     return built
 
 
-def _cells(rows: int = 3, cols: int = 3) -> Any:
-    return charts.heatmap_frame(np.arange(rows * cols, dtype=float).reshape(rows, cols))
+def _losses(epochs: int = 3, scale: float = 1.0) -> pd.DataFrame:
+    """The frame :func:`charts.loss_chart` draws: loss per epoch, the last one marked."""
+    epoch = np.arange(1, epochs + 1)
+    return pd.DataFrame({"epoch": epoch, "loss": scale / epoch, "now": epoch == epochs})
+
+
+def _growth() -> pd.DataFrame:
+    """The frame :func:`charts.growth_chart` draws: parameters per input side and layer."""
+    return pd.DataFrame({"side": [4, 8, 4, 8], "parameters": [160, 640, 9, 9],
+                         "layer": ["fc", "fc", "conv", "conv"]})
+
+
+LOSS_ARGS = ("loss", "epoch", "MSE", False)
 
 
 def test_spec_swaps_the_data_into_a_cached_template(monkeypatch):
-    f1, f2 = _cells(), _cells() * 2
-    a = charts.spec(charts.heatmap, f1, 3, 3, "out", WORDS)
+    f1, f2 = _losses(), _losses(scale=2.0)  # new numbers, same shape
+    a = charts.spec(charts.loss_chart, f1, *LOSS_ARGS)
     built = _counting_builds(monkeypatch)
-    b = charts.spec(charts.heatmap, f2, 3, 3, "out", WORDS)
+    b = charts.spec(charts.loss_chart, f2, *LOSS_ARGS)
     assert built == []  # the second call built nothing
     assert a["datasets"] == {"cells": f1} and a["datasets"]["cells"] is f1
     assert b["datasets"]["cells"] is f2
     assert a["data"] == {"name": "cells"}
     assert a["layer"] == b["layer"]  # one template behind both...
     a["layer"][0]["mark"]["type"] = "point"  # ...but each caller gets its own copy
-    assert b["layer"][0]["mark"]["type"] == "rect"
+    assert b["layer"][0]["mark"]["type"] == "line"
 
 
-GRID_BUILDERS = [
-    (charts.heatmap, ("map", WORDS)),
-]
-
-
-@pytest.mark.parametrize("builder,rest", GRID_BUILDERS, ids=lambda x: getattr(x, "__name__", ""))
-@settings(max_examples=40, deadline=None)
-@given(rows=st.integers(1, 120), cols=st.integers(1, 120))
-def test_a_grid_template_of_another_size_equals_a_fresh_build(builder, rest, rows, cols):
-    """A grid builder's template is shared across sizes: the copy, resized, must be exactly
-    what the builder draws at this size."""
-    frame = _cells(1, 1)
-    out = charts.spec(builder, frame, rows, cols, *rest)
-    direct = builder(CELLS, rows, cols, *rest).to_dict()
+@pytest.mark.parametrize("builder,frame,args", [
+    (charts.loss_chart, _losses(), LOSS_ARGS),
+    (charts.growth_chart, _growth(), ("growth", "side", "parameters", "layer")),
+    (size_rf_chart, pd.DataFrame({"layer": [1], "cells": [3], "name": ["s"]}),
+     ("plan", {"size": "s", "rf": "r", "series": "S", "layer": "L", "cells": "C"})),
+], ids=lambda x: getattr(x, "__name__", ""))
+def test_spec_equals_the_builder_with_named_data(builder, frame, args):
+    out = charts.spec(builder, frame, *args)
+    direct = builder(CELLS, *args).to_dict()
     assert {k: v for k, v in out.items() if k != "datasets"} == direct
+    assert out["datasets"]["cells"] is frame
 
 
-def test_a_new_grid_size_with_the_same_cells_builds_nothing(monkeypatch):
-    monkeypatch.setattr(charts, "_SIZED", {})  # whatever other tests built is not counted
-    frame = _cells(1, 1)
-    charts.spec(charts.heatmap, frame, 3, 3, "map", WORDS)  # 220 // 3: 73 -> 40 px
-    built = _counting_builds(monkeypatch)
-    out = charts.spec(charts.heatmap, frame, 5, 4, "map", WORDS)  # also 40 px
-    assert built == [] and (out["width"], out["height"]) == (4 * 40, 5 * 40)
-    charts.spec(charts.heatmap, frame, 30, 30, "map", WORDS)  # 10 px, no labels
-    assert len(built) == 1
-
-
-def test_spec_equals_the_builder_with_named_data():
-    frame = _cells()
-    out = charts.spec(charts.heatmap, frame, 3, 3, "grid", WORDS)
-    direct = charts.heatmap(CELLS, 3, 3, "grid", WORDS).to_dict()
-    assert {k: v for k, v in out.items() if k != "datasets"} == direct
-    # the template is keyed on the builder itself, not its name
-    line = charts.spec(charts.loss_chart, frame, "grid", "x", "y", False)
-    assert line != out
+def test_spec_is_keyed_on_the_builder():
+    """Two builders called with the same arguments get their own templates."""
+    args = ("t", "x", "y", "z")
+    growth = charts.spec(charts.growth_chart, _growth(), *args)
+    timing = charts.spec(charts.timing_chart, _growth(), *args)
+    assert growth["mark"]["type"] == "line" and growth["encoding"]["x"]["field"] == "side"
+    assert timing["encoding"]["x"]["field"] == "size"
 
 
 def test_spec_distinguishes_arguments():
-    frame = _cells(2, 2)
-    small = charts.spec(charts.heatmap, frame, 2, 2, "out", WORDS)
-    big = charts.spec(charts.heatmap, frame, 30, 30, "out", WORDS)
-    assert small["width"] != big["width"]
-    en = charts.spec(charts.heatmap, frame, 2, 2, "out", WORDS)
-    other = charts.spec(charts.heatmap, frame, 2, 2, "out", {**WORDS, "row": "x"})
-    assert en["layer"][0]["encoding"]["tooltip"] != other["layer"][0]["encoding"]["tooltip"]
+    frame = _losses()
+    linear = charts.spec(charts.loss_chart, frame, "loss", "epoch", "MSE", False)
+    log = charts.spec(charts.loss_chart, frame, "loss", "epoch", "MSE", True)
+    assert linear["layer"][0]["encoding"]["y"]["scale"] == {"type": "linear"}
+    assert log["layer"][0]["encoding"]["y"]["scale"] == {"type": "log"}
+    # a dict argument (the words) is part of the key, down to a single entry
+    words = {"size": "s", "rf": "r", "series": "S", "layer": "L", "cells": "C"}
+    plan = pd.DataFrame({"layer": [1], "cells": [3], "name": ["s"]})
+    en = charts.spec(size_rf_chart, plan, "plan", words)
+    other = charts.spec(size_rf_chart, plan, "plan", {**words, "cells": "x"})
+    assert en["encoding"]["y"]["title"] == "C" and other["encoding"]["y"]["title"] == "x"
 
 
 def test_spec_does_not_let_callers_corrupt_the_template():
-    frame = _cells(2, 2)
-    first = charts.spec(charts.heatmap, frame, 5, 5, "t", WORDS)
+    frame = _losses()
+    first = charts.spec(charts.loss_chart, frame, *LOSS_ARGS)
     first["autosize"] = {"type": "fit"}  # what st.vega_lite_chart does to its spec
     del first["data"]
-    again = charts.spec(charts.heatmap, frame, 5, 5, "t", WORDS)
+    again = charts.spec(charts.loss_chart, frame, *LOSS_ARGS)
     assert "autosize" not in again and again["data"] == {"name": "cells"}
 
 

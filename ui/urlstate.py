@@ -171,9 +171,6 @@ class PageState:
             for name, value in saved.items():
                 st.query_params[name] = value
 
-    def dismiss_notices(self) -> None:
-        st.session_state[f"_notices.{self.page}"] = []
-
     def values(self) -> dict[str, Any]:
         return {p.name: st.session_state[self.key(p.name)] for p in self.params}
 

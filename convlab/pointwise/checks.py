@@ -20,7 +20,6 @@ D2L_TOTAL_DIFF = 1e-6
 # torch.testing.assert_close's default (rtol, atol) per dtype.
 DEFAULT_TOLERANCES = {torch.float16: (1e-3, 1e-5), torch.bfloat16: (1.6e-2, 1e-5),
                       torch.float32: (1.3e-6, 1e-5), torch.float64: (1e-7, 1e-7)}
-LOOP_VERDICTS = ("below_d2l", "within_tolerance", "exceeds")
 
 
 @dataclass(frozen=True)

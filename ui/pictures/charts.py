@@ -1,28 +1,25 @@
 """Altair chart builders: pure functions of plain data, returning ``alt.Chart``: line and
-dot charts and a heatmap (grids of numbers that are only looked at are HTML,
-:mod:`ui.pictures.grids`;
+dot charts (grids of numbers that are only looked at are HTML, :mod:`ui.pictures.grids`;
 grids one hovers and clicks are the window explorer, :mod:`ui.pictures.explorer`).
 
 Colours come from the Okabe-Ito palette, which stays distinguishable with the common
-forms of colour blindness; every colour also has a legend entry, and small grids print
-their numbers in the cells.
+forms of colour blindness; every colour also has a legend entry.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any, TypeAlias
 
 import altair as alt
-import numpy as np
 import pandas as pd
 
 OKABE_ITO = {"orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
              "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "grey": "#BBBBBB"}
 NUMBERS_UP_TO = 24
-HEATMAP_BUDGET = 220  # pixels for a heatmap's longer side
+HEATMAP_BUDGET = 220  # pixels for the longer side of a heatmap (ui.pictures.grids)
 WIRING_ROW_PX, WIRING_MIN_PX = 36, 140  # channel wiring: pixels per channel, the least height
 # Streamlit fits a chart without its own ``autosize`` into its width *and height*, axes,
 # title and legend included, which can leave a plot a few pixels tall: these keep the plot
@@ -42,31 +39,10 @@ def spec(builder: Callable[..., AnyChart], frame: pd.DataFrame, *args: Any,
     Building Altair objects costs tens of milliseconds per chart, so the spec is built once
     per builder and distinct arguments (dicts frozen recursively to make them a key) with
     a named data source, kept as JSON text nobody can mutate, and only the data is swapped.
-    A grid builder's template (``(frame, rows, cols, ...)``, see :data:`_CELL_PX`) is
-    shared by every grid size drawn with the same cell size and labels: a new size costs
-    no Altair work, only its width and height are set on the copy.
     """
-    px_of = _CELL_PX.get(builder)
-    if px_of is None:
-        out = json.loads(_template((builder, _freeze(args), _freeze(kwargs))))
-    else:
-        rows, cols, *rest = args
-        px = px_of(rows, cols, kwargs)
-        shape = (px, rows <= NUMBERS_UP_TO, cols <= NUMBERS_UP_TO)
-        key = (builder, shape, _freeze(tuple(rest)), _freeze(kwargs))
-        text = _SIZED.get(key)
-        if text is None:
-            text = _SIZED[key] = _build(builder, args, kwargs)
-            while len(_SIZED) > 512:
-                del _SIZED[next(iter(_SIZED))]  # the oldest
-        out = json.loads(text)
-        out["width"], out["height"] = px * cols, px * rows
+    out = json.loads(_template((builder, _freeze(args), _freeze(kwargs))))
     out["datasets"] = {"cells": frame}
     return out
-
-
-# Grid templates by (builder, (cell px, row labels shown, column labels shown), other args).
-_SIZED: dict[tuple[Any, ...], str] = {}
 
 
 def _build(builder: Callable[..., AnyChart], args: Any, kwargs: Any) -> str:
@@ -102,26 +78,6 @@ def cell_words() -> dict[str, str]:
     return {k: t(f"chart.{k}") for k in ("row", "col", "value")}
 
 
-def _grid(frame: Data, rows: int, cols: int, title: str,
-          axes: tuple[str, str, str, str] | None = None) -> AnyChart:
-    """A chart of a rows x cols grid: columns across, rows down, labels on small grids.
-
-    ``axes`` = (row title, row colour, column title, column colour) names the dimensions,
-    so that matching axes of several charts can share a colour.
-    """
-    row_title, row_colour, col_title, col_colour = axes or (None, "black", None, "black")
-    return alt.Chart(frame, title=title).encode(
-        x=alt.X("col:O", title=col_title, axis=alt.Axis(
-            labels=cols <= NUMBERS_UP_TO, ticks=False, titleColor=col_colour)),
-        y=alt.Y("row:O", title=row_title, axis=alt.Axis(
-            labels=rows <= NUMBERS_UP_TO, ticks=False, titleColor=row_colour)),
-    )
-
-
-def _cell_tips(words: dict[str, str]) -> list[alt.Tooltip]:
-    return [alt.Tooltip("row:O", title=words["row"]), alt.Tooltip("col:O", title=words["col"])]
-
-
 def cell_size(rows: int, cols: int, budget: int = 420) -> int:
     """Pixels per cell so the grid fits in ``budget`` pixels, between 10 and 40."""
     return int(min(40, max(10, budget // max(rows, cols, 1))))
@@ -138,53 +94,6 @@ def role_labels() -> dict[str, str]:
 
     return {**{k: t(f"os.role.{k}") for k in ("input", "padding", "tap", "unread", "coverage",
                                               "role")}, **cell_words()}
-
-
-def heatmap_frame(matrix: np.ndarray, highlight: Iterable[tuple[int, int]] = (),
-                  bound: float | None = None) -> pd.DataFrame:
-    """One row per matrix cell: value, its colour position ``z`` = value / ``bound`` in
-    [-1, 1] (``bound`` defaults to the largest magnitude), printed label, highlight.
-
-    Colouring from ``z`` keeps the chart template independent of the values, so a new
-    matrix of the same size reuses the cached spec.
-    """
-    rows, cols = matrix.shape
-    r, c = np.divmod(np.arange(rows * cols), cols)
-    values = matrix.ravel().astype(float)
-    scale = max(float(np.abs(values).max()) if bound is None and values.size else
-                abs(bound or 0.0), 1e-9)
-    hl = {(int(a), int(b)) for a, b in highlight}
-    return pd.DataFrame({"row": r, "col": c, "v": values, "z": values / scale,
-                         "label": [fmt_value(v) for v in values],
-                         "hl": [(int(a), int(b)) in hl for a, b in zip(r, c, strict=True)]})
-
-
-def _heatmap_px(rows: int, cols: int, px_budget: int = HEATMAP_BUDGET) -> int:
-    return cell_size(rows, cols, budget=px_budget)
-
-
-def heatmap(frame: Data, rows: int, cols: int, title: str, words: dict[str, str],
-            px_budget: int = HEATMAP_BUDGET,
-            axes: tuple[str, str, str, str] | None = None) -> AnyChart:
-    """A matrix as a heatmap with numbers in the cells; highlighted cells get a thick border.
-
-    A diverging blue-orange scheme centred on zero (``z`` in [-1, 1], see
-    :func:`heatmap_frame`) keeps signs readable for colour-blind viewers. (Picking a cell
-    is the window explorer's job, :mod:`ui.pictures.explorer`.)
-    """
-    px = _heatmap_px(rows, cols, px_budget)
-    base = _grid(frame, rows, cols, title, axes)
-    rect = base.mark_rect().encode(
-        color=alt.Color("z:Q", scale=alt.Scale(scheme="blueorange", domain=[-1, 1]),
-                        legend=None),
-        stroke=alt.condition("datum.hl", alt.value("black"), alt.value("white")),
-        strokeWidth=alt.condition("datum.hl", alt.value(3), alt.value(1)),
-        tooltip=[*_cell_tips(words), alt.Tooltip("label:N", title=words["value"])],
-    )
-    layers = [rect]
-    if max(rows, cols) <= NUMBERS_UP_TO:
-        layers.append(base.mark_text(fontSize=min(12, px // 3 + 3)).encode(text="label:N"))
-    return alt.layer(*layers).properties(width=px * cols, height=px * rows)
 
 
 def wiring_frame(c_in: int, c_out: int, groups: int) -> pd.DataFrame:
@@ -300,10 +209,3 @@ def growth_chart(frame: Data, title: str, x_title: str, y_title: str,
                  alt.Tooltip("parameters:Q", title=y_title, format=",")],
     ).properties(width=420, height=260, autosize=FIT_X)
 
-
-# Grid builders (``(frame, rows, cols, ...)``) -> their pixels per cell, from the same
-# function the builder uses: width and height are the only other things a grid's size
-# changes in its spec (tests/test_urlstate.py builds every one at many sizes to check it).
-_CELL_PX: dict[Callable[..., AnyChart], Callable[[int, int, dict[str, Any]], int]] = {
-    heatmap: lambda r, c, kw: _heatmap_px(r, c, kw.get("px_budget", HEATMAP_BUDGET)),
-}

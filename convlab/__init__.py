@@ -1,6 +1,7 @@
 """ConvLab's computation package: 2-D convolution arithmetic, checked against PyTorch."""
 
 from .check import CheckResult, compare, compare_shapes
+from .conv_layer import ConvLayer, Plane, conv_layer
 from .correlation import (
     LOOP_REFERENCE_LIMIT,
     MultiChannelResult,
@@ -201,7 +202,8 @@ from .transpose import (
 from .windows import TapMap, tap_map
 
 __all__ = [
-    "AXIS_NAMES", "DIMS", "conv_nd_output_shape", "explain_conv_nd", "macs_nd", "run_conv",
+    "AXIS_NAMES", "DIMS", "ConvLayer", "conv_layer", "Plane",
+    "conv_nd_output_shape", "explain_conv_nd", "macs_nd", "run_conv",
     "LayerOracle", "ORACLE_MODULES", "run_layer",
     "require_runnable", "weight_shape_nd",
     "applied_padding", "apply_kernel", "available_devices", "axis_windows", "AxisArithmetic",

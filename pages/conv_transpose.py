@@ -43,7 +43,7 @@ def lesson(page: frame.Frame) -> None:
 
     # ---- the numbers ------------------------------------------------------------------------
     page.predict(t("ct.predict"), (h_ax.output, w_ax.output), convlab.transpose_size_slips(axes))
-    row = page.row()
+    row = frame.row()
     row.metric(t("ct.out_shape"), " × ".join(map(str, spec.output_shape(input_shape))))
     row.metric(t("ct.weight_shape"), " × ".join(map(str, spec.weight_shape)))
     row.metric(t("count.params"), f"{spec.num_parameters:,}")
@@ -72,7 +72,7 @@ def lesson(page: frame.Frame) -> None:
                                                    edge=h_ax.edge, op=h_ax.output_padding))
     pic = convlab.direct_picture(size, spec.kernel_size, spec.stride, spec.padding,
                                  spec.output_padding, spec.dilation)
-    sliders = page.row()
+    sliders = frame.row()
     cell = (page.slider("ri", 0, h_ax.output - 1, container=sliders),
             page.slider("rj", 0, w_ax.output - 1, container=sliders))
     words = cell_words()

@@ -33,10 +33,10 @@ def conv_to_linear(page: frame.Frame) -> None:
     """2. convolution -> fully connected: any small Conv2d as the Linear it equals."""
     st.header(t("fc.part2"))
     st.caption(t("fc.part2_caption"))
-    row = page.row()
+    row = frame.row()
     for name in view.INPUT:
         page.number(name, container=row, disabled=name == "w" and page["lock"])
-    conv = page.conv2d(page["cin"], page["cout"], container=page.row(border=True))
+    conv = page.conv2d(page["cin"], page["cout"], container=frame.row(border=True))
     shape = (page["cin"], page["h"], page["w"])
     unrolled = None
     if conv.error is not None:

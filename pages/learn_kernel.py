@@ -56,7 +56,7 @@ def lesson(page: frame.Frame) -> None:
 
     # ---- a kernel on a picture -----------------------------------------------------------
     st.header(t("lk.on_picture"))
-    row = page.row()
+    row = frame.row()
     source = page.choice("picture", segmented=True, container=row, custom=False)
     which = page.choice("apply", segmented=True, container=row, custom=False)
     pic = view.picture(page, source)

@@ -55,7 +55,7 @@ def lesson(page: frame.Frame) -> None:
     axes = result.windows.axes
     truth = Y.shape[-2:]
     page.predict(t("pool.predict_size"), truth, convlab.pool_size_slips(axes) if axes else {})
-    row = page.row()
+    row = frame.row()
     row.metric(t("pool.out_shape"), " × ".join(map(str, Y.shape)))
 
     # ---- the picture: each output's window, channel by channel ----------------------------

@@ -4,6 +4,7 @@ nn.Conv3d produce, and refuses exactly the configurations they refuse (hypothesi
 from __future__ import annotations
 
 import pytest
+import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -41,7 +42,7 @@ def ours(kwargs: dict, shape: tuple[int, ...], dims: int) -> tuple[int, ...] | N
         return None
 
 
-@pytest.mark.parametrize("dims", [1, 3])
+@pytest.mark.parametrize("dims", [1, 2, 3])
 def test_shapes_and_refusals_agree_with_torch(dims):
     @settings(max_examples=150, deadline=None)
     @given(configs(dims))
@@ -82,3 +83,28 @@ def test_reproduce_script_runs_and_prints_the_shape(dims):
     expected = convlab.conv_nd_output_shape(dims, shape, 3, 2, 1, out_channels=4)
     assert printed[0] == f"output shape {expected}"
     assert printed[1] == f"weight shape {(4, 2, *(3,) * dims)}"
+
+
+@pytest.mark.parametrize("dims", [1, 2, 3])
+def test_the_lesson_asks_once_and_gets_what_torch_builds(dims):
+    """``conv_layer``, the output-size page's one question: its shapes and counts are the
+    real layer's, and it refuses exactly what PyTorch refuses."""
+    @settings(max_examples=60, deadline=None)
+    @given(configs(dims), st.booleans())
+    def check(case, bias):
+        kwargs, shape = case
+        kwargs = {**kwargs, "bias": bias}
+        verdict = convlab.run_conv(kwargs, shape, dims=dims)
+        try:
+            layer = convlab.conv_layer(dims, kwargs, shape)
+        except convlab.ConvConfigError:
+            assert verdict.output_shape is None, (kwargs, shape)
+            return
+        assert layer.output_shape == verdict.output_shape, (kwargs, shape, verdict.error)
+        module = getattr(torch.nn, f"Conv{dims}d")(**kwargs)
+        assert layer.weight_shape == tuple(module.weight.shape)
+        assert layer.parameters == sum(p.numel() for p in module.parameters())
+        if (plane := layer.plane(96)) is not None:  # the picture's windows: the same sizes
+            assert plane.out == ((1,) if dims == 1 else layer.outputs[-2:-1]) + layer.outputs[-1:]
+
+    check()

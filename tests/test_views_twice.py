@@ -116,11 +116,10 @@ def test_a_link_names_the_open_sections_and_reopens_them():
 
 
 def test_an_undeclared_parameter_is_named():
-    from ui.frame.base import FrameBase
+    from ui.frame.base import PageContext
     from ui.registry import page
     from ui.urlstate import IntParam, PageState
 
-    frame = FrameBase(page("output_size"), PageState("output_size", [IntParam("h", 8, 1, 9)]),
-                      ())
+    context = PageContext(page("output_size"), PageState("output_size", [IntParam("h", 8, 1, 9)]))
     with pytest.raises(KeyError, match="'stride'.*does not declare.*h"):
-        frame._param("stride")  # what every widget and setting looks its name up through
+        context.param("stride")  # what every widget and setting looks its name up through

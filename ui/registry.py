@@ -23,10 +23,12 @@ import importlib
 import pkgutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ui.urlstate import BoolParam, Param
 
+LESSONS_DIR = Path(__file__).parent / "lessons"  # where the lesson modules are found
 PREDICT = "predict"  # every lesson's URL parameter of predict mode (``?predict=1``)
 PresetValues = Callable[[str, Mapping[str, Any]], Mapping[str, Any]]
 
@@ -123,13 +125,11 @@ HOME = Lesson("home", "home", ":material/home:", order=0, lesson=False)
 
 @functools.cache
 def pages() -> tuple[Lesson, ...]:
-    """Home and every lesson, in menu order: the ``LESSON`` of each module in
-    :mod:`ui.lessons` (imported on first call, so that this module imports nothing that
-    imports it)."""
-    import ui.lessons
-
+    """Home and every lesson, in menu order: the ``LESSON`` of each module found in
+    ``ui/lessons/`` (a plug-in discovery on first call: the lessons import this module for
+    :class:`Lesson`; this module names none of them)."""
     found = [HOME]
-    for info in pkgutil.iter_modules(ui.lessons.__path__, "ui.lessons."):
+    for info in pkgutil.iter_modules([str(LESSONS_DIR)], "ui.lessons."):
         record = getattr(importlib.import_module(info.name), "LESSON", None)
         if isinstance(record, Lesson):
             found.append(record)

@@ -8,7 +8,7 @@ decoded, naming :func:`largest_size`. A small file can claim a huge picture (a P
 flat colour compresses 1000-fold), so the file's size says nothing. The cost counts what
 Pillow holds for the full-size frame (its mode's bytes per pixel; libwebp's canvases), and
 nothing else at full size: the decoder converts to gray and box-reduces a tile at a time
-(tiles of :func:`_step` pixels, reduced by :func:`_factors`, shared with it so the two
+(tiles of :func:`tile_step` pixels, reduced by :func:`reduction_factors`, shared with it so the two
 agree), decodes JPEG at 1/2-1/8 scale and gives an animated file's first frame only.
 """
 
@@ -72,10 +72,10 @@ def decode_cost(fmt: str, mode: str, size: tuple[int, int], max_side: int = 256,
         full = dw * dh * (4 if mode == "CMYK" else 1)  # draft "L" unless CMYK
         full += int(2 * planes * w * h) if progressive else 0
         w, h = dw, dh
-    fx, fy = _factors((w, h), target)
+    fx, fy = reduction_factors((w, h), target)
     sixteen = mode.startswith("I;16") or mode == "I"
     reduced = -(-w // fx) * -(-h // fy) * (4 if sixteen else 1)
-    tile = min(w, _step(fx)) * min(h, _step(fy)) * TILE_BYTES
+    tile = min(w, tile_step(fx)) * min(h, tile_step(fy)) * TILE_BYTES
     result = target[0] * target[1] * 16  # gray, float32 array, scaled and clipped copies
     return full + reduced + tile + result
 
@@ -120,13 +120,13 @@ def _draft_scale(size: tuple[int, int], target: tuple[int, int]) -> int:
     return next(s for s in (8, 4, 2, 1) if scale >= s)
 
 
-def _factors(size: tuple[int, int], target: tuple[int, int]) -> tuple[int, int]:
+def reduction_factors(size: tuple[int, int], target: tuple[int, int]) -> tuple[int, int]:
     """The box-reduce factors of Pillow's ``resize(..., reducing_gap=REDUCING_GAP)``."""
     return (max(1, int(size[0] / target[0] / REDUCING_GAP)),
             max(1, int(size[1] / target[1] / REDUCING_GAP)))
 
 
-def _step(factor: int) -> int:
+def tile_step(factor: int) -> int:
     """A tile side: a multiple of ``factor``, so tiles reduce exactly like the whole."""
     return factor * max(1, TILE // factor)
 

@@ -37,13 +37,13 @@ from ui.decoders.picture_budget import (
     REDUCING_GAP,
     TILE,
     TILE_BYTES,
-    _factors,
-    _step,
     bytes_per_pixel,
     decode_cost,
     largest_size,
     pixel_cap,
+    reduction_factors,
     target_size,
+    tile_step,
 )
 
 # The cost model is re-exported: tests and benchmarks import it as ``ui.decoders.picture_io``'s.
@@ -204,11 +204,12 @@ def _gray_reduced(im: Image.Image, target: tuple[int, int]) -> tuple[Image.Image
     if im.mode == "P":
         _gray_palette(im)
     w, h = im.size
-    fx, fy = _factors(im.size, target)
+    fx, fy = reduction_factors(im.size, target)
     out = Image.new("F" if sixteen else "L", (-(-w // fx), -(-h // fy)))
-    for y in range(0, h, _step(fy)):
-        for x in range(0, w, _step(fx)):
-            tile = _gray(im.crop((x, y, min(w, x + _step(fx)), min(h, y + _step(fy)))), sixteen)
+    sx, sy = tile_step(fx), tile_step(fy)
+    for y in range(0, h, sy):
+        for x in range(0, w, sx):
+            tile = _gray(im.crop((x, y, min(w, x + sx), min(h, y + sy))), sixteen)
             out.paste(tile.reduce((fx, fy)) if (fx, fy) != (1, 1) else tile, (x // fx, y // fy))
     if out.size != target:
         out = out.resize(target, Image.Resampling.LANCZOS, box=(0, 0, w / fx, h / fy))

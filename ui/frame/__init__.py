@@ -25,17 +25,19 @@ device), the page's URL state and its notices, the preset box, widgets that mark
 the refusal path, the check panel, the reproduce-in-PyTorch block and predict-then-check.
 Pages never touch ``st.session_state`` and never catch ``ConvConfigError`` themselves.
 
-Its parts, one seam each, live beside it in :mod:`ui.frame`: widgets and sections
+``Frame`` is composed, not inherited: a small page context (:class:`ui.frame.base.PageContext`:
+the lesson record, the URL state, the words), the layout slots (:class:`ui.frame.layout.Slots`)
+and the parts that take them, one module each: widgets and sections
 (``page.number/toggle/choice/slider/button/section/matrix``, ``page.control_row()`` for
-controls side by side), the layout (``page.controls``, ``page.stage``, ``page.aside``),
-presets, the conv group (``page.conv2d``, ``attempt``, ``torch_verdict``, ``refuse``) and
-picking (``page.picking``, ``pick_cell``, ``explore``).
+controls side by side), presets, the layer group and the refusal path (``page.conv2d``,
+``attempt``, ``refuse``; :func:`torch_verdict`) and picking (``page.picking``, ``pick_cell``,
+``explore``). :func:`row` is a row of widgets or metrics anywhere.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -43,25 +45,132 @@ import torch
 
 import convlab
 from ui import shell
-from ui.frame import panels
-from ui.frame.conv import ConvChoice, ConvMixin
-from ui.frame.layout import STYLE
+from ui.frame import conv, panels, picking, presets, widgets
+from ui.frame.base import PageContext
+from ui.frame.conv import ConvChoice, torch_verdict
+from ui.frame.layout import STYLE, Slots, row
 from ui.frame.picking import pick_params
-from ui.frame.predict import PREDICT, predict_box, question_id, start_question
-from ui.frame.presets import PresetsMixin, preset_param
+from ui.frame.predict import predict_box, question_id, start_question
+from ui.frame.presets import preset_param
 from ui.frame.widgets import PERSIST
 from ui.i18n import t
 from ui.pictures import grids
-from ui.registry import Lesson
+from ui.registry import PREDICT, Lesson
 from ui.urlstate import ChoiceParam, PageState, show_notices
 
-__all__ = ["ConvChoice", "Frame", "lesson", "open_page", "pick_params", "preset_param"]
+__all__ = ["ConvChoice", "Frame", "lesson", "open_page", "pick_params", "preset_param", "row",
+           "torch_verdict"]
+
+R = TypeVar("R")
 
 
-class Frame(ConvMixin, PresetsMixin):
-    """One run of one page: its state, its layout, its widgets and its panels."""
+class Frame:
+    """One run of one page, as its lesson reads it: the page context (``page["h"]``,
+    ``values``, ``key``, ``device``), its layout slots and the parts that draw into them."""
 
-    # ---- pictures -------------------------------------------------------------------------
+    def __init__(self, context: PageContext, slots: Slots) -> None:
+        self._page = context
+        self._slots = slots
+
+    # ---- state ---------------------------------------------------------------------------
+    def __getitem__(self, name: str) -> Any:
+        return self._page[name]
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        self._page[name] = value
+
+    @property
+    def values(self) -> dict[str, Any]:
+        return self._page.values
+
+    @property
+    def device(self) -> str:
+        """The compute device the learner picked, as a torch device string."""
+        return self._page.device
+
+    def key(self, name: str) -> str:
+        """The session key of the page's own ``name`` (a widget, a part's memory)."""
+        return self._page.key(name)
+
+    # ---- layout ----------------------------------------------------------------------------
+    @property
+    def controls(self) -> Any:
+        """The control column, above "More settings"."""
+        return self._slots.controls
+
+    @property
+    def stage(self) -> Any:
+        """The main picture's column."""
+        return self._slots.stage
+
+    @property
+    def aside(self) -> Any:
+        """Under the controls and "More settings"."""
+        return self._slots.aside
+
+    def control_row(self) -> Any:
+        """A row of widgets in the control column (two or three short inputs side by side)."""
+        return self._slots.control_row()
+
+    # ---- widgets (:mod:`ui.frame.widgets`) -------------------------------------------------
+    def number(self, name: str, *, disabled: bool = False, container: Any = None,
+               width: int | str | None = None, label: str | None = None) -> int:
+        return widgets.number(self._page, self._slots, name, disabled=disabled,
+                              container=container, width=width, label=label)
+
+    def toggle(self, name: str, *, container: Any = None, custom: bool = True,
+               width: int | str = "content") -> bool:
+        return widgets.toggle(self._page, self._slots, name, container=container,
+                              custom=custom, width=width)
+
+    def choice(self, name: str, *, segmented: bool = False, container: Any = None,
+               custom: bool = True, width: int | str | None = None) -> str:
+        return widgets.choice(self._page, self._slots, name, segmented=segmented,
+                              container=container, custom=custom, width=width)
+
+    def slider(self, name: str, lo: int, hi: int, *, container: Any = None) -> int:
+        return widgets.slider(self._page, self._slots, name, lo, hi, container=container)
+
+    def button(self, name: str, on_click: Callable[..., None], *, icon: str | None = None,
+               container: Any = None) -> None:
+        """A button; ``on_click(page)`` runs before the rerun it causes."""
+        widgets.button(self._page, self._slots, name, on_click, (self,), icon=icon,
+                       container=container)
+
+    def section(self, name: str, label: str, *, icon: str | None = None,
+                container: Any = None, opens_for: Sequence[str] = ()) -> Any:
+        """A collapsible section the record declares: the expander if open, else None."""
+        return widgets.section(self._page, name, label, icon=icon, container=container,
+                               opens_for=opens_for)
+
+    def matrix(self, name: str, M: Any, label: str) -> Any:
+        return widgets.matrix(self._page, name, M, label)
+
+    # ---- the layer group and the refusal path (:mod:`ui.frame.conv`) -----------------------
+    def conv2d(self, in_channels: int, out_channels: int, *, dims: int = 2,
+               module: str | None = None, container: Any = None) -> ConvChoice:
+        return conv.conv2d(self._page, self._slots, in_channels, out_channels, dims=dims,
+                           module=module, container=container)
+
+    def attempt(self, fn: Callable[..., R], *args: Any, oracle: convlab.LayerOracle,
+                **kwargs: Any) -> R | None:
+        return conv.attempt(self._page, self._slots, fn, *args, oracle=oracle, **kwargs)
+
+    def refuse(self, err: convlab.ConvConfigError, oracle: convlab.LayerOracle) -> None:
+        conv.refuse(self._page, self._slots, err, oracle)
+
+    # ---- picking (:mod:`ui.frame.picking`) -------------------------------------------------
+    def picking(self, rows: int, cols: int, draw: Callable[[tuple[int, int]], None], *,
+                container: Any = None) -> None:
+        picking.picking(self._page, self._slots, rows, cols, draw, container=container)
+
+    def pick_cell(self, rows: int, cols: int, *, container: Any = None) -> tuple[int, int]:
+        return picking.pick_cell(self._page, self._slots, rows, cols, container=container)
+
+    def explore(self, data: dict[str, Any], *, container: Any = None) -> None:
+        picking.explore(self._page, data, container=container)
+
+    # ---- pictures --------------------------------------------------------------------------
     def chart(self, spec: dict[str, Any], name: str, *, container: Any = None) -> None:
         """A Vega-Lite chart (line and dot charts)."""
         (container or st).vega_lite_chart(spec=spec, key=self.key(f"chart.{name}"),
@@ -80,10 +189,11 @@ class Frame(ConvMixin, PresetsMixin):
         ``fn(*args, progress=...)`` receives a callable taking the fraction done.
         """
         slot = self.key(f"_done.{name}")
+        label = self._page.label(name)
 
         @st.fragment
         def part() -> None:
-            if st.button(self.label(name), key=self.key(name), icon=":material/play_arrow:"):
+            if st.button(label, key=self.key(name), icon=":material/play_arrow:"):
                 bar = st.progress(0.0, text=t("frame.working"))
                 torch.set_num_threads(shell.ALL_THREADS)
                 try:
@@ -106,7 +216,7 @@ class Frame(ConvMixin, PresetsMixin):
         @st.fragment
         def run() -> None:
             draw()
-            shell.sync_url(self.state)
+            shell.sync_url(self._page.state)
 
         run()
 
@@ -134,10 +244,10 @@ class Frame(ConvMixin, PresetsMixin):
         it. A page with a second question gives it its own ``name``.
         """
         if container is None:
-            container = st.container() if self.in_picking else self.aside
+            container = st.container() if self._slots.in_picking else self.aside
         key = self.key(name)
         revealed = start_question(key, question_id(question, truth))
-        hiding = self.has(PREDICT) and bool(self.state[PREDICT])
+        hiding = self._page.in_predict_mode()
         with container:
             if name == "guess":
                 st.toggle(t("predict.mode"), key=self.key(PREDICT),
@@ -145,7 +255,7 @@ class Frame(ConvMixin, PresetsMixin):
             predict_box(key, question, tuple(truth), {k: tuple(v) for k, v in slips.items()},
                         hiding)
         if hiding and not revealed:  # predict mode: hold back what answers the question
-            (st if self.in_picking else self.stage).info(t("predict.hidden"),
+            (st if self._slots.in_picking else self.stage).info(t("predict.hidden"),
                                                          icon=":material/visibility_off:")
             self.stop()
 
@@ -158,8 +268,8 @@ class Frame(ConvMixin, PresetsMixin):
     def finish(self) -> None:
         """Bottom of every lesson: "More settings" (now that the run knows whether it must
         open), the URL, the rerun time."""
-        self._draw_more()
-        shell.finish(self.state)
+        self._slots.draw_more()
+        shell.finish(self._page.state)
 
 
 def lesson(record: Lesson, body: Callable[[Frame], None]) -> None:
@@ -198,19 +308,19 @@ def open_page(record: Lesson, *, entering: bool) -> Frame:
     state = PageState(record.stem, list(record.params))
     state.load(entering=entering)
     names = {p.name for p in record.params}
-    presets = next((tuple(p.choices) for p in record.params
+    choices = next((tuple(p.choices) for p in record.params
                     if isinstance(p, ChoiceParam) and p.name == "preset"), ())
-    page = Frame(record, state, presets)
+    page = PageContext(record, state, choices)
     triggers: set[str] = set()
     if entering:  # what the link names opens "More settings" if it changes one of them
         triggers = set(st.query_params)
-        if presets:
-            triggers |= page._preset_from_url()
+        if choices:
+            triggers |= presets.preset_from_url(page)
     show_notices(state.notices)
     if "oi" in names:
-        page._take_pick()
-    page._layout_start(triggers)
-    if presets:
-        page._preset_box()
-    page._apply_lock()
-    return page
+        picking.take_pick(page)
+    slots = Slots(page, triggers)
+    if choices:
+        presets.preset_box(page, slots)
+    conv.apply_lock(page)
+    return Frame(page, slots)

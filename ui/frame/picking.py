@@ -9,60 +9,63 @@ from typing import Any
 import streamlit as st
 
 from ui import shell
-from ui.frame.widgets import WidgetsMixin
+from ui.frame import widgets
+from ui.frame.base import PageContext
+from ui.frame.layout import Slots, row
 from ui.pictures import explorer
 from ui.urlstate import IntParam, Param
 
 
-class PickingMixin(WidgetsMixin):
-    """The picked output cell and the part of the page that depends on it alone."""
+def take_pick(page: PageContext) -> None:
+    """A click in the page's window explorer sets ``oi``/``oj`` (before anything is
+    drawn): the click's run is the only one that sees it."""
+    cell = explorer.picked(page.key("pick"))
+    if cell is not None:
+        page["oi"], page["oj"] = cell
 
-    in_picking = False
 
-    def _take_pick(self) -> None:
-        """A click in the page's window explorer sets ``oi``/``oj`` (before anything is
-        drawn): the click's run is the only one that sees it."""
-        cell = explorer.picked(self.key("pick"))
-        if cell is not None:
-            self.state["oi"], self.state["oj"] = cell
+def picking(page: PageContext, slots: Slots, rows: int, cols: int,
+            draw: Callable[[tuple[int, int]], None], *, container: Any = None) -> None:
+    """The part of a page that depends only on the picked output cell, as a fragment: a
+    click in the window explorer (:func:`explore`) reruns this part, not the page.
 
-    def picking(self, rows: int, cols: int, draw: Callable[[tuple[int, int]], None], *,
-                container: Any = None) -> None:
-        """The part of a page that depends only on the picked output cell, as a fragment:
-        a click in the window explorer (:meth:`explore`) reruns this part, not the page.
+    ``draw(cell)`` draws it, the explorer included, into ``container`` (the stage, the
+    picture column, when none).
+    """
+    @st.fragment
+    def part() -> None:
+        take_pick(page)  # a click inside the fragment reruns only the fragment
+        slots.in_picking = True  # widgets drawn now stay inside this fragment's column
+        try:
+            draw(clamped_pick(page, rows, cols))
+        finally:
+            slots.in_picking = False
+        shell.sync_url(page.state)
 
-        ``draw(cell)`` draws it, the explorer included, into ``container`` (the stage, the
-        picture column, when none).
-        """
-        @st.fragment
-        def part() -> None:
-            self._take_pick()  # a click inside the fragment reruns only the fragment
-            self.in_picking = True  # widgets drawn now stay inside this fragment's column
-            try:
-                draw(self._clamped_pick(rows, cols))
-            finally:
-                self.in_picking = False
-            shell.sync_url(self.state)
+    with container if container is not None else slots.stage:
+        part()
 
-        with container if container is not None else self.stage:
-            part()
 
-    def pick_cell(self, rows: int, cols: int, *, container: Any = None) -> tuple[int, int]:
-        """The picked cell, clamped into ``rows x cols``, with a slider per axis (pages
-        without an explorer: pointwise's pixel), in the control column unless placed."""
-        box = self.row(container=container if container is not None else self._primary)
-        return (self.slider("oi", 0, rows - 1, container=box),
-                self.slider("oj", 0, cols - 1, container=box))
+def pick_cell(page: PageContext, slots: Slots, rows: int, cols: int, *,
+              container: Any = None) -> tuple[int, int]:
+    """The picked cell, clamped into ``rows x cols``, with a slider per axis (pages
+    without an explorer: pointwise's pixel), in the control column unless placed."""
+    box = row(container=container if container is not None else slots.controls)
+    return (widgets.slider(page, slots, "oi", 0, rows - 1, container=box),
+            widgets.slider(page, slots, "oj", 0, cols - 1, container=box))
 
-    def _clamped_pick(self, rows: int, cols: int) -> tuple[int, int]:
-        for name, n in (("oi", rows), ("oj", cols)):
-            self.state[name] = min(max(int(self.state[name]), 0), n - 1)
-        return int(self.state["oi"]), int(self.state["oj"])
 
-    def explore(self, data: dict[str, Any], *, container: Any = None) -> None:
-        """The window explorer (:mod:`ui.pictures.explorer`) under the page's one stable key; a
-        click in it picks ``oi``/``oj``."""
-        explorer.explore(data, key=self.key("pick"), container=container)
+def clamped_pick(page: PageContext, rows: int, cols: int) -> tuple[int, int]:
+    """The picked cell, clamped into ``rows x cols`` (and kept so)."""
+    for name, n in (("oi", rows), ("oj", cols)):
+        page[name] = min(max(int(page[name]), 0), n - 1)
+    return int(page["oi"]), int(page["oj"])
+
+
+def explore(page: PageContext, data: dict[str, Any], *, container: Any = None) -> None:
+    """The window explorer (:mod:`ui.pictures.explorer`) under the page's one stable key; a
+    click in it picks ``oi``/``oj``."""
+    explorer.explore(data, key=page.key("pick"), container=container)
 
 
 def pick_params(rows: int, cols: int) -> list[Param]:

@@ -22,8 +22,6 @@ import streamlit as st
 import convlab
 from ui.i18n import t
 
-PREDICT = "predict"  # the URL parameter of predict mode
-
 
 def question_id(question: str, truth: Sequence[float]) -> str:
     """A short id of a question and its answer: a new one means a new question.

@@ -32,7 +32,7 @@ def direct_figure(pic: convlab.DirectPicture, X: np.ndarray, cell: tuple[int, in
     texts = [fmt_value(v) for v in values.ravel()]
     words = cell_words()
     escaped = [html.escape(n) for n in names]
-    tips = grids._tips(words, hp, wp, [(words["value"], texts),
+    tips = grids.tip_table(words, hp, wp, [(words["value"], texts),
                                        (t("ct.role"), [escaped[k] for k in role])])
     fills = [colours[k] for k in role]
     for r, c in tap:
@@ -51,12 +51,12 @@ def counts_figure(counts: np.ndarray, title: str) -> str:
     rows, cols = counts.shape
     flat = counts.ravel().astype(int)
     most = max(int(flat.max()) if flat.size else 0, 1)
-    fills = grids._ramp(grids.VIRIDIS, flat / most)
+    fills = grids.colour_ramp(grids.VIRIDIS, flat / most)
     texts = [str(n) for n in flat]
     words = cell_words()
-    tips = grids._tips(words, rows, cols, [(t("ct.count"), texts)])
+    tips = grids.tip_table(words, rows, cols, [(t("ct.count"), texts)])
     shown = sorted(set(flat.tolist()))
-    foot = grids.legend((grids._ramp(grids.VIRIDIS, np.array([n / most]))[0], str(n))
+    foot = grids.legend((grids.colour_ramp(grids.VIRIDIS, np.array([n / most]))[0], str(n))
                         for n in (shown if len(shown) <= 12 else [shown[0], shown[-1]]))
     px = cell_size(rows, cols, 300)
     return grids.figure(rows, cols, px, fills, tips, texts, title=title,

@@ -122,39 +122,6 @@ def input_shape(v: Mapping[str, Any], dims: int) -> tuple[int, ...]:
     return (v["n"], v["cin"], *sizes)
 
 
-def explain_nd(dims: int, kwargs: Mapping[str, Any],
-               shape: tuple[int, ...]) -> tuple[convlab.AxisArithmetic, ...]:
-    """A 1-D or 3-D layer's arithmetic, refused where ``nn.Conv1d``/``nn.Conv3d`` refuse
-    it or where it is larger than the lab runs."""
-    axes = convlab.explain_conv_nd(
-        dims, shape[2:], kwargs["kernel_size"], kwargs["stride"], kwargs["padding"],
-        kwargs["dilation"], in_channels=kwargs["in_channels"],
-        out_channels=kwargs["out_channels"], groups=kwargs["groups"],
-        padding_mode=kwargs["padding_mode"])
-    convlab.require_runnable(shape, (shape[0], kwargs["out_channels"],
-                                     *(a.output for a in axes)))
-    return axes
-
-
-def plane(axes: tuple[convlab.AxisArithmetic, ...], mode: str,
-          ) -> tuple[convlab.Conv2dSpec, tuple[int, int]] | None:
-    """The 2-D layer and input size whose picture shows this layer's windows: a 1-D
-    sequence as one row (``None`` when too long to draw), a 3-D layer's H x W plane."""
-    rows = axes[-2] if len(axes) > 1 else convlab.AxisArithmetic(1, 1, 1, 1, 0, 0)
-    cols = axes[-1]
-    if len(axes) == 1 and cols.padded > MAX_STRIP:
-        return None
-    pads = [(a.pad_before, a.pad_after) for a in (rows, cols)]
-    padding: Any = ("same" if any(b != c for b, c in pads) else tuple(b for b, _ in pads))
-    try:
-        spec = convlab.Conv2dSpec(1, 1, (rows.kernel, cols.kernel), (rows.stride, cols.stride),
-                                  padding, (rows.dilation, cols.dilation), padding_mode=mode)
-        spec.explain((1, 1, rows.size, cols.size))
-    except convlab.ConvConfigError:  # e.g. cropping padding, which only F.pad allows
-        return None
-    return spec, (rows.size, cols.size)
-
-
 def floor_note(axis: convlab.AxisArithmetic, axis_name: str) -> str:
     """What the floor did on this axis, and how to get one more output."""
     if axis.remainder == 0:

@@ -106,5 +106,7 @@ def code_check(shown: Shown, ns: Mapping[str, Any], printed: str) -> list[str]:
 
 LESSON = Lesson("planner", "pl", ":material/account_tree:", order=80,
                 params=tuple(PARAMS), preset_values=preset_values, sections=("paste", "solver"),
+                # a 5 x 5 kernel on a 3 x 3 input: the link the planner must explain
                 refusal={"preset": "custom", "n": "1", "c": "3", "h": "3", "w": "3",
-                         "stack": "conv.o866k5"}, code_check=code_check)
+                         "stack": convlab.encode_stack([("conv", (("o", 866), ("k", 5)))])},
+                code_check=code_check)

@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 
 import convlab
-from ui.frame import Frame
+from ui.frame import Frame, layout
 from ui.i18n import t
 from ui.pictures import charts
 
@@ -38,7 +38,7 @@ def _macs(n: int) -> str:
 def metrics(page: Frame, plan: convlab.StackPlan) -> None:
     """The totals as a row of metrics beside the controls. After a refusal they are the
     totals of the layers before it, and say so: which layer the plan stops before."""
-    box = page.row(container=page.aside)
+    box = layout.row(container=page.aside)
     err = plan.error
     out = t("pl.metric.out") if err is None else t("pl.metric.out_before", index=err.index,
                                                     layer=err.layer)

@@ -11,7 +11,7 @@ import streamlit as st
 import convlab
 import convlab.planner.solve
 import convlab.planner.table
-from ui.frame import Frame
+from ui.frame import Frame, layout
 from ui.i18n import t
 from ui.lessons.planner_view import CLASS_OF
 
@@ -81,7 +81,7 @@ def solver(page: Frame, plan: convlab.StackPlan, stack: Any) -> None:
     if not solvable:
         st.info(t("pl.solver_none_layers"))
         return
-    box = page.row()
+    box = layout.row()
     index = page.number("sl", container=box)
     same = page.toggle("same", container=box)
     if index not in solvable:
@@ -122,7 +122,7 @@ def solver(page: Frame, plan: convlab.StackPlan, stack: Any) -> None:
     head = [t("pl.sol.input_of", index=index) if c == "input_size" else t(f"pl.sol.{c}")
             for c in cols]
     page.table(pd.DataFrame(rows, columns=head))
-    buttons = page.row()
+    buttons = layout.row()
     for i, f in enumerate(found):
         if f.changed and not (index and "input_size" in f.changed):  # the network's input
             buttons.button(t("pl.sol.apply", what=change_text(f, square)),

@@ -10,7 +10,7 @@ import streamlit as st
 
 import convlab
 import convlab.planner.table
-from ui.frame import Frame, panels
+from ui.frame import Frame, layout, panels
 from ui.i18n import t
 from ui.lessons.planner_results import bytes_text, shape_text
 
@@ -83,7 +83,7 @@ def refusal(plan: convlab.StackPlan, torch_error: str | None, page: Frame | None
     if page is not None and stack is not None:
         fixes = fixed_stacks(stack, err)
         if fixes:
-            box = page.row()
+            box = layout.row()
             for i, (what, new) in enumerate(fixes):
                 box.button(t("pl.sol.apply", what=what), key=page.key(f"fix.{i}"),
                            on_click=_take_stack, args=(page, new), icon=":material/check:")

@@ -8,7 +8,7 @@ import numpy as np
 import streamlit as st
 
 import convlab
-from ui.frame import Frame
+from ui.frame import Frame, layout
 from ui.i18n import t
 from ui.pictures import charts, grids
 
@@ -41,7 +41,7 @@ def twin_layers_section(page: Frame, conv_kwargs: dict[str, Any],
         if tw is None:
             return
         st.markdown(t("twins.intro", seed=SEED))
-        row = page.row()
+        row = layout.row()
         row.metric(t("twins.fan_in"), f"{tw.fan_in:,}")
         row.metric(t("twins.bound"), f"{tw.bound:.4f}")
         row.metric(t("twins.compare"), t("twins.differ") if tw.outputs_differ else t("twins.same"))

@@ -70,7 +70,7 @@ import numpy as np
 from convlab.windows import TapMap
 from ui.i18n import t
 from ui.pictures.charts import NUMBERS_UP_TO, OKABE_ITO, fmt_value
-from ui.pictures.grids import ROLE_COLOURS, ROLE_ORDER, _ink, diverging
+from ui.pictures.grids import ROLE_COLOURS, ROLE_ORDER, diverging, ink_for
 
 SPACES = ("output", "input", "kernel")
 # Pixels for a panel's longer side; cells between MIN_PX and MAX_PX. The padded input and
@@ -168,7 +168,7 @@ def panel(pid: str, space: str, shape: tuple[int, int], fills: Sequence[str] | S
     texts = {k: [str(v) for v in vs] for k, vs in (fields or {}).items()}
     font = text_font(px, texts[show]) if show and max(rows, cols) <= NUMBERS_UP_TO else None
     return {"id": pid, "space": space, "rows": int(rows), "cols": int(cols), "title": title,
-            "tip": tip, "palette": pal, "ink": _ink(pal) if pal else [], "fill": fill,
+            "tip": tip, "palette": pal, "ink": ink_for(pal) if pal else [], "fill": fill,
             "names": list(names) if names is not None else None, "fields": texts,
             "show": show if font is not None else None, "font": font or MIN_FONT_PX,
             "weights": weights, "badges": False, "px": px}

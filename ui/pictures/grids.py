@@ -66,7 +66,7 @@ def _rgb(hex_colour: str) -> np.ndarray:
     return np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
 
 
-def _ramp(stops: Sequence[str], f: np.ndarray) -> list[str]:
+def colour_ramp(stops: Sequence[str], f: np.ndarray) -> list[str]:
     """Colours at fractions ``f`` in [0, 1] along ``stops``."""
     table = np.stack([_rgb(s) for s in stops])
     pos = np.clip(np.nan_to_num(f, nan=0.5), 0.0, 1.0) * (len(stops) - 1)
@@ -76,7 +76,7 @@ def _ramp(stops: Sequence[str], f: np.ndarray) -> list[str]:
     return ["#{:02x}{:02x}{:02x}".format(*c) for c in rgb]
 
 
-def _ink(fills: Sequence[str]) -> list[str]:
+def ink_for(fills: Sequence[str]) -> list[str]:
     """Black or white text, whichever reads on each fill."""
     packed = np.array([int(f[1:], 16) for f in fills], dtype=np.int64)
     rgb = np.stack([(packed >> 16) & 255, (packed >> 8) & 255, packed & 255], axis=-1) / 255
@@ -86,10 +86,10 @@ def _ink(fills: Sequence[str]) -> list[str]:
 
 def diverging(values: np.ndarray, bound: float) -> list[str]:
     """Blue below zero, orange above, white-ish at zero; ``bound`` maps to the ends."""
-    return _ramp(BLUE_ORANGE, (values.ravel() / max(abs(bound), 1e-9) + 1) / 2)
+    return colour_ramp(BLUE_ORANGE, (values.ravel() / max(abs(bound), 1e-9) + 1) / 2)
 
 
-def _tips(words: dict[str, str], rows: int, cols: int,
+def tip_table(words: dict[str, str], rows: int, cols: int,
           extra: Sequence[tuple[str, Sequence[str]]] = ()) -> list[str]:
     """Each cell's tooltip, row-major: its row, its column, then ``(word, values)`` lines
     (words are escaped here, once; values are numbers or already-escaped words)."""
@@ -119,7 +119,7 @@ def figure(rows: int, cols: int, px: int, fills: Sequence[str], tips: Sequence[s
     :data:`NUMBERS_UP_TO`; ``texts`` are printed under the same condition.
     """
     small = max(rows, cols) <= NUMBERS_UP_TO
-    inks = _ink(fills) if texts is not None and small else None
+    inks = ink_for(fills) if texts is not None and small else None
     marked = {(int(r), int(c)) for r, c in highlight}
     size = font_px or min(12, px // 3 + 3)
     lead = f"{max(14, size + 6)}px " if small else ""
@@ -166,7 +166,7 @@ def heatmap(matrix: np.ndarray, title: str, words: dict[str, str], *,
     values = m.ravel()
     top = float(np.abs(values).max()) if bound is None and values.size else abs(bound or 0.0)
     labels = [fmt_value(v) for v in values]
-    tips = _tips(words, rows, cols, [(words["value"], labels)])
+    tips = tip_table(words, rows, cols, [(words["value"], labels)])
     return figure(rows, cols, cell_size(rows, cols, px_budget), diverging(values, top), tips,
                   labels, title=title, highlight=highlight, axes=axes)
 
@@ -187,7 +187,7 @@ def padded_grid(pic: WindowPicture, cell: tuple[int, int], labels: dict[str, str
     texts = [fmt_value(v) for v in pic.values.ravel()]
     names = [html.escape(labels[k]) for k in ROLE_ORDER]
     fills = [ROLE_COLOURS[k] for k in role]
-    tips = _tips(labels, hp, wp, [(labels["value"], texts),
+    tips = tip_table(labels, hp, wp, [(labels["value"], texts),
                                   (labels["coverage"], [str(n) for n in cov]),
                                   (labels["role"], [names[k] for k in role])])
     px = cell_size(hp, wp, budget)
@@ -202,13 +202,13 @@ def coverage(pic: WindowPicture, title: str, legend_title: str, words: dict[str,
     hp, wp = pic.coverage.shape
     cov = pic.coverage.ravel().astype(int)
     most = max(int(cov.max()) if cov.size else 0, 1)
-    fills = _ramp(VIRIDIS, cov / most)
+    fills = colour_ramp(VIRIDIS, cov / most)
     counts_text = [str(n) for n in cov]
-    tips = _tips(words, hp, wp, [(legend_title, counts_text)])
+    tips = tip_table(words, hp, wp, [(legend_title, counts_text)])
     counts = sorted(set(cov.tolist()))
     shown = counts if len(counts) <= 12 else [counts[0], counts[-1]]
     foot = (f'<div class="clg-leg"><span>{html.escape(legend_title)}</span></div>'
-            + legend((_ramp(VIRIDIS, np.array([n / most]))[0], str(n)) for n in shown))
+            + legend((colour_ramp(VIRIDIS, np.array([n / most]))[0], str(n)) for n in shown))
     px = cell_size(hp, wp)
     return figure(hp, wp, px, fills, tips, counts_text, title=title,
                   font_px=min(13, px // 2 + 2), footer=foot)
@@ -253,7 +253,7 @@ def shared_weights(index: np.ndarray, values: np.ndarray, names: Sequence[str], 
     flat = index.ravel().astype(int)
     fills = [palette[k] if k >= 0 else "#f4f4f4" for k in flat]
     escaped = [html.escape(n) for n in names]
-    tips = _tips(words, rows, cols, [
+    tips = tip_table(words, rows, cols, [
         (words["weight"], [escaped[k] if k >= 0 else "—" for k in flat]),
         (words["value"], [fmt_value(v) for v in values.ravel()])])
     px = max(8, min(28, 640 // max(cols, 1), 420 // max(rows, 1)))

@@ -80,16 +80,16 @@ def rerun(v: dict[str, Any]) -> tuple[tuple[int, ...], int]:
     kwargs = conv_kwargs(v, v["cin"], v["cout"])
     shape = (v["n"], v["cin"], v["h"], v["w"])
     verdict = convlab.run_conv2d(kwargs, shape, "cpu")
-    spec = convlab.Conv2dSpec(**kwargs)
-    h_ax, w_ax = spec.explain(shape)
-    out_shape = spec.output_shape(shape)
+    layer = convlab.conv_layer(2, kwargs, shape)  # what the page asks, once
+    out_shape = layer.output_shape
+    h_ax, w_ax = layer.axes
     view.formula_latex(h_ax, "H"), view.formula_latex(w_ax, "W")
-    pic = convlab.Conv2dSpec(1, 1, spec.kernel_size, spec.stride, spec.padding, spec.dilation,
-                             padding_mode=spec.padding_mode).window_picture((v["h"], v["w"]))
+    plane = layer.plane(view.MAX_STRIP)
+    assert plane is not None
+    pic = plane.spec.window_picture(plane.size)
     labels = {k: k for k in ("input", "padding", "tap", "unread", "coverage", "role", "row",
                              "col", "value")}
-    view._explorer_data(spec.kernel_size, spec.stride, spec.padding, spec.dilation,
-                        spec.padding_mode, (v["h"], v["w"]), "en")  # the window explorer
+    view._explorer_data(plane.spec, plane.size, "en")  # the window explorer
     grids.coverage(pic, "coverage", "windows", labels)
     index, coverage = pic.index, pic.coverage
     convlab.conv2d_shape_script(kwargs, shape)

@@ -134,19 +134,17 @@ def explorer_data(spec: convlab.Conv2dSpec, size: tuple[int, int],
                   cell: tuple[int, int]) -> dict[str, Any]:
     """The window explorer's payload: one input channel numbered 1, 2, ... and padded as
     the layer pads it, the kernel's taps and the output cells (``cell`` picked)."""
-    data = _explorer_data(spec.kernel_size, spec.stride, spec.padding, spec.dilation,
-                          spec.padding_mode, (size[0], size[1]), language())
-    return {**data, "pick": list(cell)}
+    return {**_explorer_data(spec, (size[0], size[1]), language()), "pick": list(cell)}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _explorer_data(kernel: tuple[int, int], stride: tuple[int, int], padding: Any,
-                   dilation: tuple[int, int], mode: str, size: tuple[int, int],
+def _explorer_data(spec: convlab.Conv2dSpec, size: tuple[int, int],
                    lang: str) -> dict[str, Any]:
-    """Cached on plain values (``lang`` keys the words): a click only changes the pick."""
-    taps = convlab.tap_map(convlab.Conv2dSpec(1, 1, kernel, stride, padding, dilation,
-                                              padding_mode=mode), size)
+    """Cached on the layer's plain values (``lang`` keys the words): a click only changes
+    the pick."""
+    taps = convlab.tap_map(spec, size)
     values = (taps.source + 1).reshape(taps.padded_shape)  # 0 where the layer pads zeros
+    mode = spec.padding_mode
     # input and output side by side (the window and its cell in one glance), the taps after
     rows = [[explorer.padded_panel("x", taps, values, t("os.grid_title", mode=mode),
                                    weights="k"),

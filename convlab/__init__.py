@@ -179,6 +179,7 @@ from .transpose import (
     RoundTrip,
     ScatterMap,
     TransposeAxis,
+    TransposeLayer,
     conv2d_input_sizes,
     conv_transpose2d_autograd,
     conv_transpose2d_code,
@@ -196,6 +197,7 @@ from .transpose import (
     round_trip,
     scatter_map,
     transpose_checks,
+    transpose_layer,
     transpose_size_slips,
     zero_insert,
 )
@@ -240,7 +242,8 @@ __all__ = [
     "direct_picture", "DirectPicture", "explain_transpose_size", "flipped_conv_weight",
     "output_padding_for", "overlap_count", "resize_conv", "ResizeConv", "round_trip", "RoundTrip",
     "scatter_map", "ScatterMap", "TRANSPOSE_FORMS", "transpose_checks", "transpose_size_slips",
-    "TransposeAxis", "zero_insert", "TwinLayers", "default_init_bound", "num_parameters_nd",
+    "TransposeAxis", "TransposeLayer", "transpose_layer", "zero_insert", "TwinLayers",
+    "default_init_bound", "num_parameters_nd",
     "twin_layers", "twin_layers_code",
     # pooling (convlab.pooling)
     "POOL_KINDS", "PoolAxis", "PoolResult", "PoolWindows", "adaptive_avg_pool2d",

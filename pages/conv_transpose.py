@@ -31,23 +31,23 @@ def lesson(page: frame.Frame) -> None:
     kwargs = view.transpose_kwargs(conv.kwargs, v)
     input_shape = (v["n"], v["cin"], v["h"], v["w"])
     oracle = convlab.LayerOracle.of(conv.module, kwargs, input_shape)
-    with page.stage:
-        spec = page.attempt(convlab.ConvTranspose2dSpec, **kwargs, oracle=oracle)
-        axes = spec and page.attempt(spec.explain, input_shape, oracle=oracle)
-    if spec is None or not axes:
+    with page.stage:  # the one question to convlab: every number below is its answer
+        layer = page.attempt(convlab.transpose_layer, kwargs, input_shape, oracle=oracle)
+    if layer is None:
         page.code(convlab.conv_transpose2d_script(kwargs, input_shape))
         page.stop()
+    spec, axes = layer.spec, layer.axes
     size = (v["h"], v["w"])
     h_ax, w_ax = axes
     X, K = view.matrix(v["X"], size), view.matrix(v["K"], spec.kernel_size)
 
     # ---- the numbers ------------------------------------------------------------------------
-    page.predict(t("ct.predict"), (h_ax.output, w_ax.output), convlab.transpose_size_slips(axes))
+    page.predict(t("ct.predict"), (h_ax.output, w_ax.output), layer.slips())
     row = frame.row()
-    row.metric(t("ct.out_shape"), " × ".join(map(str, spec.output_shape(input_shape))))
-    row.metric(t("ct.weight_shape"), " × ".join(map(str, spec.weight_shape)))
-    row.metric(t("count.params"), f"{spec.num_parameters:,}")
-    row.metric(t("count.macs"), f"{spec.macs(input_shape):,}")
+    row.metric(t("ct.out_shape"), " × ".join(map(str, layer.output_shape)))
+    row.metric(t("ct.weight_shape"), " × ".join(map(str, layer.weight_shape)))
+    row.metric(t("count.params"), f"{layer.parameters:,}")
+    row.metric(t("count.macs"), f"{layer.macs:,}")
 
     # ---- X and K: numbered 1, 2, ..., or the learner's own ----------------------------------
     editor = page.section("edit", t("ct.edit"), icon=":material/edit:", opens_for=("d2l",))
@@ -61,8 +61,7 @@ def lesson(page: frame.Frame) -> None:
     # ---- the scatter view: each input cell stamps the kernel --------------------------------
     with page.stage:  # heading and caption as one element: one fewer to send per rerun
         st.markdown(f"### {t('ct.scatter')}\n\n{view.scatter_caption()}")
-    pick_rows, pick_cols = view.scatter_shape(spec, size)
-    page.picking(pick_rows, pick_cols,
+    page.picking(*layer.scatter_shape,
                  lambda cell: page.explore(view.scatter_data(spec, X, K, cell)))
 
     st.markdown(f"### {t('ct.formula')}\n\n$$\n{view.formula_block(axes)}\n$$")

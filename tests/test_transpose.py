@@ -428,3 +428,26 @@ def test_script_prints_the_shapes_and_the_zero_insertion_agrees():
     assert f"output shape {spec.output_shape((1, 2, 3, 4))}" in printed
     assert f"parameters {spec.num_parameters}" in printed
     assert float(printed.rsplit("max_abs_diff", 1)[1]) < 1e-5
+
+
+# ---- the page's one question ------------------------------------------------------------------
+@SIZE_LAW
+@given(any_transpose(), st.integers(1, 2), st.booleans())
+def test_transpose_layer_is_what_torch_builds(c: dict[str, Any], cin: int, bias: bool):
+    """``transpose_layer``, the page's one question to convlab: its shapes and counts are
+    the real layer's, and it refuses exactly what PyTorch refuses."""
+    h, w = as_pair(c["input_size"])
+    kwargs = dict(in_channels=cin, out_channels=2, bias=bias,
+                  **{k: v for k, v in c.items() if k != "input_size"})
+    shape = torch_transpose(kwargs, (1, cin, h, w))
+    try:
+        layer = convlab.transpose_layer(kwargs, (1, cin, h, w))
+    except ConvConfigError:
+        assert shape is None, c
+        return
+    assert layer.output_shape == shape, (c, shape)
+    module = nn.ConvTranspose2d(**kwargs)
+    assert layer.weight_shape == tuple(module.weight.shape)
+    assert layer.parameters == sum(p.numel() for p in module.parameters())
+    assert layer.macs == cin * h * w * math.prod(module.weight.shape[1:])
+    assert layer.slips() == convlab.transpose_size_slips(layer.axes)

@@ -9,7 +9,8 @@ correlation with the flipped kernel; each input cell stamping the kernel; the tr
 the unrolled matrix) and the autograd identity; ``scatter``: where each stamp lands (the
 convolution's window map read the other way), the overlap count and its checkerboard, and
 resize-then-convolve; ``picture``: the direct form's zero-inserted input; ``checks``: all
-of it against PyTorch; ``predict``: the slips of the size formula; ``script``: code a learner runs.
+of it against PyTorch; ``predict``: the slips of the size formula; ``script``: code a learner runs;
+``layer``: one layer on one input, every number the lesson shows, asked once.
 """
 
 from .checks import transpose_checks
@@ -22,6 +23,7 @@ from .forms import (
     flipped_conv_weight,
     zero_insert,
 )
+from .layer import TransposeLayer, transpose_layer
 from .picture import DirectPicture, direct_picture
 from .predict import transpose_size_slips
 from .scatter import ResizeConv, ScatterMap, overlap_count, resize_conv, scatter_map
@@ -44,5 +46,5 @@ __all__ = [
     "direct_picture", "DirectPicture", "explain_transpose_size", "flipped_conv_weight",
     "output_padding_for", "overlap_count", "resize_conv", "ResizeConv", "round_trip", "RoundTrip",
     "scatter_map", "ScatterMap", "transpose_checks", "TRANSPOSE_FORMS", "transpose_size_slips",
-    "TransposeAxis", "zero_insert",
+    "TransposeAxis", "TransposeLayer", "transpose_layer", "zero_insert",
 ]

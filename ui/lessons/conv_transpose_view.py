@@ -180,14 +180,6 @@ def scatter_data(spec: convlab.ConvTranspose2dSpec, X: np.ndarray, K: np.ndarray
     return {**data, "pick": list(cell)}
 
 
-def scatter_shape(spec: convlab.ConvTranspose2dSpec, size: tuple[int, int]) -> tuple[int, int]:
-    """The explorer's pick space: the input, with the rows and columns a convolution from
-    the output adds when output_padding reaches the stride (possible when dilation > stride)."""
-    h, w = spec.explain((spec.in_channels, *size))
-    return convlab.conv2d_output_size((h.output, w.output), spec.kernel_size, spec.stride,
-                                      spec.padding, spec.dilation)
-
-
 @st.cache_data(max_entries=64, show_spinner=False)
 def _scatter_data(kernel: tuple[int, int], stride: tuple[int, int], padding: tuple[int, int],
                   output_padding: tuple[int, int], dilation: tuple[int, int],

@@ -53,6 +53,19 @@ class Shown:
         """The value shown under the metric worded ``key``."""
         return self.metrics[self.word(key).format(**values)]
 
+    def shape_and_parameters(self, key: str, shape: Sequence[int], printed: str) -> list[str]:
+        """A layer page's usual agreement: the output shape under the metric ``key`` is
+        ``shape`` (the script's output tensor's), and the script prints the parameter count
+        the page shows."""
+        wrong = []
+        code = " × ".join(map(str, shape))
+        if self.metric(key) != code:
+            wrong.append(f"output shape: page {self.metric(key)!r}, code {code!r}")
+        params = self.metric("count.params").replace(",", "")
+        if f"parameters {params}" not in printed:
+            wrong.append(f"the code does not print 'parameters {params}': {printed!r}")
+        return wrong
+
 
 # (what the page showed, the reproduce code's variables, what it printed) -> the
 # disagreements, worded for a developer: empty when the code reproduces the page.

@@ -245,13 +245,7 @@ def checks(kwargs: tuple, input_shape: tuple[int, ...], device: str
 def code_check(shown: Shown, ns: Mapping[str, Any], printed: str) -> list[str]:
     """The reproduce code's output shape and parameter count are the page's, and its
     zero-insertion form agrees with ``conv_transpose2d``."""
-    wrong = []
-    shape = " × ".join(map(str, ns["y"].shape))
-    if shown.metric("ct.out_shape") != shape:
-        wrong.append(f"output shape: page {shown.metric('ct.out_shape')!r}, code {shape!r}")
-    params = shown.metric("count.params").replace(",", "")
-    if f"parameters {params}" not in printed:
-        wrong.append(f"the code does not print 'parameters {params}': {printed!r}")
+    wrong = shown.shape_and_parameters("ct.out_shape", ns["y"].shape, printed)
     if "max_abs_diff" not in printed:
         wrong.append(f"the code does not print max_abs_diff: {printed!r}")
     elif not float(printed.rsplit("max_abs_diff", 1)[1]) < 1e-5:  # the zero-insertion form

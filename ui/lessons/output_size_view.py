@@ -164,14 +164,7 @@ def thumbnail() -> str:
 
 def code_check(shown: Shown, ns: Mapping[str, Any], printed: str) -> list[str]:
     """The reproduce code's output shape and parameter count are the page's."""
-    wrong = []
-    shape = " × ".join(map(str, ns["y"].shape))
-    if shown.metric("os.out_shape") != shape:
-        wrong.append(f"output shape: page {shown.metric('os.out_shape')!r}, code {shape!r}")
-    params = shown.metric("count.params").replace(",", "")
-    if f"parameters {params}" not in printed:
-        wrong.append(f"the code does not print 'parameters {params}': {printed!r}")
-    return wrong
+    return shown.shape_and_parameters("os.out_shape", ns["y"].shape, printed)
 
 
 LESSON = Lesson("output_size", "os", ":material/straighten:", order=10,

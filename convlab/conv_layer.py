@@ -55,6 +55,12 @@ class ConvLayer:
         return tuple(a.kernel for a in self.axes)
 
     @property
+    def crops(self) -> bool:
+        """Whether a negative padding crops the input (``padding_mode`` other than zeros,
+        which pads with ``F.pad``): windows a 2-D picture of padding cannot draw."""
+        return any(min(a.pad_before, a.pad_after) < 0 for a in self.axes)
+
+    @property
     def uneven_padding(self) -> bool:
         """Whether an axis pads more after than before ('same' with an even span)."""
         return any(a.pad_before != a.pad_after for a in self.axes)

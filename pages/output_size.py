@@ -47,7 +47,9 @@ def lesson(page: frame.Frame) -> None:
         with page.stage:
             st.subheader(t("os.picture"))
             st.caption(t({1: "os.picture_1d", 2: "os.picture_caption", 3: "os.picture_3d"}[dims]))
-            if drawn is None:
+            if drawn is None and layer.crops:
+                st.info(t("os.picture_crops", mode=layer.padding_mode))
+            elif drawn is None:
                 st.info(t("os.picture_too_long", n=layer.axes[-1].padded, max=view.MAX_STRIP))
         if drawn is not None:
             plane = drawn

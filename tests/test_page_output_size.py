@@ -475,3 +475,16 @@ def test_dimension_words_in_chinese():
     assert_clean(at)
     assert ZH["os.dims.3"] in at.selectbox(key=f"{STEM}.dims").options
     assert ZH["os.predict_3d"] in " ".join(m.value for m in at.markdown)
+
+
+def test_negative_padding_that_crops_is_computed_as_pytorch_does():
+    """With reflect padding PyTorch crops on a negative padding (it pads with F.pad) and
+    runs: the page computes it, checks it, and says why it draws no window picture."""
+    at = make_app(OS, {"mode": "reflect", "ph": "-1", "pw": "-1", "lock": "0", "sh": "1",
+                       "sw": "1"})
+    assert_clean(at)
+    assert not at.error
+    assert check_passed(at)
+    assert metrics(at)[EN["os.out_shape"]] == "1 × 4 × 4 × 4"  # 8 - 2 - 3 + 1
+    info = " ".join(i.value for i in at.info)
+    assert EN["os.picture_crops"].format(mode="reflect") in info

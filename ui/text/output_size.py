@@ -138,6 +138,12 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "One frame's H × W plane: the depth axis slides the same way, by its own "
               "numbers in the formula above.",
         "zh": '一帧的 H × W 平面：深度轴以同样的方式滑动，数字见上面的公式。'},
+    'os.picture_crops': {
+        "en": 'Negative padding with `padding_mode={mode}` crops the input before the windows '
+              'slide; the picture draws padding, not cropping, so it is left out. Every number '
+              'above is PyTorch\'s.',
+        "zh": '`padding_mode={mode}` 下的负填充会先裁掉输入的边缘，再滑动窗口；这张图只画填充、'
+              '不画裁剪，因此略去。上面的数字都与 PyTorch 一致。'},
     'os.picture_too_long': {
         "en": 'Too long to draw cell by cell ({n} padded cells; the picture draws up to '
               '{max}). Every number above is for the whole sequence.',

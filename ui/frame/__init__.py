@@ -31,7 +31,8 @@ and the parts that take them, one module each: widgets and sections
 (``page.number/toggle/choice/slider/button/section/matrix``, ``page.control_row()`` for
 controls side by side), presets, the layer group and the refusal path (``page.conv2d``,
 ``attempt``, ``refuse``; :func:`torch_verdict`) and picking (``page.picking``, ``pick_cell``,
-``explore``). :func:`row` is a row of widgets or metrics anywhere.
+``explore``), predict (``page.predict``) and parts that rerun alone (``page.part``,
+``page.on_demand``). :func:`row` is a row of widgets or metrics anywhere.
 """
 
 from __future__ import annotations
@@ -41,21 +42,19 @@ from typing import Any, NoReturn, TypeVar
 
 import pandas as pd
 import streamlit as st
-import torch
 
 import convlab
 from ui import shell
-from ui.frame import conv, panels, picking, presets, widgets
+from ui.frame import conv, panels, parts, picking, presets, widgets
 from ui.frame.base import PageContext
 from ui.frame.conv import ConvChoice, torch_verdict
 from ui.frame.layout import STYLE, Slots, row
 from ui.frame.picking import pick_params
-from ui.frame.predict import predict_box, question_id, start_question
+from ui.frame.predict import ask
 from ui.frame.presets import preset_param
-from ui.frame.widgets import PERSIST
 from ui.i18n import t
 from ui.pictures import grids
-from ui.registry import PREDICT, Lesson
+from ui.registry import Lesson
 from ui.urlstate import ChoiceParam, PageState, show_notices
 
 __all__ = ["ConvChoice", "Frame", "lesson", "open_page", "pick_params", "preset_param", "row",
@@ -182,43 +181,12 @@ class Frame:
 
     def on_demand(self, name: str, fn: Callable[..., Any], *args: Any,
                   show: Callable[[Any], None]) -> None:
-        """Work a learner starts with a button (a timing run), as a fragment: the button, a
-        progress bar while it runs, and ``show(result)``, kept for this session until
-        ``args`` change. A click reruns this part alone.
-
-        ``fn(*args, progress=...)`` receives a callable taking the fraction done.
-        """
-        slot = self.key(f"_done.{name}")
-        label = self._page.label(name)
-
-        @st.fragment
-        def part() -> None:
-            if st.button(label, key=self.key(name), icon=":material/play_arrow:"):
-                bar = st.progress(0.0, text=t("frame.working"))
-                torch.set_num_threads(shell.ALL_THREADS)
-                try:
-                    result = fn(*args, progress=lambda f: bar.progress(
-                        min(max(f, 0.0), 1.0), text=t("frame.working")))
-                finally:
-                    torch.set_num_threads(1)
-                bar.empty()
-                st.session_state[slot] = (args, result)
-            done = st.session_state.get(slot)
-            if done is not None and done[0] == args:
-                show(done[1])
-
-        part()
+        """Work started with a button, with its progress (:func:`ui.frame.parts.on_demand`)."""
+        parts.on_demand(self._page, name, fn, args, show)
 
     def part(self, draw: Callable[[], None]) -> None:
-        """A part of the lesson that changes alone, as a fragment: a widget drawn inside
-        ``draw()`` reruns this part only (the URL follows). Its widgets are placed
-        explicitly (``container=``): the control column is outside the fragment."""
-        @st.fragment
-        def run() -> None:
-            draw()
-            shell.sync_url(self._page.state)
-
-        run()
+        """A part its own widgets rerun alone (:func:`ui.frame.parts.part`)."""
+        parts.part(self._page, draw)
 
     # ---- panels ---------------------------------------------------------------------------
     def check(self, results: Sequence[convlab.CheckResult], note: str | None = None) -> None:
@@ -235,7 +203,7 @@ class Frame:
     def predict(self, question: str, truth: Sequence[float],
                 slips: Mapping[str, Sequence[float]], *, container: Any = None,
                 name: str = "guess") -> None:
-        """Predict, then check (:func:`ui.frame.predict.predict_box`), never required: under the
+        """Predict, then check (:func:`ui.frame.predict.ask`), never required: under the
         controls (``page.aside``) unless placed (or drawn inside :meth:`picking`, where it
         stays in place), a fragment of its own (an answer typed reruns the box alone).
 
@@ -243,20 +211,8 @@ class Frame:
         until the question is answered or shown: what the lesson draws after it answers
         it. A page with a second question gives it its own ``name``.
         """
-        if container is None:
-            container = st.container() if self._slots.in_picking else self.aside
-        key = self.key(name)
-        revealed = start_question(key, question_id(question, truth))
-        hiding = self._page.in_predict_mode()
-        with container:
-            if name == "guess":
-                st.toggle(t("predict.mode"), key=self.key(PREDICT),
-                          help=t("predict.mode_help"), persist_state=PERSIST)
-            predict_box(key, question, tuple(truth), {k: tuple(v) for k, v in slips.items()},
-                        hiding)
-        if hiding and not revealed:  # predict mode: hold back what answers the question
-            (st if self._slots.in_picking else self.stage).info(t("predict.hidden"),
-                                                         icon=":material/visibility_off:")
+        if ask(self._page, self._slots, question, truth, slips, container=container,
+               name=name):
             self.stop()
 
     def stop(self) -> NoReturn:

@@ -16,11 +16,16 @@ import hashlib
 import math
 import re
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import streamlit as st
 
 import convlab
+from ui.frame.base import PageContext
+from ui.frame.layout import Slots
+from ui.frame.widgets import PERSIST
 from ui.i18n import t
+from ui.registry import PREDICT
 
 
 def question_id(question: str, truth: Sequence[float]) -> str:
@@ -105,3 +110,29 @@ def parse_numbers(text: str) -> tuple[float, ...] | None:
 
 def _show(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:.4g}"
+
+
+def ask(page: PageContext, slots: Slots, question: str, truth: Sequence[float],
+        slips: Mapping[str, Sequence[float]], *, container: Any = None,
+        name: str = "guess") -> bool:
+    """Draw the question's box (the first one under the predict-mode toggle), under the
+    controls unless placed (in place inside a picking fragment). Returns whether the run
+    must stop here: predict mode is on and the question is neither answered nor shown
+    (a notice then stands in the picture's place)."""
+    if container is None:
+        container = st.container() if slots.in_picking else slots.aside
+    key = page.key(name)
+    revealed = start_question(key, question_id(question, truth))
+    hiding = page.in_predict_mode()
+    with container:
+        if name == "guess":
+            st.toggle(t("predict.mode"), key=page.key(PREDICT), help=t("predict.mode_help"),
+                      persist_state=PERSIST)
+        predict_box(key, question, tuple(truth), {k: tuple(v) for k, v in slips.items()},
+                    hiding)
+    if hiding and not revealed:  # predict mode: hold back what answers the question
+        (st if slots.in_picking else slots.stage).info(t("predict.hidden"),
+                                                      icon=":material/visibility_off:")
+        return True
+    return False
+
